@@ -1,0 +1,67 @@
+import { promises as fs } from 'fs'
+import path from 'path'
+import { fieldsToJsonSchema, type DestinationDefinition, type InputField } from '@segment/actions-core'
+import { compile, type JSONSchema } from 'json-schema-to-typescript'
+import prettier from 'prettier'
+
+export const GENERATED_BANNER = '// Generated file. DO NOT MODIFY IT BY HAND.'
+
+type Fields = Record<string, InputField>
+
+/** The TypeScript interface for a set of fields, as upstream's actions-cli writes it. */
+export async function typesFor(fields: Fields, interfaceName: string, prettierConfigFrom: string): Promise<string> {
+  const schema = withoutTitles(fieldsToJsonSchema(fields, { tsType: true }) as JSONSchema)
+  const source = await compile(schema, interfaceName, {
+    bannerComment: GENERATED_BANNER,
+    unknownAny: true,
+    format: false
+  })
+  const options = (await prettier.resolveConfig(prettierConfigFrom)) ?? {}
+  return prettier.format(source, { ...options, parser: 'typescript' })
+}
+
+/** Titles would become named type aliases; without them each field reads inline, with its description as a comment. */
+function withoutTitles(schema: JSONSchema): JSONSchema {
+  const { title: _title, ...rest } = schema
+  if (rest.properties) {
+    rest.properties = Object.fromEntries(
+      Object.entries(rest.properties).map(([key, property]) => [key, withoutTitles(property)])
+    )
+  }
+  if (rest.items && !Array.isArray(rest.items)) rest.items = withoutTitles(rest.items)
+  return rest
+}
+
+export interface GeneratedFile {
+  file: string
+  contents: string
+}
+
+/** Every generated-types.ts of a destination folder: Settings at the root, Payload per action. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any destination, whatever its settings
+export async function generatedTypesFor(destinationDir: string, definition: DestinationDefinition<any>) {
+  const files: GeneratedFile[] = []
+  const settingsFile = path.join(destinationDir, 'generated-types.ts')
+  files.push({
+    file: settingsFile,
+    contents: await typesFor((definition.authentication?.fields ?? {}) as Fields, 'Settings', settingsFile)
+  })
+  for (const [key, action] of Object.entries(definition.actions)) {
+    const file = path.join(destinationDir, key, 'generated-types.ts')
+    files.push({ file, contents: await typesFor(action.fields as Fields, 'Payload', file) })
+  }
+  return files
+}
+
+/** Writes the files; returns those whose contents changed. */
+export async function writeGeneratedTypes(files: GeneratedFile[]): Promise<string[]> {
+  const changed: string[] = []
+  for (const { file, contents } of files) {
+    const current = await fs.readFile(file, 'utf8').catch(() => undefined)
+    if (current !== contents) {
+      await fs.writeFile(file, contents)
+      changed.push(file)
+    }
+  }
+  return changed
+}

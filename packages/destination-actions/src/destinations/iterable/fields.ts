@@ -1,0 +1,220 @@
+import type { InputField } from '@segment/actions-core'
+
+// Shared field definitions. Keys and defaults follow the live "Iterable (Actions)" destination so that existing
+// customer mappings keep working: add here, never rename.
+
+type Condition = NonNullable<Exclude<InputField['required'], boolean>>
+
+/** "Required when the other identifier is absent": together they say "email or userId". */
+const whenMissing = (otherFieldKey: string): Condition => ({
+  match: 'all',
+  conditions: [{ fieldKey: otherFieldKey, operator: 'is', value: undefined }]
+})
+
+export const EMAIL_FROM_PROPERTIES_OR_CONTEXT = {
+  '@if': {
+    exists: { '@path': '$.properties.email' },
+    then: { '@path': '$.properties.email' },
+    else: { '@path': '$.context.traits.email' }
+  }
+}
+
+const emailField: InputField = {
+  label: 'Email Address',
+  description:
+    'An email address that identifies a user profile in Iterable. Either this or User ID is required. Segment reads it from the `email` key only: Iterable ignores other spellings.',
+  type: 'string',
+  format: 'email',
+  required: whenMissing('userId'),
+  default: EMAIL_FROM_PROPERTIES_OR_CONTEXT
+}
+
+const userIdField: InputField = {
+  label: 'User ID',
+  description:
+    'A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required.',
+  type: 'string',
+  required: whenMissing('email'),
+  default: { '@path': '$.userId' }
+}
+
+/** Email for track-like events: `properties.email`, else the email in `context.traits`. */
+export const EMAIL_FIELD: InputField = emailField
+
+/** Email for identify events: `traits.email`. */
+export const TRAITS_EMAIL_FIELD: InputField = { ...emailField, default: { '@path': '$.traits.email' } }
+
+export const USER_ID_FIELD: InputField = userIdField
+
+export const USER_DATA_FIELDS: InputField = {
+  label: 'User Data Fields',
+  description:
+    'Data to store on the user profile. ISO-8601 date-times anywhere in it are sent in Iterable\'s date format, "YYYY-MM-DD HH:mm:ss +00:00" (UTC).',
+  type: 'object',
+  required: false,
+  default: { '@path': '$.traits' }
+}
+
+export const EVENT_DATA_FIELDS: InputField = {
+  label: 'Event Data Fields',
+  description:
+    'Additional event properties. ISO-8601 date-times anywhere in it are sent in Iterable\'s date format, "YYYY-MM-DD HH:mm:ss +00:00" (UTC).',
+  type: 'object',
+  required: false,
+  default: { '@path': '$.properties' }
+}
+
+export const USER_PHONE_NUMBER_FIELD: InputField = {
+  label: 'User Phone Number',
+  description:
+    'User phone number, including the country code (e.g. +14158675309). Sent as `dataFields.phoneNumber`, where Iterable reads it for SMS.',
+  type: 'string',
+  required: false,
+  allowNull: true,
+  default: { '@path': '$.traits.phone' }
+}
+
+export const MERGE_NESTED_OBJECTS_FIELD: InputField = {
+  label: 'Merge Nested Objects',
+  description:
+    "If you'd like to merge (rather than overwrite) a user profile's top-level objects with the values provided for them in the request body, set mergeNestedObjects to true.",
+  type: 'boolean',
+  required: false,
+  default: false
+}
+
+export const PREFER_USER_ID_FIELD: InputField = {
+  label: 'Prefer User ID',
+  description:
+    "Only respected in email-based projects: create a new user when the request has a userId that doesn't yet exist in the Iterable project (and no email).",
+  type: 'boolean',
+  required: false
+}
+
+export const EVENT_ID_FIELD: InputField = {
+  label: 'Event ID',
+  description:
+    'A unique ID (at most 512 bytes). If an event exists with that id, the event is updated; the default, the Segment messageId, keeps retries from creating duplicates.',
+  type: 'string',
+  required: false,
+  default: { '@path': '$.messageId' }
+}
+
+export const CREATED_AT_FIELD: InputField = {
+  label: 'Timestamp',
+  description: 'Time the event took place. Sent to Iterable as a Unix timestamp in seconds.',
+  type: 'datetime',
+  required: false,
+  default: { '@path': '$.timestamp' }
+}
+
+export const CAMPAIGN_ID_FIELD: InputField = {
+  label: 'Campaign ID',
+  description: 'Iterable campaign the event can be attributed to.',
+  type: 'integer',
+  required: false,
+  default: { '@path': '$.properties.campaignId' }
+}
+
+export const TEMPLATE_ID_FIELD: InputField = {
+  label: 'Template ID',
+  description: 'Iterable template the event can be attributed to.',
+  type: 'integer',
+  required: false,
+  default: { '@path': '$.properties.templateId' }
+}
+
+export const ENABLE_BATCHING_FIELD: InputField = {
+  label: 'Enable Batching',
+  description: "When enabled, Segment sends data to Iterable's bulk endpoint in batches of up to 1001.",
+  type: 'boolean',
+  required: false,
+  default: true
+}
+
+export const BATCH_SIZE_FIELD: InputField = {
+  label: 'Batch Size',
+  description: 'Maximum number of events to include in each batch. Actual batch sizes may be lower.',
+  type: 'number',
+  unsafe_hidden: true,
+  required: false,
+  default: 1001
+}
+
+/**
+ * The `user` object of the commerce endpoints. Its identifiers are checked in code (`identity.ts`): the framework's
+ * conditional requirement cannot test a nested key for absence.
+ */
+export const COMMERCE_USER_FIELD: InputField = {
+  label: 'User Data',
+  description:
+    'The user the purchase or cart belongs to: updated, or created if none exists. Needs an email or a userId.',
+  type: 'object',
+  required: true,
+  additionalProperties: false,
+  defaultObjectUI: 'keyvalue:only',
+  default: {
+    email: EMAIL_FROM_PROPERTIES_OR_CONTEXT,
+    userId: { '@path': '$.userId' },
+    dataFields: { '@path': '$.context.traits' },
+    phoneNumber: { '@path': '$.context.traits.phone' },
+    mergeNestedObjects: false
+  },
+  properties: {
+    email: { ...emailField, required: false },
+    userId: { ...userIdField, required: false },
+    dataFields: USER_DATA_FIELDS,
+    mergeNestedObjects: MERGE_NESTED_OBJECTS_FIELD,
+    phoneNumber: USER_PHONE_NUMBER_FIELD,
+    preferUserId: PREFER_USER_ID_FIELD
+  }
+}
+
+/** Segment's ecommerce spec product → Iterable CommerceItem. Product keys not named here go to the item's dataFields. */
+export const ITEMS_FIELD: InputField = {
+  label: 'Cart items',
+  description:
+    'Individual items in the cart. Each item must contain `id`, `name`, `price`, and `quantity`. Extra values are added to dataFields.',
+  type: 'object',
+  multiple: true,
+  additionalProperties: true,
+  required: true,
+  properties: {
+    id: { label: 'Product Id', description: 'The unique identifier of the product.', type: 'string', required: true },
+    name: { label: 'Product Name', description: 'The name of the product.', type: 'string', required: true },
+    sku: { label: 'Product SKU', description: 'The Stock Keeping Unit of the product.', type: 'string' },
+    quantity: { label: 'Quantity', description: 'How many of the product.', type: 'integer', required: true },
+    price: { label: 'Price', description: 'The unit price of the product.', type: 'number', required: true },
+    description: { label: 'Product Description', description: 'A description of the product.', type: 'string' },
+    categories: {
+      label: 'Product Category',
+      description: 'The product category; sent to Iterable as a one-element `categories` array.',
+      type: 'string'
+    },
+    url: { label: 'Product URL', description: 'The URL of the product page.', type: 'string' },
+    imageUrl: { label: 'Product Image URL', description: 'The URL of an image of the product.', type: 'string' },
+    dataFields: {
+      label: 'Additional item properties',
+      description: 'Other product properties. Dates in it are converted to Iterable’s format.',
+      type: 'object'
+    }
+  },
+  default: {
+    '@arrayPath': [
+      '$.properties.products',
+      {
+        id: { '@path': '$.product_id' },
+        sku: { '@path': '$.sku' },
+        categories: { '@path': '$.category' },
+        name: { '@path': '$.name' },
+        price: { '@path': '$.price' },
+        quantity: { '@path': '$.quantity' },
+        url: { '@path': '$.url' },
+        imageUrl: { '@path': '$.image_url' },
+        description: { '@path': '$.description' },
+        // The whole product: commerce-items.ts keeps only the keys that are not item fields.
+        dataFields: { '@path': '$.' }
+      }
+    ]
+  }
+}

@@ -1,0 +1,97 @@
+import { InvalidAuthenticationError, type DestinationDefinition } from '@segment/actions-core'
+import type { Settings } from './generated-types'
+import updateUser from './updateUser'
+import trackEvent from './trackEvent'
+import trackPage from './trackPage'
+import trackPurchase from './trackPurchase'
+import updateCart from './updateCart'
+import updateEmail from './updateEmail'
+import { presets } from './presets'
+import { PAGE_SETTINGS } from './page-naming'
+import { API_KEY_HEADER, callIterable } from './iterable-api'
+
+const destination: DestinationDefinition<Settings> = {
+  name: 'Iterable (Actions)',
+  slug: 'actions-iterable',
+  mode: 'cloud',
+  description:
+    'Send identify, track, page, screen and ecommerce events, and Engage audiences, to Iterable user profiles, custom events, carts and purchases.',
+
+  authentication: {
+    scheme: 'custom',
+    fields: {
+      apiKey: {
+        type: 'password',
+        label: 'API Key',
+        description:
+          "To obtain the API Key, go to the Iterable app and navigate to Integrations > API Keys. Create a new API Key with the 'Server-Side' type.",
+        required: true
+      },
+      dataCenterLocation: {
+        label: 'Data Center Location',
+        description: 'The location where your Iterable data is hosted.',
+        type: 'string',
+        format: 'text',
+        choices: [
+          { label: 'United States', value: 'united_states' },
+          { label: 'Europe', value: 'europe' }
+        ],
+        default: 'united_states'
+      },
+      trackAllPages: {
+        label: PAGE_SETTINGS.trackAllPages.label,
+        description: 'Send every page and screen call to Iterable, whether or not it has a name or a category.',
+        type: 'boolean',
+        default: PAGE_SETTINGS.trackAllPages.default
+      },
+      trackCategorizedPages: {
+        label: PAGE_SETTINGS.trackCategorizedPages.label,
+        description: 'Send page and screen calls that have a category to Iterable.',
+        type: 'boolean',
+        default: PAGE_SETTINGS.trackCategorizedPages.default
+      },
+      trackNamedPages: {
+        label: PAGE_SETTINGS.trackNamedPages.label,
+        description: 'Send page and screen calls that have a name to Iterable.',
+        type: 'boolean',
+        default: PAGE_SETTINGS.trackNamedPages.default
+      },
+      mapToSingleEvent: {
+        label: PAGE_SETTINGS.mapToSingleEvent.label,
+        description:
+          'Send every page call as the event "Loaded a Page" and every screen call as "Loaded a Screen", instead of "<name> page" / "<name> screen".',
+        type: 'boolean',
+        default: PAGE_SETTINGS.mapToSingleEvent.default
+      }
+    },
+    testAuthentication: async (request, { settings }) => {
+      try {
+        return await callIterable(request, settings, 'getWebhooks', { method: 'get' })
+      } catch (error) {
+        if (error instanceof InvalidAuthenticationError) {
+          throw new InvalidAuthenticationError(
+            "Iterable rejected this API key. Create a key of type 'Server-side' in Iterable under Integrations > API Keys, paste it here, and check that Data Center Location matches your project (US or EU)."
+          )
+        }
+        throw error
+      }
+    }
+  },
+
+  extendRequest({ settings }) {
+    return { headers: { [API_KEY_HEADER]: settings.apiKey } }
+  },
+
+  presets,
+
+  actions: {
+    updateUser,
+    trackEvent,
+    trackPage,
+    trackPurchase,
+    updateCart,
+    updateEmail
+  }
+}
+
+export default destination

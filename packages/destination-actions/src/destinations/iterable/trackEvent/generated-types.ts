@@ -1,0 +1,46 @@
+// Generated file. DO NOT MODIFY IT BY HAND.
+
+export interface Payload {
+  /**
+   * An email address that identifies a user profile in Iterable. Either this or User ID is required. Segment reads it from the `email` key only: Iterable ignores other spellings.
+   */
+  email?: string
+  /**
+   * A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required.
+   */
+  userId?: string
+  /**
+   * Name of the event
+   */
+  eventName: string
+  /**
+   * Additional event properties. ISO-8601 date-times anywhere in it are sent in Iterable's date format, "YYYY-MM-DD HH:mm:ss +00:00" (UTC).
+   */
+  dataFields?: {
+    [k: string]: unknown
+  }
+  /**
+   * A unique ID (at most 512 bytes). If an event exists with that id, the event is updated; the default, the Segment messageId, keeps retries from creating duplicates.
+   */
+  id?: string
+  /**
+   * Time the event took place. Sent to Iterable as a Unix timestamp in seconds.
+   */
+  createdAt?: string | number
+  /**
+   * Iterable campaign the event can be attributed to.
+   */
+  campaignId?: number
+  /**
+   * Iterable template the event can be attributed to.
+   */
+  templateId?: number
+  /**
+   * When enabled, Segment sends data to Iterable's bulk endpoint in batches of up to 1001.
+   */
+  enable_batching?: boolean
+  /**
+   * Maximum number of events to include in each batch. Actual batch sizes may be lower.
+   */
+  batch_size?: number
+}

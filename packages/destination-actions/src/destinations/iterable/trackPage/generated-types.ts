@@ -1,0 +1,46 @@
+// Generated file. DO NOT MODIFY IT BY HAND.
+
+export interface Payload {
+  /**
+   * An email address that identifies a user profile in Iterable. Either this or User ID is required. Segment reads it from the `email` key only: Iterable ignores other spellings.
+   */
+  email?: string
+  /**
+   * A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required.
+   */
+  userId?: string
+  /**
+   * Whether this is a page (web) or a screen (mobile) call: the event name ends in "page" or "screen".
+   */
+  eventType?: 'page' | 'screen'
+  /**
+   * The name of the page or screen. A page named "shoppingCart" becomes the event "shoppingCart page".
+   */
+  name?: string
+  /**
+   * The category of the page or screen; names the event when the page has no name.
+   */
+  category?: string
+  /**
+   * Properties of the page or screen, sent as the event's dataFields. ISO-8601 date-times in it are sent in Iterable's date format.
+   */
+  dataFields?: {
+    [k: string]: unknown
+  }
+  /**
+   * A unique ID (at most 512 bytes). If an event exists with that id, the event is updated; the default, the Segment messageId, keeps retries from creating duplicates.
+   */
+  id?: string
+  /**
+   * Time the event took place. Sent to Iterable as a Unix timestamp in seconds.
+   */
+  createdAt?: string | number
+  /**
+   * Iterable campaign the event can be attributed to.
+   */
+  campaignId?: number
+  /**
+   * Iterable template the event can be attributed to.
+   */
+  templateId?: number
+}

@@ -1,0 +1,73 @@
+import type { ActionDefinition } from '@segment/actions-core'
+import type { Settings } from '../generated-types'
+import type { Payload } from './generated-types'
+import {
+  EMAIL_FIELD,
+  USER_ID_FIELD,
+  EVENT_DATA_FIELDS,
+  EVENT_ID_FIELD,
+  CREATED_AT_FIELD,
+  CAMPAIGN_ID_FIELD,
+  TEMPLATE_ID_FIELD
+} from '../fields'
+import { SUBSCRIPTIONS } from '../subscriptions'
+import { trackPageBody } from '../bodies'
+import { callIterable } from '../iterable-api'
+
+const fromTopLevelOrProperties = (key: string) => ({
+  '@if': {
+    exists: { '@path': `$.${key}` },
+    then: { '@path': `$.${key}` },
+    else: { '@path': `$.properties.${key}` }
+  }
+})
+
+const action: ActionDefinition<Settings, Payload> = {
+  title: 'Track Page or Screen',
+  description:
+    'Track page and screen views as Iterable custom events, named and filtered by the destination\'s page settings ("Track All Pages", "Track Categorized Pages", "Track Named Pages", "Map All Pages to Single Event Name").',
+  defaultSubscription: SUBSCRIPTIONS.pageOrScreen,
+  fields: {
+    email: EMAIL_FIELD,
+    userId: USER_ID_FIELD,
+    eventType: {
+      label: 'Call Type',
+      description: 'Whether this is a page (web) or a screen (mobile) call: the event name ends in "page" or "screen".',
+      type: 'string',
+      required: false,
+      choices: [
+        { label: 'Page', value: 'page' },
+        { label: 'Screen', value: 'screen' }
+      ],
+      default: { '@path': '$.type' }
+    },
+    name: {
+      label: 'Page Name',
+      description: 'The name of the page or screen. A page named "shoppingCart" becomes the event "shoppingCart page".',
+      type: 'string',
+      required: false,
+      default: fromTopLevelOrProperties('name')
+    },
+    category: {
+      label: 'Page Category',
+      description: 'The category of the page or screen; names the event when the page has no name.',
+      type: 'string',
+      required: false,
+      default: fromTopLevelOrProperties('category')
+    },
+    dataFields: {
+      ...EVENT_DATA_FIELDS,
+      label: 'Page Properties',
+      description:
+        "Properties of the page or screen, sent as the event's dataFields. ISO-8601 date-times in it are sent in Iterable's date format."
+    },
+    id: EVENT_ID_FIELD,
+    createdAt: CREATED_AT_FIELD,
+    campaignId: CAMPAIGN_ID_FIELD,
+    templateId: TEMPLATE_ID_FIELD
+  },
+  perform: (request, { payload, settings }) =>
+    callIterable(request, settings, 'trackEvent', { json: trackPageBody(payload, settings) })
+}
+
+export default action

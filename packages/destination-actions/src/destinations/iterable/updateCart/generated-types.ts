@@ -1,0 +1,83 @@
+// Generated file. DO NOT MODIFY IT BY HAND.
+
+export interface Payload {
+  /**
+   * The user the purchase or cart belongs to: updated, or created if none exists. Needs an email or a userId.
+   */
+  user: {
+    /**
+     * An email address that identifies a user profile in Iterable. Either this or User ID is required. Segment reads it from the `email` key only: Iterable ignores other spellings.
+     */
+    email?: string
+    /**
+     * A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required.
+     */
+    userId?: string
+    /**
+     * Data to store on the user profile. ISO-8601 date-times anywhere in it are sent in Iterable's date format, "YYYY-MM-DD HH:mm:ss +00:00" (UTC).
+     */
+    dataFields?: {
+      [k: string]: unknown
+    }
+    /**
+     * If you'd like to merge (rather than overwrite) a user profile's top-level objects with the values provided for them in the request body, set mergeNestedObjects to true.
+     */
+    mergeNestedObjects?: boolean
+    /**
+     * User phone number, including the country code (e.g. +14158675309). Sent as `dataFields.phoneNumber`, where Iterable reads it for SMS.
+     */
+    phoneNumber?: string | null
+    /**
+     * Only respected in email-based projects: create a new user when the request has a userId that doesn't yet exist in the Iterable project (and no email).
+     */
+    preferUserId?: boolean
+  }
+  /**
+   * Individual items in the cart. Each item must contain `id`, `name`, `price`, and `quantity`. Extra values are added to dataFields.
+   */
+  items?: {
+    /**
+     * The unique identifier of the product.
+     */
+    id: string
+    /**
+     * The name of the product.
+     */
+    name: string
+    /**
+     * The Stock Keeping Unit of the product.
+     */
+    sku?: string
+    /**
+     * How many of the product.
+     */
+    quantity: number
+    /**
+     * The unit price of the product.
+     */
+    price: number
+    /**
+     * A description of the product.
+     */
+    description?: string
+    /**
+     * The product category; sent to Iterable as a one-element `categories` array.
+     */
+    categories?: string
+    /**
+     * The URL of the product page.
+     */
+    url?: string
+    /**
+     * The URL of an image of the product.
+     */
+    imageUrl?: string
+    /**
+     * Other product properties. Dates in it are converted to Iterable’s format.
+     */
+    dataFields?: {
+      [k: string]: unknown
+    }
+    [k: string]: unknown
+  }[]
+}
