@@ -1,0 +1,112 @@
+import { createTestEvent, type SegmentEvent } from '@segment/actions-core'
+
+// Realistic Segment events, one per kind the destination handles; used by the dry run and the demo.
+
+const context = { traits: { email: 'ada@example.com' }, ip: '203.0.113.7', locale: 'en-GB' }
+const at = '2024-03-14T09:26:53.589Z'
+
+export const sampleEvents: SegmentEvent[] = [
+  createTestEvent({
+    type: 'identify',
+    userId: 'user-1815',
+    messageId: 'msg-identify-1',
+    timestamp: at,
+    traits: {
+      email: 'ada@example.com',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      phone: '+441632960961',
+      plan: 'premium',
+      createdAt: '2023-12-10T08:15:00+01:00',
+      birthday: '1815-12-10',
+      address: { city: 'London', country: 'UK' }
+    }
+  }),
+  createTestEvent({
+    type: 'track',
+    event: 'Article Bookmarked',
+    userId: 'user-1815',
+    messageId: 'msg-track-1',
+    timestamp: at,
+    context,
+    properties: { title: 'Notes on the Analytical Engine', author: 'L. F. Menabrea', published: '1842-10-01T00:00:00Z' }
+  }),
+  createTestEvent({
+    type: 'page',
+    name: 'shoppingCart',
+    userId: 'user-1815',
+    messageId: 'msg-page-1',
+    timestamp: at,
+    context,
+    properties: { category: 'Shop', path: '/cart', url: 'https://shop.example.com/cart', title: 'Your cart' }
+  }),
+  createTestEvent({
+    type: 'screen',
+    name: 'Home',
+    userId: 'user-1815',
+    messageId: 'msg-screen-1',
+    timestamp: at,
+    context,
+    properties: { variation: 'blue signup button' }
+  }),
+  createTestEvent({
+    type: 'track',
+    event: 'Product Added',
+    userId: 'user-1815',
+    messageId: 'msg-cart-1',
+    timestamp: at,
+    context,
+    properties: {
+      cart_id: 'cart-42',
+      products: [
+        {
+          product_id: 'sku-1',
+          sku: 'G-32',
+          name: 'Monopoly: 3rd Edition',
+          price: 18.99,
+          quantity: 1,
+          category: 'Games'
+        },
+        { product_id: 'sku-2', sku: 'F-15', name: 'Uno Card Game', price: 3.5, quantity: 2, category: 'Games' }
+      ]
+    }
+  }),
+  createTestEvent({
+    type: 'track',
+    event: 'Order Completed',
+    userId: 'user-1815',
+    messageId: 'msg-order-1',
+    timestamp: at,
+    context,
+    properties: {
+      order_id: 'order-50314',
+      total: 25.99,
+      revenue: 22.49,
+      currency: 'USD',
+      coupon: 'hasbros',
+      products: [
+        {
+          product_id: 'sku-1',
+          sku: 'G-32',
+          name: 'Monopoly: 3rd Edition',
+          price: 18.99,
+          quantity: 1,
+          category: 'Games',
+          url: 'https://shop.example.com/monopoly',
+          image_url: 'https://shop.example.com/monopoly.jpg',
+          variant: 'classic'
+        },
+        { product_id: 'sku-2', sku: 'F-15', name: 'Uno Card Game', price: 3.5, quantity: 2, category: 'Games' }
+      ]
+    }
+  }),
+  createTestEvent({
+    type: 'track',
+    event: 'Email Updated',
+    userId: 'user-1815',
+    messageId: 'msg-email-1',
+    timestamp: at,
+    context,
+    properties: { previous_email: 'ada@example.com', new_email: 'ada.lovelace@example.com' }
+  })
+]
