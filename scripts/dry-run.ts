@@ -39,7 +39,7 @@ async function main() {
     try {
       const responses = await integration.testAction(preset.partnerAction, { event, mapping: preset.mapping, settings })
       for (const response of responses) {
-        const headers = Object.fromEntries(response.options.headers as Headers)
+        const headers = Object.fromEntries(response.options.headers as unknown as Headers)
         const shown = { ...headers, [API_KEY_HEADER.toLowerCase()]: '<redacted>' }
         console.log(`  ${response.options.method} ${response.url}`)
         console.log(`  headers: ${JSON.stringify(shown)}`)
