@@ -43,6 +43,15 @@ export function userUpdateBody(payload: UpdateUserPayload): UserUpdateBody {
   })
 }
 
+/**
+ * A user record of a bulk update. Iterable's bulk endpoint has no email change; in hybrid projects setting
+ * `dataFields.email` changes it, which is what the live destination does with `newEmail` in batches.
+ */
+export function bulkUserRecord(payload: UpdateUserPayload): UserUpdateBody {
+  const body = userUpdateBody(payload)
+  return payload.newEmail ? { ...body, dataFields: { ...body.dataFields, email: payload.newEmail } } : body
+}
+
 export function updateEmailBody(payload: UpdateEmailPayload): UpdateEmailBody {
   requireIdentifier({ email: payload.currentEmail, userId: payload.currentUserId }, 'current')
   return definedOnly({

@@ -48,15 +48,15 @@ export interface IterableAnswer {
   [key: string]: unknown
 }
 
-export async function callIterable<T = IterableAnswer>(
+/** Sends one request to Iterable and returns its answer whatever the status; only a missing answer throws. */
+export async function sendToIterable<T = IterableAnswer>(
   request: RequestClient,
   settings: Settings,
   endpoint: Endpoint,
   options: { method?: 'get' | 'post'; json?: unknown } = {}
 ): Promise<ModifiedResponse<T>> {
-  let response: ModifiedResponse<T>
   try {
-    response = await request<T>(endpointUrl(endpoint, settings.dataCenterLocation), {
+    return await request<T>(endpointUrl(endpoint, settings.dataCenterLocation), {
       method: options.method ?? 'post',
       json: options.json,
       timeout: REQUEST_TIMEOUT_MS,
@@ -65,9 +65,23 @@ export async function callIterable<T = IterableAnswer>(
   } catch (error) {
     throw networkFailure(error, settings.apiKey)
   }
-  if (response.status >= 200 && response.status < 300) return response
-  throw translateIterableError(response.status, response.data ?? response.content, settings.apiKey)
 }
+
+/** Sends one request to Iterable; a non-2xx answer throws the framework error that says what to do about it. */
+export async function callIterable<T = IterableAnswer>(
+  request: RequestClient,
+  settings: Settings,
+  endpoint: Endpoint,
+  options: { method?: 'get' | 'post'; json?: unknown } = {}
+): Promise<ModifiedResponse<T>> {
+  const response = await sendToIterable<T>(request, settings, endpoint, options)
+  if (isSuccess(response.status)) return response
+  throw translateIterableError(response.status, answerBody(response), settings.apiKey)
+}
+
+export const isSuccess = (status: number) => status >= 200 && status < 300
+
+export const answerBody = (response: { data?: unknown; content: string }): unknown => response.data ?? response.content
 
 /** Iterable's answer as `{ msg, code }`, whatever shape it came in. */
 export function readAnswer(body: unknown): IterableAnswer {
@@ -141,4 +155,169 @@ function networkFailure(error: unknown, apiKey: string | undefined): Error {
   return timedOut
     ? new RetryableError(`Iterable did not answer in time (${reason}); Segment will retry.`, 408)
     : new RetryableError(`Could not reach Iterable (${code ? `${code}: ` : ''}${reason}); Segment will retry.`, 503)
+}
+
+// Bulk answers. Iterable answers 200 even when some records failed, and names a failed record by its email or userId
+// (events also by name), never by position.
+
+/** What a bulk record is recognised by in Iterable's answer. */
+export interface BulkRecord {
+  email?: string
+  userId?: string
+  eventName?: string
+  dataFields?: Record<string, unknown>
+}
+
+export interface RecordFailure {
+  status: number
+  message: string
+}
+
+type IdentifierKind = 'email' | 'userId'
+
+// Every list of `failedUpdates`, with the identifier it holds, the status its records get and what it means.
+const FAILED_UPDATE_LISTS: Record<string, { kind: IdentifierKind; status: number; meaning: string }> = {
+  invalidEmails: { kind: 'email', status: 400, meaning: 'the email address is malformed' },
+  invalidUserIds: {
+    kind: 'userId',
+    status: 400,
+    meaning: 'the userId is malformed (empty, over 52 characters, non-ASCII, or with a trailing space)'
+  },
+  notFoundEmails: { kind: 'email', status: 404, meaning: 'no Iterable user has this email' },
+  notFoundUserIds: { kind: 'userId', status: 404, meaning: 'no Iterable user has this userId' },
+  forgottenEmails: { kind: 'email', status: 400, meaning: 'the user was forgotten at their request (GDPR)' },
+  forgottenUserIds: { kind: 'userId', status: 400, meaning: 'the user was forgotten at their request (GDPR)' },
+  conflictEmails: { kind: 'email', status: 409, meaning: 'another Iterable user already has this email' },
+  conflictUserIds: { kind: 'userId', status: 409, meaning: 'another Iterable user already has this userId' },
+  invalidDataEmails: { kind: 'email', status: 400, meaning: 'its dataFields hold invalid data' },
+  invalidDataUserIds: { kind: 'userId', status: 400, meaning: 'its dataFields hold invalid data' }
+}
+
+// The deprecated top-level lists, still sent by Iterable beside failedUpdates.
+const DEPRECATED_LISTS: Record<string, IdentifierKind> = { invalidEmails: 'email', invalidUserIds: 'userId' }
+
+const normalise = (kind: IdentifierKind, value: string) => (kind === 'email' ? value.trim().toLowerCase() : value)
+
+const stringsIn = (list: unknown): string[] =>
+  Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : []
+
+/**
+ * Reads a 200 bulk answer once and returns the lookup that tells, for each record sent, whether Iterable refused it
+ * and why. A record Iterable does not name was accepted.
+ */
+export function bulkFailureLookup(body: unknown): (record: BulkRecord) => RecordFailure | undefined {
+  const answer = readAnswer(body)
+  const byIdentifier = new Map<string, RecordFailure>()
+  const remember = (kind: IdentifierKind, value: string, failure: RecordFailure) => {
+    const key = `${kind}:${normalise(kind, value)}`
+    if (!byIdentifier.has(key)) byIdentifier.set(key, failure)
+  }
+
+  const failedUpdates = (answer.failedUpdates ?? {}) as Record<string, unknown>
+  for (const [list, { kind, status, meaning }] of Object.entries(FAILED_UPDATE_LISTS)) {
+    for (const value of stringsIn(failedUpdates[list])) {
+      remember(kind, value, { status, message: `Iterable listed this ${kind} in failedUpdates.${list}: ${meaning}.` })
+    }
+  }
+  for (const [list, kind] of Object.entries(DEPRECATED_LISTS)) {
+    for (const value of stringsIn(answer[list])) {
+      remember(kind, value, {
+        status: 400,
+        message: `Iterable listed this ${kind} in ${list}: the record was not accepted.`
+      })
+    }
+  }
+  const disallowed = new Set(stringsIn(answer.disallowedEventNames))
+
+  if (byIdentifier.size === 0 && disallowed.size === 0) return () => undefined
+  return (record) => {
+    const failure =
+      (record.email !== undefined && byIdentifier.get(`email:${normalise('email', record.email)}`)) ||
+      (record.userId !== undefined && byIdentifier.get(`userId:${record.userId}`))
+    if (failure) return failure
+    if (record.eventName !== undefined && disallowed.has(record.eventName)) {
+      return {
+        status: 400,
+        message: `Iterable listed this event name in disallowedEventNames: the project does not accept events named "${record.eventName}".`
+      }
+    }
+    return undefined
+  }
+}
+
+/** One field of a `RequestFieldsTypesMismatched` answer. */
+export interface FieldTypeMismatch {
+  field: string
+  expectedType: string
+  incomingTypes: string[]
+  offendingValue?: unknown
+}
+
+export const TYPE_MISMATCH_CODE = 'RequestFieldsTypesMismatched'
+
+/**
+ * Iterable fixes a field's type by the first value it sees and refuses a whole bulk body when one record disagrees:
+ * `{ code: 'RequestFieldsTypesMismatched', params: { validationErrors: { <field>: { expectedType, incomingTypes,
+ * offendingValue } } } }`. Returns the fields it names (none when the answer is another one).
+ */
+export function typeMismatches(body: unknown): FieldTypeMismatch[] {
+  const answer = readAnswer(body)
+  if (answer.code !== TYPE_MISMATCH_CODE) return []
+  const errors = ((answer.params as Record<string, unknown> | undefined)?.validationErrors ?? {}) as Record<
+    string,
+    { expectedType?: string; incomingTypes?: unknown; offendingValue?: unknown }
+  >
+  return Object.entries(errors).map(([field, detail]) => ({
+    field,
+    expectedType: String(detail?.expectedType ?? 'another type'),
+    incomingTypes: stringsIn(detail?.incomingTypes),
+    offendingValue: detail?.offendingValue
+  }))
+}
+
+const jsonType = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value
+
+// Iterable's type names → the JSON type a value of that type has.
+const EXPECTED_JSON_TYPE: Record<string, string> = {
+  long: 'number',
+  integer: 'number',
+  double: 'number',
+  float: 'number',
+  number: 'number',
+  boolean: 'boolean',
+  string: 'string',
+  keyword: 'string',
+  text: 'string',
+  date: 'string',
+  object: 'object',
+  nested: 'array'
+}
+
+function valueAtField(dataFields: Record<string, unknown> | undefined, field: string): unknown {
+  // Iterable may prefix a field with its project namespace ("namespace:::field") and names nested fields with dots.
+  const path = field.split(':::').pop() ?? field
+  if (dataFields && path in dataFields) return dataFields[path]
+  return path
+    .split('.')
+    .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], dataFields)
+}
+
+/** Why a record is responsible for a type mismatch, or undefined when it is not. */
+export function recordTypeMismatch(record: BulkRecord, mismatches: FieldTypeMismatch[]): string | undefined {
+  for (const { field, expectedType, offendingValue } of mismatches) {
+    const value = valueAtField(record.dataFields, field)
+    if (value === undefined) continue
+    const expectedJson = EXPECTED_JSON_TYPE[expectedType.toLowerCase()]
+    const responsible =
+      offendingValue !== undefined
+        ? JSON.stringify(value) === JSON.stringify(offendingValue)
+        : expectedJson !== undefined && jsonType(value) !== expectedJson
+    if (responsible) {
+      return `Iterable refused dataFields.${field} (${TYPE_MISMATCH_CODE}): the project stores it as ${expectedType}, this event sent a ${jsonType(
+        value
+      )} (${JSON.stringify(value)?.slice(0, 80)}). Send a ${expectedType} value or use another field name.`
+    }
+  }
+  return undefined
 }

@@ -15,6 +15,7 @@ import {
 import { SUBSCRIPTIONS } from '../subscriptions'
 import { trackEventBody } from '../bodies'
 import { callIterable } from '../iterable-api'
+import { sendBulk } from '../batching'
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Custom Event',
@@ -39,7 +40,9 @@ const action: ActionDefinition<Settings, Payload> = {
     batch_size: BATCH_SIZE_FIELD
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'trackEvent', { json: trackEventBody(payload) })
+    callIterable(request, settings, 'trackEvent', { json: trackEventBody(payload) }),
+  performBatch: (request, { payload, settings }) =>
+    sendBulk(request, settings, payload, { endpoint: 'bulkTrackEvent', listKey: 'events', toRecord: trackEventBody })
 }
 
 export default action

@@ -43,4 +43,12 @@ export interface Payload {
    * Iterable template the event can be attributed to.
    */
   templateId?: number
+  /**
+   * When enabled, Segment sends data to Iterable's bulk endpoint in batches of up to 1001.
+   */
+  enable_batching?: boolean
+  /**
+   * Maximum number of events to include in each batch. Actual batch sizes may be lower.
+   */
+  batch_size?: number
 }

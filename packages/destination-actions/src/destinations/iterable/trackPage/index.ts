@@ -8,11 +8,14 @@ import {
   EVENT_ID_FIELD,
   CREATED_AT_FIELD,
   CAMPAIGN_ID_FIELD,
-  TEMPLATE_ID_FIELD
+  TEMPLATE_ID_FIELD,
+  ENABLE_BATCHING_FIELD,
+  BATCH_SIZE_FIELD
 } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
 import { trackPageBody } from '../bodies'
 import { callIterable } from '../iterable-api'
+import { sendBulk } from '../batching'
 
 const fromTopLevelOrProperties = (key: string) => ({
   '@if': {
@@ -64,10 +67,18 @@ const action: ActionDefinition<Settings, Payload> = {
     id: EVENT_ID_FIELD,
     createdAt: CREATED_AT_FIELD,
     campaignId: CAMPAIGN_ID_FIELD,
-    templateId: TEMPLATE_ID_FIELD
+    templateId: TEMPLATE_ID_FIELD,
+    enable_batching: ENABLE_BATCHING_FIELD,
+    batch_size: BATCH_SIZE_FIELD
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'trackEvent', { json: trackPageBody(payload, settings) })
+    callIterable(request, settings, 'trackEvent', { json: trackPageBody(payload, settings) }),
+  performBatch: (request, { payload, settings }) =>
+    sendBulk(request, settings, payload, {
+      endpoint: 'bulkTrackEvent',
+      listKey: 'events',
+      toRecord: (page) => trackPageBody(page, settings)
+    })
 }
 
 export default action

@@ -12,7 +12,8 @@ import {
   BATCH_SIZE_FIELD
 } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { userUpdateBody, updateEmailBody } from '../bodies'
+import { userUpdateBody, updateEmailBody, bulkUserRecord } from '../bodies'
+import { sendBulk } from '../batching'
 import { callIterable } from '../iterable-api'
 
 const action: ActionDefinition<Settings, Payload> = {
@@ -51,7 +52,15 @@ const action: ActionDefinition<Settings, Payload> = {
     if (!payload.newEmail) return updated
     const emailChange = { currentEmail: payload.email, currentUserId: payload.userId, newEmail: payload.newEmail }
     return callIterable(request, settings, 'updateEmail', { json: updateEmailBody(emailChange) })
-  }
+  },
+  performBatch: (request, { payload, settings }) =>
+    sendBulk(request, settings, payload, {
+      endpoint: 'bulkUpdateUser',
+      listKey: 'users',
+      toRecord: bulkUserRecord,
+      // Per event, not the first event's value: events that differ go in separate bodies.
+      bodyExtras: (user) => (user.updateOnly ? { updateOnly: true } : {})
+    })
 }
 
 export default action
