@@ -53,7 +53,10 @@ export function bulkUserRecord(payload: UpdateUserPayload): UserUpdateBody {
 }
 
 export function updateEmailBody(payload: UpdateEmailPayload): UpdateEmailBody {
-  requireIdentifier({ email: payload.currentEmail, userId: payload.currentUserId }, 'current')
+  requireIdentifier(
+    { email: payload.currentEmail, userId: payload.currentUserId },
+    { email: 'currentEmail', userId: 'currentUserId' }
+  )
   return definedOnly({
     currentEmail: payload.currentEmail,
     currentUserId: payload.currentUserId,
@@ -97,7 +100,7 @@ export function trackPageBody(payload: TrackPagePayload, settings: Settings): Tr
 }
 
 function commerceUser(user: TrackPurchasePayload['user']): CommerceUser {
-  requireIdentifier(user, 'user.')
+  requireIdentifier(user, { email: 'user.email', userId: 'user.userId' })
   return definedOnly({
     email: user.email,
     userId: user.userId,

@@ -5,15 +5,23 @@ interface Identifiers {
   userId?: string | null
 }
 
+/** The names a user sees for the two identifier fields of an action. */
+interface IdentifierFields {
+  email: string
+  userId: string
+}
+
+const TOP_LEVEL: IdentifierFields = { email: 'email', userId: 'userId' }
+
 /**
  * Iterable finds a user by email or by userId; a request with neither is refused. The framework's conditional
  * requirement says this for top-level fields; this check says it for the `user` object of the commerce actions, and
  * backs the top-level rule where a mapping sends a blank value.
  */
-export function requireIdentifier(ids: Identifiers, prefix = ''): void {
+export function requireIdentifier(ids: Identifiers, fields: IdentifierFields = TOP_LEVEL): void {
   if (isBlank(ids.email) && isBlank(ids.userId)) {
     throw new PayloadValidationError(
-      `Either ${prefix}email or ${prefix}userId is required: Iterable identifies users by one of them. Map "${prefix}email" to an email address (e.g. traits.email) or "${prefix}userId" to the Segment userId.`
+      `Either ${fields.email} or ${fields.userId} is required: Iterable identifies users by one of them. Map "${fields.email}" to the user's email address or "${fields.userId}" to their user ID.`
     )
   }
 }

@@ -36,7 +36,8 @@ export const REQUEST_TIMEOUT_MS = 30_000
 export const API_KEY_HEADER = 'Api-Key'
 
 export function endpointUrl(endpoint: Endpoint, dataCenterLocation?: string): string {
-  const base = BASE_URLS[(dataCenterLocation ?? 'united_states') as DataCenter] ?? BASE_URLS.united_states
+  const known = dataCenterLocation !== undefined && Object.hasOwn(BASE_URLS, dataCenterLocation)
+  const base = known ? BASE_URLS[dataCenterLocation as DataCenter] : BASE_URLS.united_states
   return base + ENDPOINTS[endpoint]
 }
 
@@ -108,7 +109,8 @@ type RetryableStatus = ConstructorParameters<typeof RetryableError>[1]
 
 /** Turns a non-2xx answer from Iterable into the framework's error, so that Segment retries exactly what can succeed later. */
 export function translateIterableError(status: number, body: unknown, apiKey?: string): Error {
-  const { msg, code } = readAnswer(body)
+  // Redact before reading: readAnswer shortens long text, which could cut the key in two.
+  const { msg, code } = readAnswer(typeof body === 'string' ? redact(body, apiKey) : body)
   const detail = redact(`${status}${code ? ` ${code}` : ''}${msg ? `: ${msg}` : ''}`, apiKey)
 
   if (status === 401) {

@@ -48,7 +48,7 @@ function pageEvent(kind: Kind, identity: Identity, overrides: Partial<SegmentEve
     messageId: MESSAGE_ID,
     timestamp: TIMESTAMP,
     userId: 'user1234',
-    properties,
+    properties: properties as SegmentEvent['properties'],
     ...overrides
   }
   if (identity.name !== undefined) event.name = identity.name
@@ -278,7 +278,7 @@ describe('Iterable.trackPage', () => {
         })
 
         await expect(attempt).rejects.toThrow(PayloadValidationError)
-        const error: Error = await attempt.catch((e: Error) => e)
+        const error = (await attempt.catch((e: Error) => e)) as Error
         const labels = (expected as { rejectedNaming: string[] }).rejectedNaming
         for (const label of labels) expect(error.message).toContain(`"${label}"`)
         for (const label of ALL_LABELS.filter((l) => !labels.includes(l))) expect(error.message).not.toContain(label)
@@ -318,7 +318,7 @@ describe('Iterable.trackPage', () => {
 
     expect(responses).toHaveLength(1)
     expect(responses[0].options.headers).toBeDefined()
-    expect((responses[0].options.headers as Headers).get('api-key')).toBe('test-api-key')
+    expect((responses[0].options.headers as unknown as Headers).get('api-key')).toBe('test-api-key')
     expect(responses[0].options.json).toEqual({
       email: 'jane.kim@example.com',
       userId: 'user1234',

@@ -120,7 +120,7 @@ describe('Iterable.trackPurchase', () => {
     expect(responses[0].status).toBe(200)
     expect(responses[0].url).toBe(`${US_BASE}${PURCHASE_PATH}`)
     expect(responses[0].options.method).toBe('POST')
-    expect((responses[0].options.headers as Headers).get('api-key')).toBe('test-api-key')
+    expect((responses[0].options.headers as unknown as Headers).get('api-key')).toBe('test-api-key')
     expect(responses[0].options.json).toEqual({
       id: '50314b8e9bcf000000000000',
       user: {
@@ -340,7 +340,10 @@ describe('Iterable.trackPurchase', () => {
       'rejects a second product without $missing, naming /items/1 and $field, and sends nothing',
       async ({ missing, field }) => {
         const scope = nock(US_BASE).post(PURCHASE_PATH).reply(200, SUCCESS)
-        const properties = { ...structuredClone(ORDER_PROPERTIES), products: [MONOPOLY, incomplete(missing)] }
+        const properties = {
+          ...structuredClone(ORDER_PROPERTIES),
+          products: [MONOPOLY, incomplete(missing)]
+        } as SegmentEvent['properties']
 
         const attempt = testDestination.testAction('trackPurchase', {
           event: orderCompleted({ properties }),

@@ -79,7 +79,7 @@ function cartEvent(event: string, properties: Record<string, unknown>, overrides
     timestamp: '2023-02-05T20:42:10.123Z',
     userId: 'user1234',
     context: { traits: { ...TRAITS } },
-    properties,
+    properties: properties as SegmentEvent['properties'],
     ...overrides
   })
 }
@@ -115,7 +115,7 @@ describe('Iterable.updateCart', () => {
     expect(responses[0].status).toBe(200)
     expect(responses[0].url).toBe(`${US_BASE}${CART_PATH}`)
     expect(responses[0].options.method).toBe('POST')
-    expect((responses[0].options.headers as Headers).get('api-key')).toBe('test-api-key')
+    expect((responses[0].options.headers as unknown as Headers).get('api-key')).toBe('test-api-key')
     expect(responses[0].options.json).toEqual({ user: USER, items })
   })
 

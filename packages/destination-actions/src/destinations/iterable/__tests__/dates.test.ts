@@ -1,0 +1,192 @@
+import { execFileSync } from 'node:child_process'
+import path from 'node:path'
+import { convertDates, toIterableDate, toUnixSeconds } from '../dates'
+
+/** Freezes every object and array, so that any write by the code under test throws. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const nested of Object.values(value)) deepFreeze(nested)
+    Object.freeze(value)
+  }
+  return value
+}
+
+describe('toIterableDate', () => {
+  it.each([
+    ['with milliseconds and a negative offset', '2023-02-05T20:42:10.123-05:00', '2023-02-06 01:42:10 +00:00'],
+    ['in UTC (Z)', '2023-02-05T20:42:10Z', '2023-02-05 20:42:10 +00:00'],
+    ['in UTC with a lower-case z', '2023-02-05T20:42:10z', '2023-02-05 20:42:10 +00:00'],
+    ['with milliseconds and a positive offset', '2023-02-05T20:42:10.123+02:00', '2023-02-05 18:42:10 +00:00'],
+    ['with an offset without colon', '2023-02-05T20:42:10+0200', '2023-02-05 18:42:10 +00:00'],
+    ['whose offset moves it into the next day', '2023-02-05T23:30:00-05:00', '2023-02-06 04:30:00 +00:00'],
+    ['without a zone, read as UTC', '2023-02-05T20:42:10', '2023-02-05 20:42:10 +00:00'],
+    ['with a space instead of T', '2023-02-05 20:42:10', '2023-02-05 20:42:10 +00:00'],
+    ['without seconds', '2023-02-05T20:42', '2023-02-05 20:42:00 +00:00'],
+    ['with microseconds', '2023-02-05T20:42:10.999999Z', '2023-02-05 20:42:10 +00:00'],
+    ['on 29 February of a leap year', '2024-02-29T10:00:00Z', '2024-02-29 10:00:00 +00:00']
+  ])('converts an ISO date-time %s', (_case, input, expected) => {
+    expect(toIterableDate(input)).toBe(expected)
+  })
+
+  it.each([
+    ['a date-only string', '2023-02-05'],
+    ['a number as text', '12345'],
+    ['text ending in a year', 'order 2023'],
+    ['text starting with a date', '2023-02-05 is my birthday'],
+    ['a phone number', '+14158675309'],
+    ['an empty string', ''],
+    ['an impossible calendar date (30 February)', '2023-02-30T10:00:00Z'],
+    ['an impossible calendar date (31 April)', '2023-04-31T10:00:00Z'],
+    ['29 February of a common year', '2023-02-29T10:00:00Z'],
+    ['an impossible hour', '2023-02-05T25:00:00Z'],
+    ['an impossible month', '2023-13-05T10:00:00Z'],
+    ['a date-time followed by text', '2023-02-05T20:42:10Z please'],
+    ['a date in Iterable format already', '2023-02-05 20:42:10 +00:00'],
+    ['a US-style date', '02/05/2023 20:42']
+  ])('leaves %s unchanged', (_case, input) => {
+    expect(toIterableDate(input)).toBe(input)
+  })
+})
+
+describe('convertDates', () => {
+  it.each([
+    ['an ISO date-time string', '2023-02-05T20:42:10Z', '2023-02-05 20:42:10 +00:00'],
+    ['a date-only string', '2023-02-05', '2023-02-05'],
+    ['a plain string', 'order 2023', 'order 2023'],
+    ['an integer', 12345, 12345],
+    ['a millisecond timestamp', 1675629730123, 1675629730123],
+    ['true', true, true],
+    ['false', false, false],
+    ['null', null, null],
+    ['undefined', undefined, undefined]
+  ])('given %s at the top level (%p) returns %p', (_case, input, expected) => {
+    expect(convertDates(input)).toEqual(expected)
+  })
+
+  it('converts date-times at every depth of objects and arrays, leaving everything else as it is', () => {
+    const input = {
+      signedUpAt: '2023-02-05T20:42:10.123-05:00',
+      birthday: '1990-07-14',
+      plan: 'pro',
+      seats: 3,
+      active: true,
+      referrer: null,
+      address: {
+        city: 'Lisbon',
+        verifiedAt: '2023-02-05T20:42:10Z',
+        history: { movedInAt: '2020-01-01T00:00:00+01:00', previous: ['Porto', '2019-06-30T12:00:00Z'] }
+      },
+      logins: ['2023-02-05T20:42:10Z', '2023-02-06T08:00:00+02:00', 'yesterday', 7],
+      orders: [
+        { id: 'o-1', placedAt: '2023-02-05T20:42:10Z', items: [{ shippedAt: '2023-02-07T10:00:00-08:00' }] },
+        [['2023-02-05T20:42:10'], { deep: { deeper: '2023-02-05T20:42:10.5+00:00' } }]
+      ]
+    }
+
+    expect(convertDates(input)).toEqual({
+      signedUpAt: '2023-02-06 01:42:10 +00:00',
+      birthday: '1990-07-14',
+      plan: 'pro',
+      seats: 3,
+      active: true,
+      referrer: null,
+      address: {
+        city: 'Lisbon',
+        verifiedAt: '2023-02-05 20:42:10 +00:00',
+        history: { movedInAt: '2019-12-31 23:00:00 +00:00', previous: ['Porto', '2019-06-30 12:00:00 +00:00'] }
+      },
+      logins: ['2023-02-05 20:42:10 +00:00', '2023-02-06 06:00:00 +00:00', 'yesterday', 7],
+      orders: [
+        {
+          id: 'o-1',
+          placedAt: '2023-02-05 20:42:10 +00:00',
+          items: [{ shippedAt: '2023-02-07 18:00:00 +00:00' }]
+        },
+        [['2023-02-05 20:42:10 +00:00'], { deep: { deeper: '2023-02-05 20:42:10 +00:00' } }]
+      ]
+    })
+  })
+
+  it('converts the elements of a top-level array', () => {
+    expect(convertDates(['2023-02-05T20:42:10Z', 'text', 1, null])).toEqual([
+      '2023-02-05 20:42:10 +00:00',
+      'text',
+      1,
+      null
+    ])
+  })
+
+  it('does not change a deep-frozen input (writing to it would throw)', () => {
+    const input = deepFreeze({
+      createdAt: '2023-02-05T20:42:10Z',
+      nested: { at: '2023-02-05T20:42:10Z', list: ['2023-02-05T20:42:10Z', { at: '2023-02-05T20:42:10Z' }] }
+    })
+
+    expect(() => convertDates(input)).not.toThrow()
+    expect(convertDates(input).nested.list[0]).toBe('2023-02-05 20:42:10 +00:00')
+  })
+
+  it('returns a copy and leaves the input exactly as it was', () => {
+    const input = {
+      createdAt: '2023-02-05T20:42:10Z',
+      nested: { at: '2023-02-05T20:42:10-05:00', list: ['2023-02-05T20:42:10Z', { at: '2023-02-05T20:42:10Z' }] }
+    }
+    const before = structuredClone(input)
+
+    const output = convertDates(input)
+
+    expect(input).toEqual(before)
+    expect(output).not.toBe(input)
+    expect(output.nested).not.toBe(input.nested)
+    expect(output.nested.list).not.toBe(input.nested.list)
+    expect(output.nested.list[1]).not.toBe(input.nested.list[1])
+  })
+})
+
+describe('toUnixSeconds', () => {
+  it.each([
+    ['an ISO string in UTC', '2023-02-05T20:42:10Z', 1675629730],
+    ['an ISO string with milliseconds and an offset', '2023-02-05T20:42:10.123-05:00', 1675647730],
+    ['a millisecond timestamp', 1675629730123, 1675629730],
+    ['a second timestamp', 1675629730, 1675629730],
+    ['a fractional second timestamp', 1675629730.9, 1675629730],
+    ['undefined', undefined, undefined],
+    ['an empty string', '', undefined],
+    ['text that is not a date', 'not a date', undefined]
+  ])('given %s (%p) returns %p', (_case, input, expected) => {
+    expect(toUnixSeconds(input)).toBe(expected)
+  })
+})
+
+describe('independence from the server time zone', () => {
+  /** Runs dates.ts in a fresh Node process whose local zone is `timeZone` (the zone cannot change inside Jest). */
+  function inTimeZone(timeZone: string, expression: string): unknown {
+    const repoRoot = path.resolve(__dirname, '../../../../../..')
+    const datesModule = path.resolve(__dirname, '../dates.ts')
+    const output = execFileSync(
+      process.execPath,
+      [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-e',
+        `const d = require(${JSON.stringify(datesModule)}); process.stdout.write(JSON.stringify(${expression}))`
+      ],
+      { cwd: repoRoot, env: { ...process.env, TZ: timeZone, TS_NODE_PROJECT: path.join(repoRoot, 'tsconfig.json') } }
+    )
+    return JSON.parse(output.toString())
+  }
+
+  it.each(['America/New_York', 'Asia/Kolkata'])(
+    'reads a zone-less date-time in dataFields as UTC on a server in %s',
+    (timeZone) => {
+      expect(inTimeZone(timeZone, `d.toIterableDate('2023-02-05T20:42:10')`)).toBe('2023-02-05 20:42:10 +00:00')
+    }
+  )
+
+  it.each(['America/New_York', 'Asia/Kolkata'])(
+    'reads a zone-less createdAt as UTC, like dataFields, on a server in %s',
+    (timeZone) => {
+      expect(inTimeZone(timeZone, `d.toUnixSeconds('2023-02-05T20:42:10')`)).toBe(1675629730)
+    }
+  )
+})

@@ -1,0 +1,198 @@
+import nock from 'nock'
+import { createRequestClient, createTestIntegration, InvalidAuthenticationError } from '@segment/actions-core'
+import destination from '../index'
+import type { Settings } from '../generated-types'
+
+const API_KEY = 'sk_SECRET_abc123'
+const US = 'https://api.iterable.com'
+const EU = 'https://api.eu.iterable.com'
+const SUCCESS = { msg: '', code: 'Success', params: null }
+
+describe('Iterable (Actions) destination definition', () => {
+  it('keeps the live name, slug and mode', () => {
+    expect(destination.name).toBe('Iterable (Actions)')
+    expect(destination.slug).toBe('actions-iterable')
+    expect(destination.mode).toBe('cloud')
+  })
+
+  describe('settings', () => {
+    const fields = destination.authentication!.fields
+
+    it('has exactly the six settings, in the live order', () => {
+      expect(Object.keys(fields)).toEqual([
+        'apiKey',
+        'dataCenterLocation',
+        'trackAllPages',
+        'trackCategorizedPages',
+        'trackNamedPages',
+        'mapToSingleEvent'
+      ])
+    })
+
+    it('declares the API key as a required secret', () => {
+      expect(fields.apiKey).toMatchObject({ type: 'password', required: true })
+    })
+
+    it('offers the US and EU data centers, defaulting to the US', () => {
+      expect(fields.dataCenterLocation.default).toBe('united_states')
+      expect(fields.dataCenterLocation.choices?.map((choice) => (choice as { value: string }).value)).toEqual([
+        'united_states',
+        'europe'
+      ])
+    })
+
+    it.each([
+      ['trackAllPages', 'Track All Pages', false],
+      ['trackCategorizedPages', 'Track Categorized Pages', true],
+      ['trackNamedPages', 'Track Named Pages', true],
+      ['mapToSingleEvent', 'Map All Pages to Single Event Name', false]
+    ] as const)('declares the page setting %s labelled "%s" with default %s', (key, label, defaultValue) => {
+      expect(fields[key]).toMatchObject({ type: 'boolean', label, default: defaultValue })
+    })
+  })
+
+  describe('actions', () => {
+    it('has the six actions', () => {
+      expect(Object.keys(destination.actions).sort()).toEqual(
+        ['trackEvent', 'trackPage', 'trackPurchase', 'updateCart', 'updateEmail', 'updateUser'].sort()
+      )
+    })
+
+    it.each([
+      [
+        'updateUser',
+        [
+          'email',
+          'userId',
+          'newEmail',
+          'dataFields',
+          'phoneNumber',
+          'mergeNestedObjects',
+          'enable_batching',
+          'updateOnly',
+          'batch_size'
+        ]
+      ],
+      [
+        'trackEvent',
+        [
+          'email',
+          'userId',
+          'eventName',
+          'dataFields',
+          'id',
+          'createdAt',
+          'campaignId',
+          'templateId',
+          'enable_batching',
+          'batch_size'
+        ]
+      ],
+      ['trackPurchase', ['id', 'user', 'dataFields', 'items', 'total', 'createdAt', 'campaignId', 'templateId']],
+      ['updateCart', ['user', 'items']]
+    ])('keeps every upstream field key of %s', (action, upstreamKeys) => {
+      const keys = Object.keys(destination.actions[action].fields)
+      expect(keys).toEqual(expect.arrayContaining(upstreamKeys))
+    })
+
+    it.each(Object.entries(destination.actions))('action %s has a title and a description', (_slug, action) => {
+      expect(action.title).toEqual(expect.any(String))
+      expect(action.description.length).toBeGreaterThan(0)
+    })
+  })
+
+  describe('testAuthentication', () => {
+    const testDestination = createTestIntegration(destination)
+
+    it('calls GET /api/webhooks on the US data center with the Api-Key header', async () => {
+      const scope = nock(US).get('/api/webhooks').matchHeader('api-key', API_KEY).reply(200, SUCCESS)
+
+      await expect(
+        testDestination.testAuthentication({ apiKey: API_KEY, dataCenterLocation: 'united_states' })
+      ).resolves.toBeUndefined()
+      expect(scope.isDone()).toBe(true)
+    })
+
+    it('uses the US data center when no location is set', async () => {
+      const scope = nock(US).get('/api/webhooks').matchHeader('api-key', API_KEY).reply(200, SUCCESS)
+
+      await expect(testDestination.testAuthentication({ apiKey: API_KEY })).resolves.toBeUndefined()
+      expect(scope.isDone()).toBe(true)
+    })
+
+    it('calls GET /api/webhooks on the EU data center when Europe is chosen', async () => {
+      const scope = nock(EU).get('/api/webhooks').matchHeader('api-key', API_KEY).reply(200, SUCCESS)
+
+      await expect(
+        testDestination.testAuthentication({ apiKey: API_KEY, dataCenterLocation: 'europe' })
+      ).resolves.toBeUndefined()
+      expect(scope.isDone()).toBe(true)
+    })
+
+    describe('with a key Iterable rejects', () => {
+      const settings: Settings = { apiKey: API_KEY, dataCenterLocation: 'united_states' }
+
+      async function rejection(): Promise<Error> {
+        nock(US)
+          .get('/api/webhooks')
+          .matchHeader('api-key', API_KEY)
+          .reply(401, { msg: 'Invalid API key', code: 'BadApiKey', params: null })
+        try {
+          await testDestination.testAuthentication(settings)
+        } catch (error) {
+          return error as Error
+        }
+        throw new Error('testAuthentication resolved although Iterable answered 401')
+      }
+
+      it('rejects, reporting invalid credentials', async () => {
+        const error = await rejection()
+        expect(error.message).toMatch(/^Credentials are invalid:/)
+      })
+
+      it('tells the user to create a server-side key under API Keys', async () => {
+        const error = await rejection()
+        expect(error.message).toContain('Server-side')
+        expect(error.message).toContain('API Keys')
+        expect(error.message).toContain('Data Center Location')
+      })
+
+      it('never repeats the API key in the message', async () => {
+        const error = await rejection()
+        expect(error.message).not.toContain(API_KEY)
+      })
+    })
+
+    it('throws InvalidAuthenticationError from the definition itself, before the harness wraps it', async () => {
+      nock(US).get('/api/webhooks').reply(401, { msg: 'Invalid API key', code: 'BadApiKey', params: null })
+      const settings: Settings = { apiKey: API_KEY }
+      const request = createRequestClient(destination.extendRequest!({ settings, payload: undefined }))
+
+      const failure = destination.authentication!.testAuthentication!(request, {
+        settings,
+        auth: { accessToken: '', refreshToken: '' }
+      })
+      await expect(failure).rejects.toBeInstanceOf(InvalidAuthenticationError)
+      await expect(failure).rejects.toMatchObject({ status: 401 })
+    })
+
+    it('rejects when Iterable answers 401 on the EU data center', async () => {
+      nock(EU)
+        .get('/api/webhooks')
+        .matchHeader('api-key', API_KEY)
+        .reply(401, { msg: 'Invalid API key', code: 'BadApiKey' })
+
+      await expect(
+        testDestination.testAuthentication({ apiKey: API_KEY, dataCenterLocation: 'europe' })
+      ).rejects.toThrow(/Server-side/)
+    })
+
+    it('rejects without the key when Iterable is down', async () => {
+      nock(US).get('/api/webhooks').reply(503, 'Service Unavailable')
+
+      const failure = testDestination.testAuthentication({ apiKey: API_KEY })
+      await expect(failure).rejects.toThrow(/503/)
+      await expect(failure).rejects.not.toThrow(API_KEY)
+    })
+  })
+})
