@@ -23,8 +23,6 @@ import {
 /** Iterable refuses bulk bodies over 4 MB; stay under it in bytes of JSON. */
 export const MAX_BULK_BODY_BYTES = 4_000_000
 export const DEFAULT_BATCH_SIZE = 1001
-/** How many times a body refused for one record's field type is re-sent without the records responsible. */
-const TYPE_MISMATCH_ROUNDS = 3
 
 export interface BulkSpec<Payload, Record extends BulkRecord> {
   endpoint: Extract<Endpoint, 'bulkUpdateUser' | 'bulkTrackEvent'>
@@ -134,7 +132,8 @@ export async function sendBulk<Payload extends { batch_size?: number }, Record e
 
   async function deliver(members: Prepared<Record>[], extras: { [key: string]: unknown }) {
     let pending = members
-    for (let round = 0; round < TYPE_MISMATCH_ROUNDS && pending.length > 0; round++) {
+    // Each round either settles every pending record or removes at least one, so the loop ends.
+    while (pending.length > 0) {
       let response
       try {
         response = await sendToIterable(request, settings, spec.endpoint, {
@@ -172,14 +171,6 @@ export async function sendBulk<Payload extends { batch_size?: number }, Record e
         return
       }
       pending = remaining
-    }
-    for (const member of pending) {
-      outcomes[member.index] = {
-        ok: false,
-        status: 400,
-        message: `Iterable kept refusing this batch for field types after ${TYPE_MISMATCH_ROUNDS} attempts; check the types of this event's dataFields.`,
-        sent: asJson(member.record)
-      }
     }
   }
 

@@ -233,9 +233,12 @@ export function bulkFailureLookup(body: unknown): (record: BulkRecord) => Record
 
   if (byIdentifier.size === 0 && disallowed.size === 0) return () => undefined
   return (record) => {
+    // A new email sent as dataFields.email (bulk email change) is what Iterable names when it refuses the change.
+    const newEmail = record.dataFields?.email
     const failure =
       (record.email !== undefined && byIdentifier.get(`email:${normalise('email', record.email)}`)) ||
-      (record.userId !== undefined && byIdentifier.get(`userId:${record.userId}`))
+      (record.userId !== undefined && byIdentifier.get(`userId:${record.userId}`)) ||
+      (typeof newEmail === 'string' && byIdentifier.get(`email:${normalise('email', newEmail)}`))
     if (failure) return failure
     if (record.eventName !== undefined && disallowed.has(record.eventName)) {
       return {
@@ -311,10 +314,10 @@ export function recordTypeMismatch(record: BulkRecord, mismatches: FieldTypeMism
     const value = valueAtField(record.dataFields, field)
     if (value === undefined) continue
     const expectedJson = EXPECTED_JSON_TYPE[expectedType.toLowerCase()]
+    // Iterable names one offending value per field; every value of the wrong type is just as refused.
     const responsible =
-      offendingValue !== undefined
-        ? JSON.stringify(value) === JSON.stringify(offendingValue)
-        : expectedJson !== undefined && jsonType(value) !== expectedJson
+      (offendingValue !== undefined && JSON.stringify(value) === JSON.stringify(offendingValue)) ||
+      (expectedJson !== undefined && jsonType(value) !== expectedJson)
     if (responsible) {
       return `Iterable refused dataFields.${field} (${TYPE_MISMATCH_CODE}): the project stores it as ${expectedType}, this event sent a ${jsonType(
         value
