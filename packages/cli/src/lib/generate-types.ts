@@ -1,8 +1,11 @@
 import { promises as fs } from 'fs'
 import path from 'path'
 import { fieldsToJsonSchema, type DestinationDefinition, type InputField } from '@segment/actions-core'
-import { compile, type JSONSchema } from 'json-schema-to-typescript'
-import prettier from 'prettier'
+import type { JSONSchema } from 'json-schema-to-typescript'
+import { loadDestination, REPO_ROOT } from './destinations'
+import type { GenerationResult } from './metadata'
+
+const REPO_PRETTIER_ANCHOR = path.join(REPO_ROOT, 'package.json')
 
 export const GENERATED_BANNER = '// Generated file. DO NOT MODIFY IT BY HAND.'
 
@@ -10,13 +13,19 @@ type Fields = Record<string, InputField>
 
 /** The TypeScript interface for a set of fields, as upstream's actions-cli writes it. */
 export async function typesFor(fields: Fields, interfaceName: string, prettierConfigFrom: string): Promise<string> {
+  // Loaded here rather than at the top: they are heavy, only generation needs them, and prettier's dynamic imports
+  // cannot load inside Jest, where the other commands are tested in-process.
+  const { compile } = await import('json-schema-to-typescript')
+  const { default: prettier } = await import('prettier')
   const schema = withoutTitles(fieldsToJsonSchema(fields, { tsType: true }) as JSONSchema)
   const source = await compile(schema, interfaceName, {
     bannerComment: GENERATED_BANNER,
     unknownAny: true,
     format: false
   })
-  const options = (await prettier.resolveConfig(prettierConfigFrom)) ?? {}
+  // A copy outside the repository (a test's temporary folder) is still formatted in the repository's style.
+  const options =
+    (await prettier.resolveConfig(prettierConfigFrom)) ?? (await prettier.resolveConfig(REPO_PRETTIER_ANCHOR)) ?? {}
   return prettier.format(source, { ...options, parser: 'typescript' })
 }
 
@@ -64,4 +73,25 @@ export async function writeGeneratedTypes(files: GeneratedFile[]): Promise<strin
     }
   }
   return changed
+}
+
+/** The files whose committed contents differ from a fresh generation (missing files included); writes nothing. */
+export async function staleGeneratedTypes(files: GeneratedFile[]): Promise<string[]> {
+  const stale: string[] = []
+  for (const { file, contents } of files) {
+    if ((await fs.readFile(file, 'utf8').catch(() => undefined)) !== contents) stale.push(file)
+  }
+  return stale
+}
+
+/** The generated types of each destination folder: written when they changed, or with `check` only compared. */
+export async function generateTypes(dirs: string[], { check = false } = {}): Promise<GenerationResult> {
+  const result: GenerationResult = { changed: [], stale: [], total: 0 }
+  for (const dir of dirs) {
+    const files = await generatedTypesFor(dir, loadDestination(dir))
+    result.total += files.length
+    if (check) result.stale.push(...(await staleGeneratedTypes(files)))
+    else result.changed.push(...(await writeGeneratedTypes(files)))
+  }
+  return result
 }
