@@ -1,0 +1,213 @@
+import {
+  bulkUserRecord,
+  trackEventBody,
+  trackPageBody,
+  trackPurchaseBody,
+  updateCartBody,
+  updateEmailBody,
+  userUpdateBody
+} from '../../../destination-actions/src/destinations/iterable/bodies'
+import type { Settings } from '../../../destination-actions/src/destinations/iterable/generated-types'
+import type { Payload as UpdateUserPayload } from '../../../destination-actions/src/destinations/iterable/updateUser/generated-types'
+import type { Payload as TrackEventPayload } from '../../../destination-actions/src/destinations/iterable/trackEvent/generated-types'
+import type { Payload as TrackPagePayload } from '../../../destination-actions/src/destinations/iterable/trackPage/generated-types'
+import type { Payload as TrackPurchasePayload } from '../../../destination-actions/src/destinations/iterable/trackPurchase/generated-types'
+import type { Payload as UpdateCartPayload } from '../../../destination-actions/src/destinations/iterable/updateCart/generated-types'
+import { loadSpec, requestDefinition, specValidators, useEmulator } from './helpers'
+
+// Contract tests: the request bodies the destination builds (with its own body builders, from realistic mapped
+// payloads) must be what Iterable documents. Checked against Iterable's Swagger spec, and sent to the emulator.
+
+const settings: Settings = { apiKey: 'contract-test-key' }
+
+const user: UpdateUserPayload = {
+  email: 'ada@example.com',
+  userId: 'user-1815',
+  dataFields: {
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    plan: 'premium',
+    createdAt: '2023-12-10T08:15:00+01:00',
+    birthday: '1815-12-10',
+    address: { city: 'London', country: 'UK' },
+    interests: ['mathematics', 'poetry']
+  },
+  phoneNumber: '+441632960961',
+  mergeNestedObjects: true,
+  enable_batching: true,
+  batch_size: 1001
+}
+const userIdOnly: UpdateUserPayload = { userId: 'user-1816', preferUserId: true, dataFields: { plan: 'basic' } }
+const renamedUser: UpdateUserPayload = { ...user, email: 'ada.l@example.com', newEmail: 'ada@analytical.example' }
+
+const event: TrackEventPayload = {
+  email: 'ada@example.com',
+  userId: 'user-1815',
+  eventName: 'Article Bookmarked',
+  dataFields: { title: 'Notes on the Analytical Engine', published: '1842-10-01T00:00:00Z', pages: 65 },
+  id: 'msg-track-1',
+  createdAt: '2024-03-14T09:26:53.589Z',
+  campaignId: 1234,
+  templateId: 5678,
+  enable_batching: true,
+  batch_size: 1001
+}
+const page: TrackPagePayload = {
+  userId: 'user-1815',
+  email: 'ada@example.com',
+  eventType: 'page',
+  name: 'shoppingCart',
+  category: 'Shop',
+  dataFields: { path: '/cart', url: 'https://shop.example.com/cart', title: 'Your cart' },
+  id: 'msg-page-1',
+  createdAt: '2024-03-14T09:26:53.589Z'
+}
+const screen: TrackPagePayload = { userId: 'user-1815', eventType: 'screen', name: 'Home', id: 'msg-screen-1' }
+
+const products = [
+  {
+    id: 'sku-1',
+    sku: 'G-32',
+    name: 'Monopoly: 3rd Edition',
+    price: 18.99,
+    quantity: 1,
+    categories: 'Games',
+    url: 'https://shop.example.com/monopoly',
+    imageUrl: 'https://shop.example.com/monopoly.png',
+    brand: 'Hasbro',
+    released: '1935-11-05T00:00:00Z'
+  },
+  { id: 'sku-2', sku: 'F-15', name: 'Uno Card Game', price: 3.5, quantity: 2, categories: 'Games' }
+]
+const commerceUser = {
+  email: 'ada@example.com',
+  userId: 'user-1815',
+  dataFields: { firstName: 'Ada', lastName: 'Lovelace' },
+  phoneNumber: '+441632960961'
+}
+const purchase: TrackPurchasePayload = {
+  id: 'order-50314b8e',
+  user: commerceUser,
+  dataFields: { order_id: 'order-50314b8e', coupon: 'hasbros', currency: 'USD', products },
+  items: products,
+  total: 25.99,
+  createdAt: '2024-03-14T09:26:53.589Z',
+  campaignId: 1234
+}
+const cart: UpdateCartPayload = { user: commerceUser, items: products }
+
+/** Every body the destination sends, with the endpoint it goes to. */
+const BODIES: { name: string; endpoint: string; body: unknown }[] = [
+  { name: 'updateUser', endpoint: '/api/users/update', body: userUpdateBody(user) },
+  { name: 'updateUser, userId only', endpoint: '/api/users/update', body: userUpdateBody(userIdOnly) },
+  {
+    name: 'updateUser, batch',
+    endpoint: '/api/users/bulkUpdate',
+    body: { users: [user, userIdOnly, renamedUser].map(bulkUserRecord) }
+  },
+  {
+    name: 'updateEmail',
+    endpoint: '/api/users/updateEmail',
+    body: updateEmailBody({ currentEmail: 'ada.l@example.com', newEmail: 'ada@analytical.example' })
+  },
+  {
+    name: 'updateEmail, by userId',
+    endpoint: '/api/users/updateEmail',
+    body: updateEmailBody({ currentUserId: 'user-1815', newEmail: 'ada@analytical.example' })
+  },
+  { name: 'trackEvent', endpoint: '/api/events/track', body: trackEventBody(event) },
+  { name: 'trackPage, page', endpoint: '/api/events/track', body: trackPageBody(page, settings) },
+  { name: 'trackPage, screen', endpoint: '/api/events/track', body: trackPageBody(screen, settings) },
+  {
+    name: 'trackEvent and trackPage, batch',
+    endpoint: '/api/events/trackBulk',
+    body: { events: [trackEventBody(event), trackPageBody(page, settings), trackPageBody(screen, settings)] }
+  },
+  { name: 'trackPurchase', endpoint: '/api/commerce/trackPurchase', body: trackPurchaseBody(purchase) },
+  { name: 'updateCart', endpoint: '/api/commerce/updateCart', body: updateCartBody(cart) },
+  { name: 'updateCart, empty cart', endpoint: '/api/commerce/updateCart', body: updateCartBody({ ...cart, items: [] }) }
+]
+
+// The batch path adds `updateOnly` beside the users when the mapping asks for it (batching.ts, bodyExtras).
+const UPDATE_ONLY_BATCH = { users: [bulkUserRecord(user)], updateOnly: true }
+
+const spec = loadSpec('Contract tests (destination bodies against the Swagger spec)')
+const describeSpec = spec ? describe : describe.skip
+
+describeSpec("the destination's request bodies against Iterable's Swagger spec", () => {
+  const validate = spec ? specValidators(spec) : () => []
+  const strictly = spec ? specValidators(spec, { strict: true }) : () => []
+  const definitionOf = (endpoint: string) => (spec ? requestDefinition(spec, endpoint) : '')
+
+  it('finds the request definition of each endpoint in the spec', () => {
+    expect(
+      Object.fromEntries(
+        [
+          '/api/users/update',
+          '/api/users/bulkUpdate',
+          '/api/users/updateEmail',
+          '/api/events/track',
+          '/api/events/trackBulk',
+          '/api/commerce/trackPurchase',
+          '/api/commerce/updateCart'
+        ].map((endpoint) => [endpoint, definitionOf(endpoint)])
+      )
+    ).toEqual({
+      '/api/users/update': 'ApiUserUpdateRequest',
+      '/api/users/bulkUpdate': 'BulkUpdateUsersRequest',
+      '/api/users/updateEmail': 'UpdateEmailRequest',
+      '/api/events/track': 'TrackRequest',
+      '/api/events/trackBulk': 'BulkTrackRequest',
+      '/api/commerce/trackPurchase': 'TrackPurchaseRequest',
+      '/api/commerce/updateCart': 'UpdateCartRequest'
+    })
+  })
+
+  it.each(BODIES)('$name conforms to its definition', ({ endpoint, body }) => {
+    expect(validate(definitionOf(endpoint), body)).toEqual([])
+  })
+
+  it.each(BODIES)('$name sends only keys the spec documents', ({ endpoint, body }) => {
+    expect(strictly(definitionOf(endpoint), body)).toEqual([])
+  })
+
+  it('a batch with updateOnly sends one key BulkUpdateUsersRequest does not document: updateOnly', () => {
+    expect(validate('BulkUpdateUsersRequest', UPDATE_ONLY_BATCH)).toEqual([])
+    expect(strictly('BulkUpdateUsersRequest', UPDATE_ONLY_BATCH)).toEqual([
+      '/ must NOT have additional properties: updateOnly'
+    ])
+  })
+
+  it('would notice a body that breaks the contract', () => {
+    expect(validate('TrackRequest', { email: 'ada@example.com', createdAt: '2024-03-14' })).not.toEqual([])
+    expect(strictly('TrackRequest', { eventName: 'A', enable_batching: true })).not.toEqual([])
+  })
+})
+
+describe("the destination's request bodies against the emulator", () => {
+  const client = useEmulator()
+
+  it.each(BODIES)('$name is accepted', async ({ endpoint, body }) => {
+    if (
+      endpoint === '/api/users/updateEmail' ||
+      endpoint.startsWith('/api/events/') ||
+      endpoint.includes('/commerce/')
+    ) {
+      // Those need the user to exist, or a userId the project knows.
+      await client.post('/api/users/update', { email: 'ada.l@example.com', userId: 'user-1815' })
+    }
+    const reply = await client.post(endpoint, body)
+    expect(reply.status).toBe(200)
+    if (reply.body.code !== undefined) expect(reply.body.code).toBe('Success')
+    else expect(reply.body).toMatchObject({ failCount: 0 })
+  })
+
+  it('an updateOnly batch is accepted, unknown users reported as not found', async () => {
+    const reply = await client.post('/api/users/bulkUpdate', UPDATE_ONLY_BATCH)
+    expect(reply.body).toMatchObject({
+      successCount: 0,
+      failCount: 1,
+      failedUpdates: { notFoundEmails: ['ada@example.com'] }
+    })
+  })
+})

@@ -1,0 +1,8 @@
+// A local emulator of Iterable's API for the endpoints the Iterable (Actions) destination calls. See the README.
+
+export { startEmulator, MAX_BODY_BYTES, type Emulator, type EmulatorOptions } from './server'
+export { optionsFromEnv, faultsFromEnv, rateLimitsFromEnv } from './config'
+export { RATE_LIMITS, type RateLimitedRoute, type RateLimitOption } from './rate-limits'
+export type { Faults } from './faults'
+export type { Store, StoredUser, StoredEvent, ApiUser, RequestLogEntry } from './store'
+export type { FieldType, TypeMismatch } from './field-types'

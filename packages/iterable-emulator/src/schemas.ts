@@ -1,0 +1,159 @@
+// The request bodies the emulator accepts, as JSON Schema (draft-07, compiled by ajv). Written for this project from
+// Iterable's published API documentation; Iterable's own spec file is used only by the tests, never at run time.
+//
+// They check what Iterable checks when it reads a body: the types of the keys it knows and the keys it requires.
+// Unknown keys are ignored, as Iterable ignores them, and an optional key sent as null counts as absent. What a
+// schema cannot say (an email's syntax, a userId's length, "email or userId") is checked in the handlers, because
+// Iterable answers those with other codes, and in bulk bodies per record rather than for the whole request.
+
+type Schema = Record<string, unknown>
+
+const optional = (type: string | string[]): Schema => ({ type: [...(Array.isArray(type) ? type : [type]), 'null'] })
+
+const str = optional('string')
+const bool = optional('boolean')
+const int = optional('integer')
+const obj = optional('object')
+
+/** A user as `users/update` takes it, and as the `user` of the commerce endpoints. */
+const userProperties: Schema = {
+  email: str,
+  userId: str,
+  dataFields: obj,
+  preferUserId: bool,
+  mergeNestedObjects: bool,
+  createNewFields: bool
+}
+
+export const userUpdateSchema: Schema = {
+  $id: 'iterable-emulator/UserUpdateRequest',
+  type: 'object',
+  properties: userProperties
+}
+
+export const bulkUpdateSchema: Schema = {
+  $id: 'iterable-emulator/BulkUpdateUsersRequest',
+  type: 'object',
+  required: ['users'],
+  properties: {
+    users: { type: 'array', items: { type: 'object', properties: userProperties } },
+    createNewFields: bool,
+    updateOnly: bool
+  }
+}
+
+export const updateEmailSchema: Schema = {
+  $id: 'iterable-emulator/UpdateEmailRequest',
+  type: 'object',
+  required: ['newEmail'],
+  properties: {
+    currentEmail: str,
+    currentUserId: str,
+    newEmail: { type: 'string' }
+  }
+}
+
+const trackProperties: Schema = {
+  email: str,
+  userId: str,
+  eventName: { type: 'string' },
+  id: str,
+  createdAt: int,
+  dataFields: obj,
+  campaignId: int,
+  templateId: int,
+  createNewFields: bool
+}
+
+export const trackSchema: Schema = {
+  $id: 'iterable-emulator/TrackRequest',
+  type: 'object',
+  required: ['eventName'],
+  properties: trackProperties
+}
+
+export const trackBulkSchema: Schema = {
+  $id: 'iterable-emulator/BulkTrackRequest',
+  type: 'object',
+  required: ['events'],
+  properties: {
+    events: { type: 'array', items: { type: 'object', required: ['eventName'], properties: trackProperties } },
+    createNewFields: bool
+  }
+}
+
+const commerceItem: Schema = {
+  type: 'object',
+  required: ['id', 'name', 'price', 'quantity'],
+  properties: {
+    id: { type: 'string' },
+    sku: str,
+    name: { type: 'string' },
+    description: str,
+    categories: { ...optional('array'), items: { type: 'string' } },
+    price: { type: 'number' },
+    quantity: { type: 'integer' },
+    imageUrl: str,
+    url: str,
+    dataFields: obj
+  }
+}
+
+const commerceUser: Schema = { type: 'object', properties: userProperties }
+
+export const trackPurchaseSchema: Schema = {
+  $id: 'iterable-emulator/TrackPurchaseRequest',
+  type: 'object',
+  required: ['user', 'items', 'total'],
+  properties: {
+    id: str,
+    user: commerceUser,
+    items: { type: 'array', items: commerceItem },
+    campaignId: int,
+    templateId: int,
+    total: { type: 'number' },
+    createdAt: int,
+    dataFields: obj,
+    createNewFields: bool
+  }
+}
+
+export const updateCartSchema: Schema = {
+  $id: 'iterable-emulator/UpdateCartRequest',
+  type: 'object',
+  required: ['user', 'items'],
+  properties: {
+    user: commerceUser,
+    items: { type: 'array', items: commerceItem },
+    createNewFields: bool
+  }
+}
+
+/** The admin route's body: the faults to inject from now on. */
+export const faultsSchema: Schema = {
+  $id: 'iterable-emulator/Faults',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    latencyMs: { type: 'number', minimum: 0 },
+    errorRate: { type: 'number', minimum: 0, maximum: 1 },
+    errorStatuses: { type: 'array', items: { type: 'integer', minimum: 500, maximum: 599 }, minItems: 1 },
+    dropRate: { type: 'number', minimum: 0, maximum: 1 },
+    force429: { type: 'boolean' },
+    seed: { type: 'integer' },
+    paths: { type: 'array', items: { type: 'string' } }
+  }
+}
+
+export const REQUEST_SCHEMAS = {
+  userUpdate: userUpdateSchema,
+  bulkUpdate: bulkUpdateSchema,
+  updateEmail: updateEmailSchema,
+  track: trackSchema,
+  trackBulk: trackBulkSchema,
+  trackPurchase: trackPurchaseSchema,
+  updateCart: updateCartSchema,
+  faults: faultsSchema
+} as const
+
+export type SchemaName = keyof typeof REQUEST_SCHEMAS

@@ -1,0 +1,98 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv'
+import { REQUEST_SCHEMAS, type SchemaName } from './schemas'
+
+// Body checks, answered the way Iterable answers them: a body that does not match the schema is refused whole with
+// `BadJsonBody` and `params` naming each bad key by its JSON path from `obj` (`obj.events[1].createdAt`), with
+// Iterable's wording ("Number value expected").
+
+// verbose: errors carry the value, to tell "Integer value expected" (1.5) from "Number value expected" ('1').
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true })
+const validators = new Map<SchemaName, ValidateFunction>(
+  Object.entries(REQUEST_SCHEMAS).map(([name, schema]) => [name as SchemaName, ajv.compile(schema)])
+)
+
+/** At most this many keys in `params`: a body with thousands of bad records does not get a megabyte of answer. */
+const MAX_REPORTED_ERRORS = 50
+
+export type PathErrors = Record<string, string>
+
+/** `undefined` when the body matches the schema, otherwise the errors keyed by Iterable-style JSON path. */
+export function schemaErrors(name: SchemaName, body: unknown): PathErrors | undefined {
+  const validate = validators.get(name)
+  if (!validate) throw new Error(`No schema named ${name}`)
+  if (validate(body)) return undefined
+  const errors: PathErrors = {}
+  for (const error of validate.errors ?? []) {
+    const [path, message] = describe(error)
+    if (!(path in errors)) errors[path] = message
+    if (Object.keys(errors).length >= MAX_REPORTED_ERRORS) break
+  }
+  return errors
+}
+
+function describe(error: ErrorObject): [string, string] {
+  if (error.keyword === 'required') {
+    const missing = (error.params as { missingProperty: string }).missingProperty
+    return [jsonPath(`${error.instancePath}/${missing}`), 'Missing required field']
+  }
+  if (error.keyword === 'type') {
+    const expected = String((error.params as { type: string | string[] }).type).split(',')[0]
+    return [jsonPath(error.instancePath), typeMessage(expected, error.data)]
+  }
+  return [jsonPath(error.instancePath), error.message ?? 'Invalid value']
+}
+
+const TYPE_MESSAGES: Record<string, string> = {
+  string: 'String value expected',
+  number: 'Number value expected',
+  integer: 'Number value expected',
+  boolean: 'Boolean value expected',
+  object: 'Object value expected',
+  array: 'Array value expected'
+}
+
+function typeMessage(expected: string, value: unknown): string {
+  if (expected === 'integer' && typeof value === 'number') return 'Integer value expected'
+  return TYPE_MESSAGES[expected] ?? `${expected} value expected`
+}
+
+/** `/events/1/createdAt` → `obj.events[1].createdAt`; the root is `obj`. */
+export function jsonPath(pointer: string): string {
+  const segments = pointer
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+  return segments.reduce(
+    (path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : `${path}.${segment}`),
+    'obj'
+  )
+}
+
+// Identifiers. Iterable's exact rules are not published; these follow its documented descriptions.
+
+const EMAIL_LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/
+const EMAIL_DOMAIN = /^([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$/
+
+/** A syntactically valid address: `local@domain.tld`, no spaces, at most 254 characters. */
+export function isValidEmail(email: string): boolean {
+  if (email.length > 254) return false
+  const at = email.lastIndexOf('@')
+  if (at <= 0) return false
+  const local = email.slice(0, at)
+  const domain = email.slice(at + 1)
+  return local.length <= 64 && EMAIL_LOCAL.test(local) && EMAIL_DOMAIN.test(domain)
+}
+
+/** Iterable's maximum userId length. */
+export const MAX_USER_ID_LENGTH = 52
+
+/**
+ * "Malformed userId values (e.g. empty, too long, or containing non-ASCII or non-printable characters or a trailing
+ * space)", in the words of Iterable's bulk answer.
+ */
+export function isValidUserId(userId: string): boolean {
+  return userId.length > 0 && userId.length <= MAX_USER_ID_LENGTH && /^[\x20-\x7e]*$/.test(userId) && !/ $/.test(userId)
+}
+
+/** Iterable's maximum event id length, in bytes of UTF-8. */
+export const MAX_EVENT_ID_BYTES = 512
