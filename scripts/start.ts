@@ -69,7 +69,7 @@ async function main() {
   const serve = runServe(['--api-url', emulator.url])
   const stop = (code: number) => {
     serve.kill('SIGTERM')
-    emulator.close().finally(() => process.exit(code))
+    void emulator.close().finally(() => process.exit(code))
   }
   serve.on('exit', (code) => stop(code ?? 0))
   process.once('SIGINT', () => stop(0))
