@@ -314,10 +314,12 @@ export function recordTypeMismatch(record: BulkRecord, mismatches: FieldTypeMism
     const value = valueAtField(record.dataFields, field)
     if (value === undefined) continue
     const expectedJson = EXPECTED_JSON_TYPE[expectedType.toLowerCase()]
-    // Iterable names one offending value per field; every value of the wrong type is just as refused.
+    // With the offending value named, blame exactly the records holding it: event field types are fixed per event
+    // name, so another event's same-named field may be fine. Later rounds of the bulk path catch other values.
     const responsible =
-      (offendingValue !== undefined && JSON.stringify(value) === JSON.stringify(offendingValue)) ||
-      (expectedJson !== undefined && jsonType(value) !== expectedJson)
+      offendingValue !== undefined
+        ? JSON.stringify(value) === JSON.stringify(offendingValue)
+        : expectedJson !== undefined && jsonType(value) !== expectedJson
     if (responsible) {
       return `Iterable refused dataFields.${field} (${TYPE_MISMATCH_CODE}): the project stores it as ${expectedType}, this event sent a ${jsonType(
         value
