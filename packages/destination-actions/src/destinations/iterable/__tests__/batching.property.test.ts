@@ -1,21 +1,27 @@
 import fc from 'fast-check'
 import nock from 'nock'
-import { createTestEvent, createTestIntegration } from '@segment/actions-core'
+import { createTestEvent } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
-import destination from '../index'
+import {
+  BATCH_TIMESTAMP as TIMESTAMP,
+  BATCH_TIMESTAMP_SECONDS as TIMESTAMP_SECONDS,
+  bodyBytes as bytesOf,
+  BULK_UPDATE,
+  GENERIC_ERROR,
+  type Json,
+  newTestDestination,
+  RATE_LIMITED,
+  settings,
+  TRACK_BULK,
+  US
+} from './support'
 
 // Property: for any batch, the statuses line up one-to-one with the input, and each one is the event's true fate.
 
-const API = 'https://api.iterable.com'
-const TRACK_BULK = '/api/events/trackBulk'
-const BULK_UPDATE = '/api/users/bulkUpdate'
+/** Iterable's limit, written out here so that the model does not take the code under test's word for it. */
 const MAX_BODY_BYTES = 4_000_000
-const TIMESTAMP = '2024-03-01T12:00:00.000Z'
-const TIMESTAMP_SECONDS = 1709294400
 const LARGE_FIELD = 1_400_000
 const OVERSIZE_FIELD = 4_000_001
-
-type Json = Record<string, any>
 type ChunkStatus = 200 | 429 | 500
 type Listing = 'invalid' | 'notFound' | 'forgotten' | 'conflict' | 'invalidData'
 
@@ -26,16 +32,26 @@ const LIST_STATUS: Record<Listing, number> = {
   conflict: 409,
   invalidData: 400
 }
-const RATE_LIMITED = { msg: 'Rate limit exceeded', code: 'RateLimitExceeded', params: null }
-const GENERIC_ERROR = { msg: 'An unexpected error occurred', code: 'GenericError', params: null }
-
-const bytesOf = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8')
-
 /** The statuses Iterable answers a chunk with; the chunk's first event decides, whatever order chunks are sent in. */
 const chunkStatusArb = fc.oneof(
   { arbitrary: fc.constant<ChunkStatus>(200), weight: 6 },
   { arbitrary: fc.constantFrom<ChunkStatus>(429, 500), weight: 2 }
 )
+
+/** One of the keys of `weights`, each as often as its weight says (fc.oneof of constants, in the order given). */
+function weighted<T extends string>(weights: Record<T, number>) {
+  return fc.oneof(
+    ...(Object.entries(weights) as [T, number][]).map(([value, weight]) => ({ arbitrary: fc.constant(value), weight }))
+  )
+}
+
+/** A batch of 1 to 60 events described by `specArb`, and a batch_size from 1 to 20. */
+function batchArbOf<Spec>(specArb: fc.Arbitrary<Spec>) {
+  return fc.record({
+    specs: fc.array(specArb, { minLength: 1, maxLength: 60 }),
+    batchSize: fc.integer({ min: 1, max: 20 })
+  })
+}
 
 function listingArb(lists: Listing[]) {
   return fc.oneof(
@@ -79,7 +95,7 @@ interface Expectation {
 function serveBulk(path: string, listKey: 'users' | 'events', expectations: Expectation[]) {
   const bodies: Json[] = []
   const answers: Json[] = []
-  nock(API)
+  nock(US)
     .post(path)
     .reply((_uri, requestBody) => {
       const body = requestBody as Json
@@ -177,30 +193,50 @@ afterEach(() => {
   nock.cleanAll()
 })
 
+type Batch<Spec> = { specs: Spec[]; batchSize: number }
+
+/** Checks `property` on 40 generated batches, each with no interceptor left over from another, leaving none behind. */
+function forBatches<Spec>(batchArb: fc.Arbitrary<Batch<Spec>>, property: (batch: Batch<Spec>) => Promise<void>) {
+  return fc.assert(
+    fc.asyncProperty(batchArb, async (batch) => {
+      nock.cleanAll()
+      try {
+        await property(batch)
+      } finally {
+        nock.cleanAll()
+      }
+    }),
+    { numRuns: 40 }
+  )
+}
+
+/** Sends the batch through a new harness and gives its multistatus. */
+async function runBatch(action: 'trackEvent' | 'updateUser', events: SegmentEvent[], mapping: Json): Promise<Json[]> {
+  const testDestination = newTestDestination()
+  await testDestination.testBatchAction(action, { events, settings, useDefaultMappings: true, mapping })
+  return testDestination.results[0].multistatus as Json[]
+}
+
 describe('trackEvent batches, property-based', () => {
   type Kind = 'email' | 'userId' | 'none' | 'badEmail' | 'blankUserId' | 'large' | 'oversize'
 
-  const kindArb = fc.oneof(
-    { arbitrary: fc.constant<Kind>('email'), weight: 10 },
-    { arbitrary: fc.constant<Kind>('userId'), weight: 6 },
-    { arbitrary: fc.constant<Kind>('none'), weight: 2 },
-    { arbitrary: fc.constant<Kind>('badEmail'), weight: 2 },
-    { arbitrary: fc.constant<Kind>('blankUserId'), weight: 1 },
-    { arbitrary: fc.constant<Kind>('large'), weight: 2 },
-    { arbitrary: fc.constant<Kind>('oversize'), weight: 1 }
-  )
-
-  const batchArb = fc.record({
-    specs: fc.array(
-      fc.record({
-        kind: kindArb,
-        listing: listingArb(['invalid', 'notFound', 'forgotten']),
-        chunkStatus: chunkStatusArb
-      }),
-      { minLength: 1, maxLength: 60 }
-    ),
-    batchSize: fc.integer({ min: 1, max: 20 })
+  const kindArb = weighted<Kind>({
+    email: 10,
+    userId: 6,
+    none: 2,
+    badEmail: 2,
+    blankUserId: 1,
+    large: 2,
+    oversize: 1
   })
+
+  const batchArb = batchArbOf(
+    fc.record({
+      kind: kindArb,
+      listing: listingArb(['invalid', 'notFound', 'forgotten']),
+      chunkStatus: chunkStatusArb
+    })
+  )
 
   function trackEventFor(kind: Kind, seq: number): SegmentEvent {
     const email = `Shopper${seq}@Example.com`
@@ -225,94 +261,69 @@ describe('trackEvent batches, property-based', () => {
   }
 
   it('gives every event exactly one true status, and no body over 4,000,000 bytes or batch_size records', async () => {
-    await fc.assert(
-      fc.asyncProperty(batchArb, async ({ specs, batchSize }) => {
-        nock.cleanAll()
-        try {
-          const events = specs.map((spec, seq) => trackEventFor(spec.kind, seq))
-          const overhead = bytesOf({ events: [] })
-          const expectations: Expectation[] = specs.map((spec, seq) => {
-            const event = events[seq]
-            const valid = spec.kind === 'email' || spec.kind === 'userId' || spec.kind === 'large'
-            const record = valid
-              ? {
-                  ...(event.properties?.email && { email: event.properties.email }),
-                  ...(event.userId && { userId: event.userId }),
-                  eventName: 'Item Added',
-                  id: `msg-${seq}`,
-                  createdAt: TIMESTAMP_SECONDS,
-                  dataFields: event.properties
-                }
-              : undefined
-            const identifier = record?.email
-              ? { kind: 'email' as const, value: record.email as string }
-              : record?.userId
-                ? { kind: 'userId' as const, value: record.userId as string }
-                : undefined
-            return { record, listing: spec.listing, chunkStatus: spec.chunkStatus, identifier }
-          })
-          const members = expectations.flatMap((expectation, index) =>
-            expectation.record ? [{ index, bytes: bytesOf(expectation.record) }] : []
-          )
-          expect(members.every((member) => overhead + member.bytes <= MAX_BODY_BYTES)).toBe(true)
-          const chunks = expectedChunks(members, overhead, batchSize)
-          const { bodies, answers } = serveBulk(TRACK_BULK, 'events', expectations)
+    await forBatches(batchArb, async ({ specs, batchSize }) => {
+      const events = specs.map((spec, seq) => trackEventFor(spec.kind, seq))
+      const overhead = bytesOf({ events: [] })
+      const expectations: Expectation[] = specs.map((spec, seq) => {
+        const event = events[seq]
+        const valid = spec.kind === 'email' || spec.kind === 'userId' || spec.kind === 'large'
+        const record = valid
+          ? {
+              ...(event.properties?.email && { email: event.properties.email }),
+              ...(event.userId && { userId: event.userId }),
+              eventName: 'Item Added',
+              id: `msg-${seq}`,
+              createdAt: TIMESTAMP_SECONDS,
+              dataFields: event.properties
+            }
+          : undefined
+        const identifier = record?.email
+          ? { kind: 'email' as const, value: record.email as string }
+          : record?.userId
+            ? { kind: 'userId' as const, value: record.userId as string }
+            : undefined
+        return { record, listing: spec.listing, chunkStatus: spec.chunkStatus, identifier }
+      })
+      const members = expectations.flatMap((expectation, index) =>
+        expectation.record ? [{ index, bytes: bytesOf(expectation.record) }] : []
+      )
+      expect(members.every((member) => overhead + member.bytes <= MAX_BODY_BYTES)).toBe(true)
+      const chunks = expectedChunks(members, overhead, batchSize)
+      const { bodies, answers } = serveBulk(TRACK_BULK, 'events', expectations)
 
-          const testDestination = createTestIntegration(destination)
-          await testDestination.testBatchAction('trackEvent', {
-            events,
-            settings: { apiKey: 'test-key' },
-            useDefaultMappings: true,
-            mapping: { batch_size: batchSize }
-          })
-          const multistatus = testDestination.results[0].multistatus as Json[]
+      const multistatus = await runBatch('trackEvent', events, { batch_size: batchSize })
 
-          checkBatch({
-            events,
-            multistatus,
-            expectations,
-            chunks,
-            bodies,
-            answers,
-            listKey: 'events',
-            batchSize
-          })
-          // Oversize events are refused for their size, not sent.
-          specs.forEach((spec, index) => {
-            if (spec.kind === 'oversize') expect(multistatus[index].errormessage).toMatch(/4,?000,?000|4 ?MB/)
-          })
-        } finally {
-          nock.cleanAll()
-        }
-      }),
-      { numRuns: 40 }
-    )
+      checkBatch({
+        events,
+        multistatus,
+        expectations,
+        chunks,
+        bodies,
+        answers,
+        listKey: 'events',
+        batchSize
+      })
+      // Oversize events are refused for their size, not sent.
+      specs.forEach((spec, index) => {
+        if (spec.kind === 'oversize') expect(multistatus[index].errormessage).toMatch(/4,?000,?000|4 ?MB/)
+      })
+    })
   })
 })
 
 describe('updateUser batches, property-based', () => {
   type Kind = 'email' | 'userId' | 'both' | 'none' | 'blankUserId'
 
-  const kindArb = fc.oneof(
-    { arbitrary: fc.constant<Kind>('email'), weight: 4 },
-    { arbitrary: fc.constant<Kind>('userId'), weight: 3 },
-    { arbitrary: fc.constant<Kind>('both'), weight: 4 },
-    { arbitrary: fc.constant<Kind>('none'), weight: 1 },
-    { arbitrary: fc.constant<Kind>('blankUserId'), weight: 1 }
-  )
+  const kindArb = weighted<Kind>({ email: 4, userId: 3, both: 4, none: 1, blankUserId: 1 })
 
-  const batchArb = fc.record({
-    specs: fc.array(
-      fc.record({
-        kind: kindArb,
-        updateOnly: fc.constantFrom<boolean | undefined>(true, false, undefined),
-        listing: listingArb(['invalid', 'notFound', 'forgotten', 'conflict', 'invalidData']),
-        chunkStatus: chunkStatusArb
-      }),
-      { minLength: 1, maxLength: 60 }
-    ),
-    batchSize: fc.integer({ min: 1, max: 20 })
-  })
+  const batchArb = batchArbOf(
+    fc.record({
+      kind: kindArb,
+      updateOnly: fc.constantFrom<boolean | undefined>(true, false, undefined),
+      listing: listingArb(['invalid', 'notFound', 'forgotten', 'conflict', 'invalidData']),
+      chunkStatus: chunkStatusArb
+    })
+  )
 
   function identifyFor(kind: Kind, seq: number, updateOnly: boolean | undefined): SegmentEvent {
     const email = kind === 'email' || kind === 'both' ? `Person${seq}@Example.org` : undefined
@@ -328,73 +339,61 @@ describe('updateUser batches, property-based', () => {
   }
 
   it('gives every user exactly one true status, with updateOnly users in their own bodies', async () => {
-    await fc.assert(
-      fc.asyncProperty(batchArb, async ({ specs, batchSize }) => {
-        nock.cleanAll()
-        try {
-          const events = specs.map((spec, seq) => identifyFor(spec.kind, seq, spec.updateOnly))
-          const expectations: Expectation[] = specs.map((spec, seq) => {
-            const event = events[seq]
-            const valid = spec.kind === 'email' || spec.kind === 'userId' || spec.kind === 'both'
-            const record = valid
-              ? {
-                  ...(event.traits?.email && { email: event.traits.email }),
-                  ...(event.userId && { userId: event.userId }),
-                  dataFields: event.traits,
-                  mergeNestedObjects: false
-                }
+    await forBatches(batchArb, async ({ specs, batchSize }) => {
+      const events = specs.map((spec, seq) => identifyFor(spec.kind, seq, spec.updateOnly))
+      const expectations: Expectation[] = specs.map((spec, seq) => {
+        const event = events[seq]
+        const valid = spec.kind === 'email' || spec.kind === 'userId' || spec.kind === 'both'
+        const record = valid
+          ? {
+              ...(event.traits?.email && { email: event.traits.email }),
+              ...(event.userId && { userId: event.userId }),
+              dataFields: event.traits,
+              mergeNestedObjects: false
+            }
+          : undefined
+        // Lists of userIds name users that have one; lists of emails, users that have an email.
+        const identifier =
+          spec.kind === 'userId' || (spec.kind === 'both' && seq % 2 === 1)
+            ? { kind: 'userId' as const, value: event.userId as string }
+            : record?.email
+              ? { kind: 'email' as const, value: record.email as string }
               : undefined
-            // Lists of userIds name users that have one; lists of emails, users that have an email.
-            const identifier =
-              spec.kind === 'userId' || (spec.kind === 'both' && seq % 2 === 1)
-                ? { kind: 'userId' as const, value: event.userId as string }
-                : record?.email
-                  ? { kind: 'email' as const, value: record.email as string }
-                  : undefined
-            return { record, listing: spec.listing, chunkStatus: spec.chunkStatus, identifier }
-          })
-          // One group per updateOnly value: the records of each group are chunked on their own.
-          const chunks: number[][] = []
-          for (const onlyUpdates of [true, false]) {
-            const members = expectations.flatMap((expectation, index) =>
-              expectation.record && (specs[index].updateOnly === true) === onlyUpdates
-                ? [{ index, bytes: bytesOf(expectation.record) }]
-                : []
-            )
-            const overhead = bytesOf(onlyUpdates ? { updateOnly: true, users: [] } : { users: [] })
-            chunks.push(...expectedChunks(members, overhead, batchSize))
-          }
-          const { bodies, answers } = serveBulk(BULK_UPDATE, 'users', expectations)
+        return { record, listing: spec.listing, chunkStatus: spec.chunkStatus, identifier }
+      })
+      // One group per updateOnly value: the records of each group are chunked on their own.
+      const chunks: number[][] = []
+      for (const onlyUpdates of [true, false]) {
+        const members = expectations.flatMap((expectation, index) =>
+          expectation.record && (specs[index].updateOnly === true) === onlyUpdates
+            ? [{ index, bytes: bytesOf(expectation.record) }]
+            : []
+        )
+        const overhead = bytesOf(onlyUpdates ? { updateOnly: true, users: [] } : { users: [] })
+        chunks.push(...expectedChunks(members, overhead, batchSize))
+      }
+      const { bodies, answers } = serveBulk(BULK_UPDATE, 'users', expectations)
 
-          const testDestination = createTestIntegration(destination)
-          await testDestination.testBatchAction('updateUser', {
-            events,
-            settings: { apiKey: 'test-key' },
-            useDefaultMappings: true,
-            mapping: { batch_size: batchSize, updateOnly: { '@path': '$.context.iterable.updateOnly' } }
-          })
-          const multistatus = testDestination.results[0].multistatus as Json[]
+      const multistatus = await runBatch('updateUser', events, {
+        batch_size: batchSize,
+        updateOnly: { '@path': '$.context.iterable.updateOnly' }
+      })
 
-          checkBatch({
-            events,
-            multistatus,
-            expectations,
-            chunks,
-            bodies,
-            answers,
-            listKey: 'users',
-            batchSize
-          })
-          for (const body of bodies) {
-            const onlyUpdates = body.users.map((user: Json) => specs[user.dataFields.seq].updateOnly === true)
-            expect(new Set(onlyUpdates).size).toBe(1)
-            expect(body.updateOnly === true).toBe(onlyUpdates[0])
-          }
-        } finally {
-          nock.cleanAll()
-        }
-      }),
-      { numRuns: 40 }
-    )
+      checkBatch({
+        events,
+        multistatus,
+        expectations,
+        chunks,
+        bodies,
+        answers,
+        listKey: 'users',
+        batchSize
+      })
+      for (const body of bodies) {
+        const onlyUpdates = body.users.map((user: Json) => specs[user.dataFields.seq].updateOnly === true)
+        expect(new Set(onlyUpdates).size).toBe(1)
+        expect(body.updateOnly === true).toBe(onlyUpdates[0])
+      }
+    })
   })
 })

@@ -1,47 +1,67 @@
 import nock from 'nock'
-import { createTestEvent, createTestIntegration } from '@segment/actions-core'
+import { createTestEvent } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
-import destination from '../index'
 import type { Settings } from '../generated-types'
 import { chunk, MAX_BULK_BODY_BYTES } from '../batching'
+import {
+  acceptPost,
+  BAD_API_KEY,
+  BATCH_TIMESTAMP as TIMESTAMP,
+  BATCH_TIMESTAMP_SECONDS as TIMESTAMP_SECONDS,
+  BULK_UPDATE,
+  bodyBytes,
+  EU,
+  freshTestDestination,
+  GENERIC_ERROR,
+  HTML_502,
+  type Json,
+  newTestDestination,
+  RATE_LIMITED,
+  SECRET_API_KEY,
+  settings,
+  TRACK_BULK,
+  TRACK_PATH,
+  typeMismatch,
+  UPDATE_USER_PATH,
+  US
+} from './support'
 
 // The batch path (issue 3): every event of a batch gets its own, true status, in input order.
 
-const API = 'https://api.iterable.com'
-const EU_API = 'https://api.eu.iterable.com'
-const BULK_UPDATE = '/api/users/bulkUpdate'
-const TRACK_BULK = '/api/events/trackBulk'
-const settings: Settings = { apiKey: 'test-key' }
-const TIMESTAMP = '2024-03-01T12:00:00.000Z'
-const TIMESTAMP_SECONDS = 1709294400
-const SUCCESS = { msg: '', code: 'Success', params: null }
-
 type Action = 'updateUser' | 'trackEvent' | 'trackPage'
-type Json = Record<string, any>
 
 // ---------------------------------------------------------------------------------------------------------------
 // Events and the records the bulk bodies should hold for them.
 
-interface IdentifyOptions {
+interface IdentityOptions {
   /** null: no email at all. */
   email?: string | null
   /** null: no userId at all. */
   userId?: string | null
+}
+
+/** Event n's email (user<n>@example.com unless given) and userId (user-<n> unless given); null leaves it out. */
+function identityOf(n: number, options: IdentityOptions) {
+  const email = options.email === undefined ? `user${n}@example.com` : options.email
+  const userId = options.userId === undefined ? `user-${n}` : options.userId
+  return { emailField: email !== null && { email }, userId: userId ?? undefined }
+}
+
+interface IdentifyOptions extends IdentityOptions {
   traits?: Json
   /** Iterable options carried in the event's context, e.g. `{ updateOnly: true }`. */
   iterable?: Json
 }
 
 function identify(n: number, options: IdentifyOptions = {}): SegmentEvent {
-  const email = options.email === undefined ? `user${n}@example.com` : options.email
-  const userId = options.userId === undefined ? `user-${n}` : options.userId
+  const { emailField, userId } = identityOf(n, options)
   return createTestEvent({
     type: 'identify',
     messageId: `identify-${n}`,
     timestamp: TIMESTAMP,
-    userId: userId ?? undefined,
+    userId,
     traits: {
-      ...(email !== null && { email }),
+      ...emailField,
       firstName: `First${n}`,
       plan: 'premium',
       age: 30 + n,
@@ -59,24 +79,21 @@ const userRecord = (event: SegmentEvent): Json => ({
   mergeNestedObjects: false
 })
 
-interface TrackOptions {
-  email?: string | null
-  userId?: string | null
+interface TrackOptions extends IdentityOptions {
   event?: string
   properties?: Json
 }
 
 function track(n: number, options: TrackOptions = {}): SegmentEvent {
-  const email = options.email === undefined ? `user${n}@example.com` : options.email
-  const userId = options.userId === undefined ? `user-${n}` : options.userId
+  const { emailField, userId } = identityOf(n, options)
   return createTestEvent({
     type: 'track',
     event: options.event ?? 'Product Viewed',
     messageId: `track-${n}`,
     timestamp: TIMESTAMP,
-    userId: userId ?? undefined,
+    userId,
     properties: {
-      ...(email !== null && { email }),
+      ...emailField,
       product_id: `sku-${n}`,
       name: 'Trail Shoe',
       price: 89.5 + n,
@@ -85,36 +102,23 @@ function track(n: number, options: TrackOptions = {}): SegmentEvent {
   })
 }
 
-/** What the default trackEvent mapping makes of a track event. */
-const eventRecord = (event: SegmentEvent): Json => ({
-  email: event.properties?.email,
-  userId: event.userId ?? undefined,
-  eventName: event.event,
-  id: event.messageId,
-  createdAt: TIMESTAMP_SECONDS,
-  dataFields: event.properties
-})
-
-interface PageOptions {
-  email?: string | null
-  userId?: string | null
+interface PageOptions extends IdentityOptions {
   name?: string
   category?: string
   type?: 'page' | 'screen'
 }
 
 function page(n: number, options: PageOptions = {}): SegmentEvent {
-  const email = options.email === undefined ? `user${n}@example.com` : options.email
-  const userId = options.userId === undefined ? `user-${n}` : options.userId
+  const { emailField, userId } = identityOf(n, options)
   return createTestEvent({
     type: options.type ?? 'page',
     messageId: `page-${n}`,
     timestamp: TIMESTAMP,
-    userId: userId ?? undefined,
+    userId,
     ...(options.name !== undefined && { name: options.name }),
     ...(options.category !== undefined && { category: options.category }),
     properties: {
-      ...(email !== null && { email }),
+      ...emailField,
       path: `/docs/${n}`,
       title: `Docs ${n}`,
       url: `https://www.example.com/docs/${n}`
@@ -132,67 +136,59 @@ const pageRecord = (event: SegmentEvent, eventName: string): Json => ({
   dataFields: event.properties
 })
 
+/** What the default trackEvent mapping makes of a track event: the same record, named after the event. */
+const eventRecord = (event: SegmentEvent): Json => pageRecord(event, event.event as string)
+
 // ---------------------------------------------------------------------------------------------------------------
 // Iterable's bulk answers.
 
-const NO_USER_FAILURES = {
-  invalidEmails: [],
-  invalidUserIds: [],
-  notFoundEmails: [],
-  notFoundUserIds: [],
-  forgottenEmails: [],
-  forgottenUserIds: [],
-  conflictEmails: [],
-  conflictUserIds: [],
-  invalidDataEmails: [],
-  invalidDataUserIds: []
-}
+/** The failedUpdates lists of /api/events/trackBulk, each with the status the event it names gets. */
+const EVENT_LISTS: [string, 'email' | 'userId', number][] = [
+  ['invalidEmails', 'email', 400],
+  ['invalidUserIds', 'userId', 400],
+  ['notFoundEmails', 'email', 404],
+  ['notFoundUserIds', 'userId', 404],
+  ['forgottenEmails', 'email', 400],
+  ['forgottenUserIds', 'userId', 400]
+]
 
-const NO_EVENT_FAILURES = {
-  invalidEmails: [],
-  invalidUserIds: [],
-  notFoundEmails: [],
-  notFoundUserIds: [],
-  forgottenEmails: [],
-  forgottenUserIds: []
-}
+/** The failedUpdates lists of /api/users/bulkUpdate: those of trackBulk, and conflicts and invalid data. */
+const USER_LISTS: [string, 'email' | 'userId', number][] = [
+  ...EVENT_LISTS,
+  ['conflictEmails', 'email', 409],
+  ['conflictUserIds', 'userId', 409],
+  ['invalidDataEmails', 'email', 400],
+  ['invalidDataUserIds', 'userId', 400]
+]
+
+const emptyLists = (lists: [string, ...unknown[]][]): Json => Object.fromEntries(lists.map(([list]) => [list, []]))
 
 const failures = (lists: Json) =>
   Object.values(lists).reduce((sum: number, list: unknown) => sum + (Array.isArray(list) ? list.length : 0), 0)
 
-/** A 200 answer of /api/users/bulkUpdate for `count` records, `failedUpdates` naming the ones refused. */
-function usersAnswer(count: number, failedUpdates: Json = {}, topLevel: Json = {}): Json {
+/** A 200 answer of a bulk endpoint for `count` records, `failedUpdates` naming the ones refused. */
+function bulkAnswer(lists: Json, extraKeys: Json, count: number, failedUpdates: Json, topLevel: Json): Json {
   const failCount = failures(failedUpdates) + failures(topLevel)
   return {
     successCount: count - failCount,
     failCount,
     invalidEmails: [],
     invalidUserIds: [],
+    ...extraKeys,
     createdFields: [],
     filteredOutFields: [],
-    failedUpdates: { ...NO_USER_FAILURES, ...failedUpdates },
+    failedUpdates: { ...lists, ...failedUpdates },
     ...topLevel
   }
 }
+
+/** A 200 answer of /api/users/bulkUpdate for `count` records. */
+const usersAnswer = (count: number, failedUpdates: Json = {}, topLevel: Json = {}) =>
+  bulkAnswer(emptyLists(USER_LISTS), {}, count, failedUpdates, topLevel)
 
 /** A 200 answer of /api/events/trackBulk for `count` records. */
-function eventsAnswer(count: number, failedUpdates: Json = {}, topLevel: Json = {}): Json {
-  const failCount = failures(failedUpdates) + failures(topLevel)
-  return {
-    successCount: count - failCount,
-    failCount,
-    invalidEmails: [],
-    invalidUserIds: [],
-    disallowedEventNames: [],
-    createdFields: [],
-    filteredOutFields: [],
-    failedUpdates: { ...NO_EVENT_FAILURES, ...failedUpdates },
-    ...topLevel
-  }
-}
-
-const RATE_LIMITED = { msg: 'Rate limit exceeded for this API key: 10 requests per second', code: 'RateLimitExceeded' }
-const GENERIC_ERROR = { msg: 'An unexpected error occurred', code: 'GenericError', params: null }
+const eventsAnswer = (count: number, failedUpdates: Json = {}, topLevel: Json = {}) =>
+  bulkAnswer(emptyLists(EVENT_LISTS), { disallowedEventNames: [] }, count, failedUpdates, topLevel)
 
 type Reply = { status: number; body: unknown } | { error: { code: string; message: string } }
 
@@ -200,7 +196,7 @@ type Reply = { status: number; body: unknown } | { error: { code: string; messag
  * Answers the next requests to a bulk endpoint with `replies`, in order, and records every body received. Requests
  * beyond the replies find no interceptor and fail.
  */
-function bulkEndpoint(path: string, replies: Reply[], base = API): Json[] {
+function bulkEndpoint(path: string, replies: Reply[], base = US): Json[] {
   const bodies: Json[] = []
   for (const reply of replies) {
     if ('error' in reply) {
@@ -222,16 +218,18 @@ function bulkEndpoint(path: string, replies: Reply[], base = API): Json[] {
   return bodies
 }
 
+/** A bulk endpoint answering 200 with each of `answers` in turn. */
+const answering = (path: string, answers: Json[]) =>
+  bulkEndpoint(
+    path,
+    answers.map((body) => ({ status: 200, body }))
+  )
+
 // ---------------------------------------------------------------------------------------------------------------
 // Running a batch and reading what it says.
 
-const newTestDestination = () => createTestIntegration(destination)
-let testDestination: ReturnType<typeof newTestDestination>
-
-beforeEach(() => {
-  // The harness keeps `results` and `responses` between calls: one instance per test.
-  testDestination = newTestDestination()
-})
+// The harness keeps `results` and `responses` between calls: one instance per test.
+const testDestination = freshTestDestination()
 
 async function runBatch(
   action: Action,
@@ -254,13 +252,30 @@ async function singlePathError(
   event: SegmentEvent,
   eventSettings: Settings = settings
 ): Promise<string> {
-  const single = createTestIntegration(destination)
-  return single.testAction(action, { event, settings: eventSettings, useDefaultMappings: true }).then(
-    () => {
-      throw new Error(`the single path accepted the event ${event.messageId}`)
-    },
-    (error: Error) => error.message
-  )
+  return newTestDestination()
+    .testAction(action, { event, settings: eventSettings, useDefaultMappings: true })
+    .then(
+      () => {
+        throw new Error(`the single path accepted the event ${event.messageId}`)
+      },
+      (error: Error) => error.message
+    )
+}
+
+/** The body the single path (`perform`) sends to `path` for the same event. */
+async function singlePathBody(
+  action: Action,
+  path: string,
+  event: SegmentEvent,
+  eventSettings: Settings = settings
+): Promise<Json> {
+  acceptPost(path)
+  const responses = await newTestDestination().testAction(action, {
+    event,
+    settings: eventSettings,
+    useDefaultMappings: true
+  })
+  return responses[0].options.json as Json
 }
 
 const delivered = (sent: Json, body: unknown) => ({ status: 200, sent, body })
@@ -291,7 +306,128 @@ const refusedByIterable = (status: number, message: unknown, sent: Json, body: u
   errorreporter: 'DESTINATION'
 })
 
-const bodyBytes = (body: unknown) => Buffer.byteLength(JSON.stringify(body), 'utf8')
+/** The message of an event refused for its size alone. */
+const OVERSIZE = /4,?000,?000|4 ?MB/
+
+// ---------------------------------------------------------------------------------------------------------------
+// What updateUser and trackEvent batches share: the same checks, each on its own endpoint, events and records.
+
+interface BulkAction {
+  action: 'updateUser' | 'trackEvent'
+  path: string
+  listKey: 'users' | 'events'
+  /** What the event is called in the test names, with its article. */
+  noun: 'user' | 'event'
+  article: 'a' | 'an'
+  build: (n: number, options?: IdentityOptions) => SegmentEvent
+  record: (event: SegmentEvent) => Json
+  answer: (count: number, failedUpdates?: Json, topLevel?: Json) => Json
+  lists: [string, 'email' | 'userId', number][]
+  /** Six events: 0, 2 and 5 valid, 1, 3 and 4 without an identifier or with an invalid one. */
+  mixedValidity: () => SegmentEvent[]
+  /** Event n, made larger than 4,000,000 bytes. */
+  oversize: (n: number) => SegmentEvent
+}
+
+function itSharesTheBulkCases(kind: BulkAction) {
+  const { action, path, listKey, noun, build, record, answer } = kind
+
+  it('gives events without an identifier or with an invalid one their own 400, as the single path does, and sends the rest', async () => {
+    const events = kind.mixedValidity()
+    const okAnswer = answer(3)
+    const bodies = answering(path, [okAnswer])
+
+    const multistatus = await runBatch(action, events)
+
+    const [r0, r2, r5] = [record(events[0]), record(events[2]), record(events[5])]
+    expect(bodies).toEqual([{ [listKey]: [r0, r2, r5] }])
+    expect(multistatus).toEqual([
+      delivered(r0, okAnswer),
+      invalidEvent(await singlePathError(action, events[1])),
+      delivered(r2, okAnswer),
+      invalidEvent(await singlePathError(action, events[3])),
+      invalidEvent(await singlePathError(action, events[4])),
+      delivered(r5, okAnswer)
+    ])
+  })
+
+  it.each(kind.lists)(
+    `fails only the ${noun} Iterable lists in failedUpdates.%s (by %s), with status %d`,
+    async (list, by, status) => {
+      const events = [build(0), build(1), build(2)]
+      const listed = by === 'email' ? 'user1@example.com' : 'user-1'
+      const listing = answer(3, { [list]: [listed] })
+      answering(path, [listing])
+
+      const multistatus = await runBatch(action, events)
+
+      expect(multistatus).toEqual([
+        delivered(record(events[0]), listing),
+        refusedByIterable(status, expect.stringContaining(`failedUpdates.${list}`), record(events[1]), listing),
+        delivered(record(events[2]), listing)
+      ])
+    }
+  )
+
+  it.each([
+    ['invalidEmails', 'user1@example.com'],
+    ['invalidUserIds', 'user-1']
+  ])(`fails the ${noun} Iterable lists in the deprecated top-level %s`, async (list, listed) => {
+    const events = [build(0), build(1), build(2)]
+    const listing = answer(3, {}, { [list]: [listed] })
+    answering(path, [listing])
+
+    const multistatus = await runBatch(action, events)
+
+    expect(multistatus).toEqual([
+      delivered(record(events[0]), listing),
+      refusedByIterable(400, expect.stringContaining(list), record(events[1]), listing),
+      delivered(record(events[2]), listing)
+    ])
+  })
+
+  it(`gives ${kind.article} ${noun} over 4,000,000 bytes alone its own 400 saying so, and sends the others`, async () => {
+    const events = [build(0), kind.oversize(1), build(2)]
+    const okAnswer = answer(2)
+    const bodies = answering(path, [okAnswer])
+
+    const multistatus = await runBatch(action, events)
+
+    expect(bodies).toEqual([{ [listKey]: [record(events[0]), record(events[2])] }])
+    expect(multistatus).toEqual([
+      delivered(record(events[0]), okAnswer),
+      invalidEvent(expect.stringMatching(OVERSIZE)),
+      delivered(record(events[2]), okAnswer)
+    ])
+  })
+}
+
+/** Iterable's detail of a field whose value is a string where the project stores a long. */
+const stringForLong = (offendingValue: unknown, category: 'user' | 'event') => ({
+  incomingTypes: ['string', 'keyword'],
+  expectedType: 'long',
+  _type: 'UnexpectedType',
+  offendingValue,
+  category
+})
+
+/**
+ * Sends three events; Iterable refuses the first body with `mismatch` and accepts the second. Checks that the second
+ * body re-sends events 0 and 2 only, and gives the multistatus, Iterable's 200 answer and the three records.
+ */
+async function batchRefusedForOneType(kind: BulkAction, events: SegmentEvent[], mismatch: Json) {
+  const answer = kind.answer(2)
+  const bodies = bulkEndpoint(kind.path, [
+    { status: 400, body: mismatch },
+    { status: 200, body: answer }
+  ])
+
+  const multistatus = await runBatch(kind.action, events)
+
+  const [r0, r1, r2] = events.map(kind.record)
+  expect(bodies).toEqual([{ [kind.listKey]: [r0, r1, r2] }, { [kind.listKey]: [r0, r2] }])
+  return { multistatus, answer, r0, r1, r2 }
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -351,32 +487,50 @@ describe('chunk', () => {
   })
 })
 
+const USER_BULK: BulkAction = {
+  action: 'updateUser',
+  path: BULK_UPDATE,
+  listKey: 'users',
+  noun: 'user',
+  article: 'a',
+  build: identify,
+  record: userRecord,
+  answer: usersAnswer,
+  lists: USER_LISTS,
+  mixedValidity: () => [
+    identify(0),
+    identify(1, { email: null, userId: null }),
+    identify(2),
+    identify(3, { email: 'not-an-email' }),
+    identify(4, { email: null, userId: '   ' }),
+    identify(5, { email: null })
+  ],
+  oversize: (n) => identify(n, { traits: { notes: 'x'.repeat(4_100_000) } })
+}
+
+const EVENT_BULK: BulkAction = {
+  action: 'trackEvent',
+  path: TRACK_BULK,
+  listKey: 'events',
+  noun: 'event',
+  article: 'an',
+  build: track,
+  record: eventRecord,
+  answer: eventsAnswer,
+  lists: EVENT_LISTS,
+  mixedValidity: () => [
+    track(0),
+    track(1, { email: null, userId: null }),
+    track(2, { email: null }),
+    track(3, { email: 'jane at example dot com' }),
+    track(4, { email: null, userId: '  ' }),
+    track(5, { userId: null })
+  ],
+  oversize: (n) => track(n, { properties: { blob: 'b'.repeat(4_000_000) } })
+}
+
 describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
-  it('gives events without an identifier or with an invalid one their own 400, as the single path does, and sends the rest', async () => {
-    const events = [
-      identify(0),
-      identify(1, { email: null, userId: null }),
-      identify(2),
-      identify(3, { email: 'not-an-email' }),
-      identify(4, { email: null, userId: '   ' }),
-      identify(5, { email: null })
-    ]
-    const answer = usersAnswer(3)
-    const bodies = bulkEndpoint(BULK_UPDATE, [{ status: 200, body: answer }])
-
-    const multistatus = await runBatch('updateUser', events)
-
-    const [r0, r2, r5] = [userRecord(events[0]), userRecord(events[2]), userRecord(events[5])]
-    expect(bodies).toEqual([{ users: [r0, r2, r5] }])
-    expect(multistatus).toEqual([
-      delivered(r0, answer),
-      invalidEvent(await singlePathError('updateUser', events[1])),
-      delivered(r2, answer),
-      invalidEvent(await singlePathError('updateUser', events[3])),
-      invalidEvent(await singlePathError('updateUser', events[4])),
-      delivered(r5, answer)
-    ])
-  })
+  itSharesTheBulkCases(USER_BULK)
 
   it('sends no request when every event is invalid, and reports each one', async () => {
     const events = [identify(0, { email: null, userId: null }), identify(1, { email: 'nope' })]
@@ -391,7 +545,7 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
 
   it('sends the bulk request with the Api-Key header, to the EU host when the data center is Europe', async () => {
     const answer = usersAnswer(2)
-    const scope = nock(EU_API, { reqheaders: { 'api-key': 'eu-key' } })
+    const scope = nock(EU, { reqheaders: { 'api-key': 'eu-key' } })
       .post(BULK_UPDATE, { users: [userRecord(identify(0)), userRecord(identify(1))] })
       .reply(200, answer)
 
@@ -412,54 +566,6 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
     ])
   })
 
-  const USER_LISTS: [string, 'email' | 'userId', number][] = [
-    ['invalidEmails', 'email', 400],
-    ['invalidUserIds', 'userId', 400],
-    ['notFoundEmails', 'email', 404],
-    ['notFoundUserIds', 'userId', 404],
-    ['forgottenEmails', 'email', 400],
-    ['forgottenUserIds', 'userId', 400],
-    ['conflictEmails', 'email', 409],
-    ['conflictUserIds', 'userId', 409],
-    ['invalidDataEmails', 'email', 400],
-    ['invalidDataUserIds', 'userId', 400]
-  ]
-
-  it.each(USER_LISTS)(
-    'fails only the user Iterable lists in failedUpdates.%s (by %s), with status %d',
-    async (list, kind, status) => {
-      const events = [identify(0), identify(1), identify(2)]
-      const listed = kind === 'email' ? 'user1@example.com' : 'user-1'
-      const answer = usersAnswer(3, { [list]: [listed] })
-      bulkEndpoint(BULK_UPDATE, [{ status: 200, body: answer }])
-
-      const multistatus = await runBatch('updateUser', events)
-
-      expect(multistatus).toEqual([
-        delivered(userRecord(events[0]), answer),
-        refusedByIterable(status, expect.stringContaining(`failedUpdates.${list}`), userRecord(events[1]), answer),
-        delivered(userRecord(events[2]), answer)
-      ])
-    }
-  )
-
-  it.each([
-    ['invalidEmails', 'user1@example.com'],
-    ['invalidUserIds', 'user-1']
-  ])('fails the user Iterable lists in the deprecated top-level %s', async (list, listed) => {
-    const events = [identify(0), identify(1), identify(2)]
-    const answer = usersAnswer(3, {}, { [list]: [listed] })
-    bulkEndpoint(BULK_UPDATE, [{ status: 200, body: answer }])
-
-    const multistatus = await runBatch('updateUser', events)
-
-    expect(multistatus).toEqual([
-      delivered(userRecord(events[0]), answer),
-      refusedByIterable(400, expect.stringContaining(list), userRecord(events[1]), answer),
-      delivered(userRecord(events[2]), answer)
-    ])
-  })
-
   it('names the failedUpdates list when Iterable lists an email there and in the deprecated top-level list', async () => {
     const events = [identify(0), identify(1)]
     const answer = usersAnswer(
@@ -467,7 +573,7 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
       { invalidEmails: ['user1@example.com'] },
       { invalidEmails: ['user1@example.com'], successCount: 1, failCount: 1 }
     )
-    bulkEndpoint(BULK_UPDATE, [{ status: 200, body: answer }])
+    answering(BULK_UPDATE, [answer])
 
     const multistatus = await runBatch('updateUser', events)
 
@@ -487,7 +593,7 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
       notFoundEmails: ['jane.doe@example.com'],
       forgottenEmails: ['MAX.MUSTERMANN@EXAMPLE.COM']
     })
-    bulkEndpoint(BULK_UPDATE, [{ status: 200, body: answer }])
+    answering(BULK_UPDATE, [answer])
 
     const multistatus = await runBatch('updateUser', events)
 
@@ -501,7 +607,7 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
   it('reports every user as delivered when Iterable lists only identifiers that are not in the batch', async () => {
     const events = [identify(0), identify(1)]
     const answer = usersAnswer(2, { invalidEmails: ['stranger@example.com'], notFoundUserIds: ['user-99'] })
-    bulkEndpoint(BULK_UPDATE, [{ status: 200, body: answer }])
+    answering(BULK_UPDATE, [answer])
 
     const multistatus = await runBatch('updateUser', events)
 
@@ -511,10 +617,7 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
   it('splits users with large dataFields into bodies of at most 4,000,000 bytes, in input order', async () => {
     const events = [0, 1, 2, 3, 4].map((n) => identify(n, { traits: { notes: `${n}`.repeat(1_500_000) } }))
     const answers = [usersAnswer(2), usersAnswer(2), usersAnswer(1)]
-    const bodies = bulkEndpoint(
-      BULK_UPDATE,
-      answers.map((body) => ({ status: 200, body }))
-    )
+    const bodies = answering(BULK_UPDATE, answers)
 
     const multistatus = await runBatch('updateUser', events)
 
@@ -525,37 +628,14 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
     ])
     for (const body of bodies) expect(bodyBytes(body)).toBeLessThanOrEqual(MAX_BULK_BODY_BYTES)
     expect(bodies.flatMap((body) => body.users)).toEqual(events.map(userRecord))
-    expect(multistatus).toEqual([
-      delivered(userRecord(events[0]), answers[0]),
-      delivered(userRecord(events[1]), answers[0]),
-      delivered(userRecord(events[2]), answers[1]),
-      delivered(userRecord(events[3]), answers[1]),
-      delivered(userRecord(events[4]), answers[2])
-    ])
-  })
-
-  it('gives a user over 4,000,000 bytes alone its own 400 saying so, and sends the others', async () => {
-    const events = [identify(0), identify(1, { traits: { notes: 'x'.repeat(4_100_000) } }), identify(2)]
-    const answer = usersAnswer(2)
-    const bodies = bulkEndpoint(BULK_UPDATE, [{ status: 200, body: answer }])
-
-    const multistatus = await runBatch('updateUser', events)
-
-    expect(bodies).toEqual([{ users: [userRecord(events[0]), userRecord(events[2])] }])
-    expect(multistatus).toEqual([
-      delivered(userRecord(events[0]), answer),
-      invalidEvent(expect.stringMatching(/4,?000,?000|4 ?MB/)),
-      delivered(userRecord(events[2]), answer)
-    ])
+    // Two records in each of the first two bodies, one in the last.
+    expect(multistatus).toEqual(events.map((event, i) => delivered(userRecord(event), answers[Math.floor(i / 2)])))
   })
 
   it('splits by batch_size: 7 users with batch_size 3 go in bodies of 3, 3 and 1', async () => {
     const events = [0, 1, 2, 3, 4, 5, 6].map((n) => identify(n))
     const answers = [usersAnswer(3), usersAnswer(3), usersAnswer(1)]
-    const bodies = bulkEndpoint(
-      BULK_UPDATE,
-      answers.map((body) => ({ status: 200, body }))
-    )
+    const bodies = answering(BULK_UPDATE, answers)
 
     const multistatus = await runBatch('updateUser', events, { batch_size: 3 })
 
@@ -570,10 +650,7 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
   it('sends at most 1001 users per body with the default batch_size', async () => {
     const events = Array.from({ length: 1002 }, (_, n) => identify(n))
     const answers = [usersAnswer(1001), usersAnswer(1)]
-    const bodies = bulkEndpoint(
-      BULK_UPDATE,
-      answers.map((body) => ({ status: 200, body }))
-    )
+    const bodies = answering(BULK_UPDATE, answers)
 
     const multistatus = await runBatch('updateUser', events)
 
@@ -583,30 +660,29 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
   })
 
   it('gives every user 401 on a rejected API key, says to use a server-side key, and never shows the key', async () => {
-    const apiKey = 'sk_live_9f8e7d6c5b4a39281706'
+    const apiKey = SECRET_API_KEY
     const events = [0, 1, 2].map((n) => identify(n))
-    const answer = { msg: 'Invalid API key', code: 'BadApiKey', params: null }
-    nock(API, { reqheaders: { 'api-key': apiKey } })
+    nock(US, { reqheaders: { 'api-key': apiKey } })
       .post(BULK_UPDATE)
       .times(2)
-      .reply(401, answer)
+      .reply(401, BAD_API_KEY)
 
     const multistatus = await runBatch('updateUser', events, { batch_size: 2 }, { apiKey })
 
     expect(multistatus).toEqual(
       events.map((event) =>
-        refusedByIterable(401, expect.stringMatching(/server-side API key/i), userRecord(event), answer)
+        refusedByIterable(401, expect.stringMatching(/server-side API key/i), userRecord(event), BAD_API_KEY)
       )
     )
     for (const entry of multistatus) expect(entry.errormessage).not.toContain(apiKey)
   })
 
   it('keeps the API key out of the error messages even when Iterable echoes it back', async () => {
-    const apiKey = 'sk_live_0a1b2c3d4e5f60718293'
-    nock(API)
+    const apiKey = SECRET_API_KEY
+    nock(US)
       .post(BULK_UPDATE)
       .reply(401, { msg: `Invalid API key: ${apiKey}`, code: 'BadApiKey', params: null })
-    nock(API)
+    nock(US)
       .post(BULK_UPDATE, () => true)
       .replyWithError({ code: 'ECONNRESET', message: `socket hang up (Api-Key: ${apiKey})` })
 
@@ -657,9 +733,8 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
   })
 
   it('gives the users of a chunk answered with a plain-text 502 page a 502', async () => {
-    const html = '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>'
     const events = [identify(0), identify(1)]
-    nock(API).post(BULK_UPDATE).reply(502, html, { 'Content-Type': 'text/html' })
+    nock(US).post(BULK_UPDATE).reply(502, HTML_502, { 'Content-Type': 'text/html' })
 
     const multistatus = await runBatch('updateUser', events)
 
@@ -672,31 +747,10 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
 
   it('on RequestFieldsTypesMismatched fails the user whose field has the wrong type, naming it, and re-sends the others', async () => {
     const events = [identify(0, { traits: { age: 41 } }), identify(1, { traits: { age: 'forty' } }), identify(2)]
-    const mismatch = {
-      msg: 'Project 10216: The request does not have the same data types as the existing fields in the project.',
-      code: 'RequestFieldsTypesMismatched',
-      params: {
-        validationErrors: {
-          age: {
-            incomingTypes: ['string', 'keyword'],
-            expectedType: 'long',
-            _type: 'UnexpectedType',
-            offendingValue: 'forty',
-            category: 'user'
-          }
-        }
-      }
-    }
-    const answer = usersAnswer(2)
-    const bodies = bulkEndpoint(BULK_UPDATE, [
-      { status: 400, body: mismatch },
-      { status: 200, body: answer }
-    ])
+    const mismatch = typeMismatch({ age: stringForLong('forty', 'user') })
 
-    const multistatus = await runBatch('updateUser', events)
+    const { multistatus, answer, r0, r1, r2 } = await batchRefusedForOneType(USER_BULK, events, mismatch)
 
-    const [r0, r1, r2] = events.map(userRecord)
-    expect(bodies).toEqual([{ users: [r0, r1, r2] }, { users: [r0, r2] }])
     expect(multistatus).toEqual([
       delivered(r0, answer),
       refusedByIterable(400, expect.any(String), r1, mismatch),
@@ -709,21 +763,10 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
 
   it('on RequestFieldsTypesMismatched without an offending value finds the user by the type of the field', async () => {
     const events = [identify(0), identify(1, { traits: { age: 'forty' } }), identify(2)]
-    const mismatch = {
-      msg: 'Project 10216: The request does not have the same data types as the existing fields in the project.',
-      code: 'RequestFieldsTypesMismatched',
-      params: { validationErrors: { age: { incomingTypes: ['string', 'keyword'], expectedType: 'long' } } }
-    }
-    const answer = usersAnswer(2)
-    const bodies = bulkEndpoint(BULK_UPDATE, [
-      { status: 400, body: mismatch },
-      { status: 200, body: answer }
-    ])
+    const mismatch = typeMismatch({ age: { incomingTypes: ['string', 'keyword'], expectedType: 'long' } })
 
-    const multistatus = await runBatch('updateUser', events)
+    const { multistatus, answer, r0, r1, r2 } = await batchRefusedForOneType(USER_BULK, events, mismatch)
 
-    const [r0, r1, r2] = events.map(userRecord)
-    expect(bodies).toEqual([{ users: [r0, r1, r2] }, { users: [r0, r2] }])
     expect(multistatus).toEqual([
       delivered(r0, answer),
       refusedByIterable(400, expect.stringMatching(/\bage\b.*\blong\b.*\bstring\b/s), r1, mismatch),
@@ -736,31 +779,14 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
     const ages: unknown[] = [41, 'forty', 'fifty', 33, 'sixty', 'seventy', 'eighty', 27]
     const events = ages.map((age, n) => identify(n, { traits: { age } }))
     const bodies: Json[] = []
-    nock(API)
+    nock(US)
       .post(BULK_UPDATE)
       .reply((_uri, requestBody) => {
         const body = requestBody as Json
         bodies.push(body)
         const offending = body.users.find((user: Json) => typeof user.dataFields.age !== 'number')
         if (!offending) return [200, usersAnswer(body.users.length)]
-        return [
-          400,
-          {
-            msg: 'Project 10216: The request does not have the same data types as the existing fields in the project.',
-            code: 'RequestFieldsTypesMismatched',
-            params: {
-              validationErrors: {
-                age: {
-                  incomingTypes: ['string', 'keyword'],
-                  expectedType: 'long',
-                  _type: 'UnexpectedType',
-                  offendingValue: offending.dataFields.age,
-                  category: 'user'
-                }
-              }
-            }
-          }
-        ]
+        return [400, typeMismatch({ age: stringForLong(offending.dataFields.age, 'user') })]
       })
       .persist()
 
@@ -777,11 +803,7 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
 
   it('fails the whole chunk with 400, without re-sending it, when no user can be blamed for a type mismatch', async () => {
     const events = [identify(0), identify(1)]
-    const mismatch = {
-      msg: 'Project 10216: The request does not have the same data types as the existing fields in the project.',
-      code: 'RequestFieldsTypesMismatched',
-      params: { validationErrors: { birthday: { incomingTypes: ['string'], expectedType: 'date' } } }
-    }
+    const mismatch = typeMismatch({ birthday: { incomingTypes: ['string'], expectedType: 'date' } })
     bulkEndpoint(BULK_UPDATE, [{ status: 400, body: mismatch }])
 
     const multistatus = await runBatch('updateUser', events)
@@ -798,10 +820,7 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
       identify(n, value === undefined ? {} : { iterable: { updateOnly: value } })
     const events = [updateOnly(0, true), updateOnly(1, false), updateOnly(2, true), updateOnly(3)]
     const answers = [usersAnswer(2), usersAnswer(2)]
-    const bodies = bulkEndpoint(
-      BULK_UPDATE,
-      answers.map((body) => ({ status: 200, body }))
-    )
+    const bodies = answering(BULK_UPDATE, answers)
 
     const multistatus = await runBatch('updateUser', events, {
       updateOnly: { '@path': '$.context.iterable.updateOnly' }
@@ -822,7 +841,7 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
   it('sends updateOnly: true with every body when the mapping says so for all users', async () => {
     const events = [identify(0), identify(1)]
     const answer = usersAnswer(2)
-    const bodies = bulkEndpoint(BULK_UPDATE, [{ status: 200, body: answer }])
+    const bodies = answering(BULK_UPDATE, [answer])
 
     const multistatus = await runBatch('updateUser', events, { updateOnly: true })
 
@@ -837,7 +856,7 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
       identify(2, { email: null, traits: { newEmail: 'max.new@example.com' } })
     ]
     const answer = usersAnswer(3)
-    const bodies = bulkEndpoint(BULK_UPDATE, [{ status: 200, body: answer }])
+    const bodies = answering(BULK_UPDATE, [answer])
 
     const multistatus = await runBatch('updateUser', events, { newEmail: { '@path': '$.traits.newEmail' } })
 
@@ -872,7 +891,7 @@ describe('updateUser batches with newEmail: Iterable names the new address', () 
     async (list, status, newEmail) => {
       const events = [identify(0, { traits: { newEmail } }), identify(1)]
       const answer = usersAnswer(2, { [list]: [newEmail] })
-      bulkEndpoint(BULK_UPDATE, [{ status: 200, body: answer }])
+      answering(BULK_UPDATE, [answer])
 
       const multistatus = await runBatch('updateUser', events, { newEmail: { '@path': '$.traits.newEmail' } })
 
@@ -886,75 +905,7 @@ describe('updateUser batches with newEmail: Iterable names the new address', () 
 })
 
 describe('trackEvent batches (POST /api/events/trackBulk)', () => {
-  it('gives events without an identifier or with an invalid one their own 400, as the single path does, and sends the rest', async () => {
-    const events = [
-      track(0),
-      track(1, { email: null, userId: null }),
-      track(2, { email: null }),
-      track(3, { email: 'jane at example dot com' }),
-      track(4, { email: null, userId: '  ' }),
-      track(5, { userId: null })
-    ]
-    const answer = eventsAnswer(3)
-    const bodies = bulkEndpoint(TRACK_BULK, [{ status: 200, body: answer }])
-
-    const multistatus = await runBatch('trackEvent', events)
-
-    const [r0, r2, r5] = [eventRecord(events[0]), eventRecord(events[2]), eventRecord(events[5])]
-    expect(bodies).toEqual([{ events: [r0, r2, r5] }])
-    expect(multistatus).toEqual([
-      delivered(r0, answer),
-      invalidEvent(await singlePathError('trackEvent', events[1])),
-      delivered(r2, answer),
-      invalidEvent(await singlePathError('trackEvent', events[3])),
-      invalidEvent(await singlePathError('trackEvent', events[4])),
-      delivered(r5, answer)
-    ])
-  })
-
-  const EVENT_LISTS: [string, 'email' | 'userId', number][] = [
-    ['invalidEmails', 'email', 400],
-    ['invalidUserIds', 'userId', 400],
-    ['notFoundEmails', 'email', 404],
-    ['notFoundUserIds', 'userId', 404],
-    ['forgottenEmails', 'email', 400],
-    ['forgottenUserIds', 'userId', 400]
-  ]
-
-  it.each(EVENT_LISTS)(
-    'fails only the event Iterable lists in failedUpdates.%s (by %s), with status %d',
-    async (list, kind, status) => {
-      const events = [track(0), track(1), track(2)]
-      const listed = kind === 'email' ? 'user1@example.com' : 'user-1'
-      const answer = eventsAnswer(3, { [list]: [listed] })
-      bulkEndpoint(TRACK_BULK, [{ status: 200, body: answer }])
-
-      const multistatus = await runBatch('trackEvent', events)
-
-      expect(multistatus).toEqual([
-        delivered(eventRecord(events[0]), answer),
-        refusedByIterable(status, expect.stringContaining(`failedUpdates.${list}`), eventRecord(events[1]), answer),
-        delivered(eventRecord(events[2]), answer)
-      ])
-    }
-  )
-
-  it.each([
-    ['invalidEmails', 'user1@example.com'],
-    ['invalidUserIds', 'user-1']
-  ])('fails the event Iterable lists in the deprecated top-level %s', async (list, listed) => {
-    const events = [track(0), track(1), track(2)]
-    const answer = eventsAnswer(3, {}, { [list]: [listed] })
-    bulkEndpoint(TRACK_BULK, [{ status: 200, body: answer }])
-
-    const multistatus = await runBatch('trackEvent', events)
-
-    expect(multistatus).toEqual([
-      delivered(eventRecord(events[0]), answer),
-      refusedByIterable(400, expect.stringContaining(list), eventRecord(events[1]), answer),
-      delivered(eventRecord(events[2]), answer)
-    ])
-  })
+  itSharesTheBulkCases(EVENT_BULK)
 
   it('fails the events whose name Iterable lists in disallowedEventNames, and only those', async () => {
     const events = [
@@ -965,7 +916,7 @@ describe('trackEvent batches (POST /api/events/trackBulk)', () => {
       track(4, { event: 'Internal Debug Extended' })
     ]
     const answer = eventsAnswer(5, {}, { disallowedEventNames: ['Internal Debug'] })
-    bulkEndpoint(TRACK_BULK, [{ status: 200, body: answer }])
+    answering(TRACK_BULK, [answer])
 
     const multistatus = await runBatch('trackEvent', events)
 
@@ -983,7 +934,7 @@ describe('trackEvent batches (POST /api/events/trackBulk)', () => {
   it('matches listed emails whatever their case', async () => {
     const events = [track(0, { email: 'Jane.Doe@Example.COM' }), track(1)]
     const answer = eventsAnswer(2, { invalidEmails: ['jane.doe@example.com'] })
-    bulkEndpoint(TRACK_BULK, [{ status: 200, body: answer }])
+    answering(TRACK_BULK, [answer])
 
     const multistatus = await runBatch('trackEvent', events)
 
@@ -997,10 +948,7 @@ describe('trackEvent batches (POST /api/events/trackBulk)', () => {
     const sizes = [2_500_000, 1_000_000, 1_000_000, 2_500_000, 1_000_000]
     const events = sizes.map((size, n) => track(n, { properties: { blob: 'b'.repeat(size) } }))
     const answers = [eventsAnswer(2), eventsAnswer(2), eventsAnswer(1)]
-    const bodies = bulkEndpoint(
-      TRACK_BULK,
-      answers.map((body) => ({ status: 200, body }))
-    )
+    const bodies = answering(TRACK_BULK, answers)
 
     const multistatus = await runBatch('trackEvent', events)
 
@@ -1010,28 +958,8 @@ describe('trackEvent batches (POST /api/events/trackBulk)', () => {
       ['track-4']
     ])
     for (const body of bodies) expect(bodyBytes(body)).toBeLessThanOrEqual(MAX_BULK_BODY_BYTES)
-    expect(multistatus).toEqual([
-      delivered(eventRecord(events[0]), answers[0]),
-      delivered(eventRecord(events[1]), answers[0]),
-      delivered(eventRecord(events[2]), answers[1]),
-      delivered(eventRecord(events[3]), answers[1]),
-      delivered(eventRecord(events[4]), answers[2])
-    ])
-  })
-
-  it('gives an event over 4,000,000 bytes alone its own 400 saying so, and sends the others', async () => {
-    const events = [track(0), track(1, { properties: { blob: 'b'.repeat(4_000_000) } }), track(2)]
-    const answer = eventsAnswer(2)
-    const bodies = bulkEndpoint(TRACK_BULK, [{ status: 200, body: answer }])
-
-    const multistatus = await runBatch('trackEvent', events)
-
-    expect(bodies).toEqual([{ events: [eventRecord(events[0]), eventRecord(events[2])] }])
-    expect(multistatus).toEqual([
-      delivered(eventRecord(events[0]), answer),
-      invalidEvent(expect.stringMatching(/4,?000,?000|4 ?MB/)),
-      delivered(eventRecord(events[2]), answer)
-    ])
+    // Two records in each of the first two bodies, one in the last.
+    expect(multistatus).toEqual(events.map((event, i) => delivered(eventRecord(event), answers[Math.floor(i / 2)])))
   })
 
   it('sends an event whose body is exactly 4,000,000 bytes, and refuses one a byte larger', async () => {
@@ -1043,7 +971,7 @@ describe('trackEvent batches (POST /api/events/trackBulk)', () => {
       track(1, { properties: { blob: 'f'.repeat(fittingBlob(1) + 1) } })
     ]
     const answer = eventsAnswer(1)
-    const bodies = bulkEndpoint(TRACK_BULK, [{ status: 200, body: answer }])
+    const bodies = answering(TRACK_BULK, [answer])
 
     const multistatus = await runBatch('trackEvent', events)
 
@@ -1052,7 +980,7 @@ describe('trackEvent batches (POST /api/events/trackBulk)', () => {
     expect(bodies[0]).toEqual({ events: [eventRecord(events[0])] })
     expect(multistatus).toEqual([
       delivered(eventRecord(events[0]), answer),
-      invalidEvent(expect.stringMatching(/4,?000,?000|4 ?MB/))
+      invalidEvent(expect.stringMatching(OVERSIZE))
     ])
   })
 
@@ -1060,10 +988,7 @@ describe('trackEvent batches (POST /api/events/trackBulk)', () => {
     // 1,000,000 characters, 2,000,000 bytes each: two of them do not fit in one body.
     const events = [0, 1, 2].map((n) => track(n, { properties: { note: 'é'.repeat(1_000_000) } }))
     const answers = [eventsAnswer(1), eventsAnswer(1), eventsAnswer(1)]
-    const bodies = bulkEndpoint(
-      TRACK_BULK,
-      answers.map((body) => ({ status: 200, body }))
-    )
+    const bodies = answering(TRACK_BULK, answers)
 
     const multistatus = await runBatch('trackEvent', events)
 
@@ -1075,10 +1000,7 @@ describe('trackEvent batches (POST /api/events/trackBulk)', () => {
   it('splits by batch_size: 5 events with batch_size 2 go in bodies of 2, 2 and 1', async () => {
     const events = [0, 1, 2, 3, 4].map((n) => track(n))
     const answers = [eventsAnswer(2), eventsAnswer(2), eventsAnswer(1)]
-    const bodies = bulkEndpoint(
-      TRACK_BULK,
-      answers.map((body) => ({ status: 200, body }))
-    )
+    const bodies = answering(TRACK_BULK, answers)
 
     const multistatus = await runBatch('trackEvent', events, { batch_size: 2 })
 
@@ -1093,10 +1015,7 @@ describe('trackEvent batches (POST /api/events/trackBulk)', () => {
   it('counts only the valid events against batch_size', async () => {
     const events = [track(0), track(1, { email: null, userId: null }), track(2), track(3)]
     const answers = [eventsAnswer(2), eventsAnswer(1)]
-    const bodies = bulkEndpoint(
-      TRACK_BULK,
-      answers.map((body) => ({ status: 200, body }))
-    )
+    const bodies = answering(TRACK_BULK, answers)
 
     const multistatus = await runBatch('trackEvent', events, { batch_size: 2 })
 
@@ -1151,14 +1070,13 @@ describe('trackEvent batches (POST /api/events/trackBulk)', () => {
 
   it('gives every event 401 on a rejected API key and says to use a server-side key', async () => {
     const events = [track(0), track(1)]
-    const answer = { msg: 'Invalid API key', code: 'BadApiKey', params: null }
-    bulkEndpoint(TRACK_BULK, [{ status: 401, body: answer }])
+    bulkEndpoint(TRACK_BULK, [{ status: 401, body: BAD_API_KEY }])
 
     const multistatus = await runBatch('trackEvent', events)
 
     expect(multistatus).toEqual(
       events.map((event) =>
-        refusedByIterable(401, expect.stringMatching(/server-side API key/i), eventRecord(event), answer)
+        refusedByIterable(401, expect.stringMatching(/server-side API key/i), eventRecord(event), BAD_API_KEY)
       )
     )
     for (const entry of multistatus) expect(entry.errormessage).not.toContain(settings.apiKey)
@@ -1201,31 +1119,10 @@ describe('trackEvent batches (POST /api/events/trackBulk)', () => {
       track(1, { properties: { quantity: 'two' } }),
       track(2, { properties: { quantity: 3 } })
     ]
-    const mismatch = {
-      msg: 'Project 10216: The request does not have the same data types as the existing fields in the project.',
-      code: 'RequestFieldsTypesMismatched',
-      params: {
-        validationErrors: {
-          quantity: {
-            incomingTypes: ['string', 'keyword'],
-            expectedType: 'long',
-            _type: 'UnexpectedType',
-            offendingValue: 'two',
-            category: 'event'
-          }
-        }
-      }
-    }
-    const answer = eventsAnswer(2)
-    const bodies = bulkEndpoint(TRACK_BULK, [
-      { status: 400, body: mismatch },
-      { status: 200, body: answer }
-    ])
+    const mismatch = typeMismatch({ quantity: stringForLong('two', 'event') })
 
-    const multistatus = await runBatch('trackEvent', events)
+    const { multistatus, answer, r0, r1, r2 } = await batchRefusedForOneType(EVENT_BULK, events, mismatch)
 
-    const [r0, r1, r2] = events.map(eventRecord)
-    expect(bodies).toEqual([{ events: [r0, r1, r2] }, { events: [r0, r2] }])
     expect(multistatus).toEqual([
       delivered(r0, answer),
       refusedByIterable(400, expect.stringMatching(/\bquantity\b.*\blong\b.*\bstring\b/s), r1, mismatch),
@@ -1245,7 +1142,7 @@ describe('trackPage batches (POST /api/events/trackBulk)', () => {
       page(5, { type: 'screen' })
     ]
     const answer = eventsAnswer(3)
-    const bodies = bulkEndpoint(TRACK_BULK, [{ status: 200, body: answer }])
+    const bodies = answering(TRACK_BULK, [answer])
 
     const multistatus = await runBatch('trackPage', events)
 
@@ -1267,7 +1164,7 @@ describe('trackPage batches (POST /api/events/trackBulk)', () => {
     const pageSettings = { ...settings, trackNamedPages: false, trackCategorizedPages: true }
     const events = [page(0, { name: 'Pricing' }), page(1, { category: 'Blog' }), page(2, { name: 'Docs' })]
     const answer = eventsAnswer(1)
-    const bodies = bulkEndpoint(TRACK_BULK, [{ status: 200, body: answer }])
+    const bodies = answering(TRACK_BULK, [answer])
 
     const multistatus = await runBatch('trackPage', events, {}, pageSettings)
 
@@ -1283,7 +1180,7 @@ describe('trackPage batches (POST /api/events/trackBulk)', () => {
   it('fails the pages whose event name Iterable lists in disallowedEventNames or whose user it lists', async () => {
     const events = [page(0, { name: 'Pricing' }), page(1, { name: 'Admin' }), page(2, { name: 'Docs' })]
     const answer = eventsAnswer(3, { forgottenUserIds: ['user-2'] }, { disallowedEventNames: ['Admin page'] })
-    bulkEndpoint(TRACK_BULK, [{ status: 200, body: answer }])
+    answering(TRACK_BULK, [answer])
 
     const multistatus = await runBatch('trackPage', events)
 
@@ -1335,15 +1232,12 @@ describe('the bulk record and the single-path body', () => {
         tags: ['a', 'b']
       }
     })
-    const single = createTestIntegration(destination)
-    nock(API).post('/api/users/update').reply(200, SUCCESS)
-    const responses = await single.testAction('updateUser', { event, settings, useDefaultMappings: true })
+    const singleBody = await singlePathBody('updateUser', UPDATE_USER_PATH, event)
     const answer = usersAnswer(1)
-    const bodies = bulkEndpoint(BULK_UPDATE, [{ status: 200, body: answer }])
+    const bodies = answering(BULK_UPDATE, [answer])
 
     const multistatus = await runBatch('updateUser', [event])
 
-    const singleBody = responses[0].options.json as Json
     expect(singleBody.dataFields.phoneNumber).toBe('+14155550123')
     expect(singleBody.dataFields.createdAt).toBe('2023-02-06 01:42:10 +00:00')
     expect(bodies).toEqual([{ users: [singleBody] }])
@@ -1354,15 +1248,12 @@ describe('the bulk record and the single-path body', () => {
     const event = track(7, {
       properties: { campaignId: 1234, templateId: 5678, orderedAt: '2023-02-05T20:42:10Z', size: { eu: 42 } }
     })
-    const single = createTestIntegration(destination)
-    nock(API).post('/api/events/track').reply(200, SUCCESS)
-    const responses = await single.testAction('trackEvent', { event, settings, useDefaultMappings: true })
+    const singleBody = await singlePathBody('trackEvent', TRACK_PATH, event)
     const answer = eventsAnswer(1)
-    const bodies = bulkEndpoint(TRACK_BULK, [{ status: 200, body: answer }])
+    const bodies = answering(TRACK_BULK, [answer])
 
     const multistatus = await runBatch('trackEvent', [event])
 
-    const singleBody = responses[0].options.json as Json
     expect(singleBody).toMatchObject({ campaignId: 1234, templateId: 5678, createdAt: TIMESTAMP_SECONDS })
     expect(bodies).toEqual([{ events: [singleBody] }])
     expect(multistatus).toEqual([delivered(singleBody, answer)])
@@ -1371,19 +1262,12 @@ describe('the bulk record and the single-path body', () => {
   it('trackPage: the bulk record equals the body of /api/events/track for the same page call', async () => {
     const event = page(7, { name: 'Pricing', category: 'Marketing' })
     const pageSettings = { ...settings, mapToSingleEvent: false }
-    const single = createTestIntegration(destination)
-    nock(API).post('/api/events/track').reply(200, SUCCESS)
-    const responses = await single.testAction('trackPage', {
-      event,
-      settings: pageSettings,
-      useDefaultMappings: true
-    })
+    const singleBody = await singlePathBody('trackPage', TRACK_PATH, event, pageSettings)
     const answer = eventsAnswer(1)
-    const bodies = bulkEndpoint(TRACK_BULK, [{ status: 200, body: answer }])
+    const bodies = answering(TRACK_BULK, [answer])
 
     const multistatus = await runBatch('trackPage', [event], {}, pageSettings)
 
-    const singleBody = responses[0].options.json as Json
     expect(singleBody.eventName).toBe('Pricing page')
     expect(bodies).toEqual([{ events: [singleBody] }])
     expect(multistatus).toEqual([delivered(singleBody, answer)])
@@ -1419,7 +1303,7 @@ describe('the input events', () => {
   ])('%s does not change the events it is given', async (action, path, build) => {
     const events = build()
     const before = structuredClone(events)
-    nock(API)
+    nock(US)
       .post(path)
       .reply(200, path === BULK_UPDATE ? usersAnswer(2) : eventsAnswer(2))
 

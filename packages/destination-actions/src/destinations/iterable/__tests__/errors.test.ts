@@ -1,19 +1,30 @@
 import nock from 'nock'
-import {
-  APIError,
-  IntegrationError,
-  InvalidAuthenticationError,
-  RetryableError,
-  createTestEvent,
-  createTestIntegration
-} from '@segment/actions-core'
-import destination from '../index'
+import { APIError, IntegrationError, InvalidAuthenticationError, RetryableError } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 import { endpointUrl, readAnswer, translateIterableError } from '../iterable-api'
-import type { Settings } from '../generated-types'
-
-const API_KEY = 'sk_SECRET_abc123'
-const HTML_502 =
-  '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>'
+import {
+  actionRunner,
+  API_KEY,
+  CART_PATH,
+  cartEvent,
+  EMAIL_EXISTS,
+  emailUpdated,
+  failure,
+  HTML_502,
+  identify,
+  INVALID_EMAIL,
+  orderCompleted,
+  pageEvent,
+  productViewed,
+  PURCHASE_PATH,
+  RATE_LIMITED,
+  SECRET_API_KEY,
+  TRACK_PATH,
+  UNO,
+  UPDATE_EMAIL_PATH,
+  UPDATE_USER_PATH,
+  US
+} from './support'
 
 type ErrorClass = abstract new (...args: never[]) => Error
 
@@ -110,7 +121,7 @@ describe('translateIterableError', () => {
     ['503 with an empty body', 503, '', RetryableError, 503, ['503']],
     ['400 without a body', 400, undefined, IntegrationError, 400, ['400']]
   ])('turns %s into the right error', (_case, status, body, errorClass, expectedStatus, messageParts) => {
-    const error = translateIterableError(status, body, API_KEY)
+    const error = translateIterableError(status, body, SECRET_API_KEY)
 
     expect(error).toBeInstanceOf(errorClass)
     expect(error).toHaveProperty('status', expectedStatus)
@@ -120,63 +131,66 @@ describe('translateIterableError', () => {
   it.each([400, 401, 409, 429, 500, 501, 503, 404])(
     'never sends a %s to the retry queue unless Segment retries that status',
     (status) => {
-      const error = translateIterableError(status, { msg: 'x', code: 'Y' }, API_KEY)
+      const error = translateIterableError(status, { msg: 'x', code: 'Y' }, SECRET_API_KEY)
       const retried = [408, 423, 429, 500, 502, 503, 504].includes(status)
       expect(error instanceof RetryableError).toBe(retried)
     }
   )
 
   it('does not treat 501 as retryable', () => {
-    const error = translateIterableError(501, { msg: 'Not implemented' }, API_KEY)
+    const error = translateIterableError(501, { msg: 'Not implemented' }, SECRET_API_KEY)
     expect(error).not.toBeInstanceOf(RetryableError)
     expect(error).toBeInstanceOf(APIError)
   })
 
   it('keeps the Iterable code as the error code of a 400', () => {
-    expect(translateIterableError(400, { msg: 'bad', code: 'BadParams' }, API_KEY)).toHaveProperty('code', 'BadParams')
-    expect(translateIterableError(400, 'bad', API_KEY)).toHaveProperty('code', 'BadRequest')
+    expect(translateIterableError(400, { msg: 'bad', code: 'BadParams' }, SECRET_API_KEY)).toHaveProperty(
+      'code',
+      'BadParams'
+    )
+    expect(translateIterableError(400, 'bad', SECRET_API_KEY)).toHaveProperty('code', 'BadRequest')
   })
 
   it('names the conflict code on a 409', () => {
-    expect(translateIterableError(409, { code: 'EmailAlreadyExists' }, API_KEY)).toHaveProperty(
+    expect(translateIterableError(409, { code: 'EmailAlreadyExists' }, SECRET_API_KEY)).toHaveProperty(
       'code',
       'EmailAlreadyExists'
     )
   })
 
   it('mentions the email, not the userId, for EmailAlreadyExists', () => {
-    const error = translateIterableError(409, { msg: 'exists', code: 'EmailAlreadyExists' }, API_KEY)
+    const error = translateIterableError(409, { msg: 'exists', code: 'EmailAlreadyExists' }, SECRET_API_KEY)
     expect(error.message).toContain('another Iterable user already has this email address')
   })
 
   it('mentions the userId, not the email, for UserIdAlreadyExists', () => {
-    const error = translateIterableError(409, { msg: 'exists', code: 'UserIdAlreadyExists' }, API_KEY)
+    const error = translateIterableError(409, { msg: 'exists', code: 'UserIdAlreadyExists' }, SECRET_API_KEY)
     expect(error.message).toContain('another Iterable user already has this userId')
   })
 
   describe('never reveals the API key', () => {
     it.each<[string, number, unknown]>([
-      ['in a 401 msg', 401, { msg: `Invalid API key: ${API_KEY}`, code: 'BadApiKey' }],
-      ['in a 400 msg', 400, { msg: `Key ${API_KEY} cannot call this endpoint`, code: 'BadParams' }],
-      ['in a 409 msg', 409, { msg: `Project of ${API_KEY}: email exists`, code: 'EmailAlreadyExists' }],
-      ['in a 429 msg', 429, { msg: `Rate limit for ${API_KEY}`, code: 'RateLimitExceeded' }],
-      ['in a 500 msg', 500, { msg: `Failure for ${API_KEY}`, code: 'GenericError' }],
-      ['in a 501 msg', 501, { msg: `Not implemented for ${API_KEY}` }],
-      ['in the code', 400, { msg: 'bad', code: `Bad_${API_KEY}` }],
-      ['repeated in a plain-text body', 403, `Forbidden ${API_KEY} / ${API_KEY}`],
-      ['in a JSON-string body', 404, JSON.stringify({ msg: `No such key ${API_KEY}`, code: 'NotFound' })]
+      ['in a 401 msg', 401, { msg: `Invalid API key: ${SECRET_API_KEY}`, code: 'BadApiKey' }],
+      ['in a 400 msg', 400, { msg: `Key ${SECRET_API_KEY} cannot call this endpoint`, code: 'BadParams' }],
+      ['in a 409 msg', 409, { msg: `Project of ${SECRET_API_KEY}: email exists`, code: 'EmailAlreadyExists' }],
+      ['in a 429 msg', 429, { msg: `Rate limit for ${SECRET_API_KEY}`, code: 'RateLimitExceeded' }],
+      ['in a 500 msg', 500, { msg: `Failure for ${SECRET_API_KEY}`, code: 'GenericError' }],
+      ['in a 501 msg', 501, { msg: `Not implemented for ${SECRET_API_KEY}` }],
+      ['in the code', 400, { msg: 'bad', code: `Bad_${SECRET_API_KEY}` }],
+      ['repeated in a plain-text body', 403, `Forbidden ${SECRET_API_KEY} / ${SECRET_API_KEY}`],
+      ['in a JSON-string body', 404, JSON.stringify({ msg: `No such key ${SECRET_API_KEY}`, code: 'NotFound' })]
     ])('echoed %s', (_case, status, body) => {
-      const error = translateIterableError(status, body, API_KEY)
-      expect(error.message).not.toContain(API_KEY)
+      const error = translateIterableError(status, body, SECRET_API_KEY)
+      expect(error.message).not.toContain(SECRET_API_KEY)
       expect(error.message).toContain('<redacted>')
     })
 
     it('not even partly, when a long plain-text body is cut off in the middle of the key', () => {
       // readAnswer keeps the first 300 characters of a text body; here the key starts at character 290.
-      const body = `${'x'.repeat(289)} ${API_KEY} end`
-      const error = translateIterableError(403, body, API_KEY)
+      const body = `${'x'.repeat(289)} ${SECRET_API_KEY} end`
+      const error = translateIterableError(403, body, SECRET_API_KEY)
 
-      expect(error.message).not.toContain(API_KEY.slice(0, 10))
+      expect(error.message).not.toContain(SECRET_API_KEY.slice(0, 10))
     })
   })
 })
@@ -238,89 +252,308 @@ describe('endpointUrl', () => {
   })
 })
 
-describe('Iterable errors through an action', () => {
-  const testDestination = createTestIntegration(destination)
-  const settings: Settings = { apiKey: API_KEY, dataCenterLocation: 'united_states' }
-  const ITERABLE = 'https://api.iterable.com'
+// ---------------------------------------------------------------------------------------------------------------
+// Iterable's error answers, through every action: each action sends its request the same way, so each must report
+// every answer the same way. The cases come from the actions' own tests, where each was written for one action.
 
-  const trackSignedUp = () =>
-    testDestination.testAction('trackEvent', {
-      event: createTestEvent({
-        type: 'track',
-        event: 'Signed Up',
-        userId: 'user-42',
-        properties: { email: 'ada@example.com', plan: 'pro' }
+interface ActionRow {
+  action: string
+  path: string
+  /** An event the action sends with the default mappings. */
+  event: () => Partial<SegmentEvent>
+  /** The msg of a 400 BadParams answer to this action's request. */
+  badParams: string
+}
+
+const ACTIONS: ActionRow[] = [
+  {
+    action: 'updateUser',
+    path: UPDATE_USER_PATH,
+    event: () => identify(),
+    badParams: 'Invalid dataFields: must be an object'
+  },
+  {
+    action: 'updateEmail',
+    path: UPDATE_EMAIL_PATH,
+    event: () => emailUpdated(),
+    badParams: 'Invalid newEmail: must not be empty'
+  },
+  {
+    action: 'trackEvent',
+    path: TRACK_PATH,
+    event: () => productViewed(),
+    badParams: 'eventName is required'
+  },
+  {
+    action: 'trackPage',
+    path: TRACK_PATH,
+    event: () => pageEvent('page', { name: 'shoppingCart' }),
+    badParams: 'Invalid eventName: must not be empty'
+  },
+  {
+    action: 'trackPurchase',
+    path: PURCHASE_PATH,
+    event: () => orderCompleted(),
+    badParams: 'Invalid items: price must be a number'
+  },
+  {
+    action: 'updateCart',
+    path: CART_PATH,
+    event: () => cartEvent('Product Added', { products: [UNO] }),
+    badParams: 'Invalid items: quantity must be an integer'
+  }
+]
+
+interface AnswerCase {
+  name: string
+  /** What Iterable, or the network, does with the action's POST. */
+  answer: (post: nock.Interceptor, row: ActionRow) => nock.Scope
+  /** The API key the action runs with. */
+  apiKey?: string
+  expectError: (error: Error, row: ActionRow) => void
+}
+
+const ANSWERS: AnswerCase[] = [
+  // 400
+  {
+    name: 'reports a 400 InvalidEmailAddressError with its code, its message and status 400',
+    answer: (post) => post.reply(400, INVALID_EMAIL),
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(IntegrationError)
+      expect(error).toMatchObject({ status: 400, code: 'InvalidEmailAddressError' })
+      expect(error.message).toContain('InvalidEmailAddressError')
+      expect(error.message).toContain('Invalid email')
+    }
+  },
+  {
+    name: 'reports a 400 InvalidEmailAddressError with its code and message',
+    answer: (post) => post.reply(400, INVALID_EMAIL),
+    expectError: (error) => {
+      expect(error).toMatchObject({ status: 400 })
+      expect(error.message).toContain('InvalidEmailAddressError')
+      expect(error.message).toContain('Invalid email')
+    }
+  },
+  {
+    name: "rejects with Iterable's code and message when Iterable answers 400",
+    answer: (post, row) => post.reply(400, { msg: row.badParams, code: 'BadParams', params: null }),
+    expectError: (error, row) => {
+      expect(error.message).toMatch(/BadParams/)
+      expect(error.message).toContain(row.badParams)
+    }
+  },
+  {
+    name: 'turns a 400 JSON answer into an IntegrationError naming code and msg',
+    answer: (post) =>
+      post.reply(400, {
+        msg: 'dataFields.plan has the wrong type',
+        code: 'RequestFieldsTypesMismatched',
+        params: null
       }),
-      useDefaultMappings: true,
-      settings
-    })
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(IntegrationError)
+      expect(error).toMatchObject({ status: 400, code: 'RequestFieldsTypesMismatched' })
+      expect(error.message).toContain('dataFields.plan has the wrong type')
+    }
+  },
+  {
+    name: 'handles a JSON body sent as plain text',
+    answer: (post) => post.reply(400, JSON.stringify(INVALID_EMAIL), { 'Content-Type': 'text/plain' }),
+    expectError: (error) => {
+      expect(error).toMatchObject({ status: 400, code: 'InvalidEmailAddressError' })
+      expect(error.message).toContain('Invalid email')
+    }
+  },
+  // 401
+  {
+    name: 'reports a 401 BadApiKey as an InvalidAuthenticationError',
+    answer: (post) => post.reply(401, { msg: 'Invalid API key', code: 'BadApiKey' }),
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(InvalidAuthenticationError)
+      expect(error.name).toBe('InvalidAuthenticationError')
+      expect(error).toMatchObject({ status: 401 })
+      expect(error.message).toContain('BadApiKey')
+    }
+  },
+  {
+    name: 'reports a 401 as an InvalidAuthenticationError without the API key in the message',
+    apiKey: SECRET_API_KEY,
+    answer: (post) => post.reply(401, { msg: `Invalid API key: ${SECRET_API_KEY}`, code: 'BadApiKey', params: null }),
+    expectError: (error) => {
+      expect(error).toMatchObject({ name: 'InvalidAuthenticationError', status: 401 })
+      expect(error.message).toContain('BadApiKey')
+      expect(error.message).not.toContain(SECRET_API_KEY)
+    }
+  },
+  {
+    name: 'never puts the API key in the message of a 401 that echoes it',
+    apiKey: SECRET_API_KEY,
+    answer: (post) => post.reply(401, { msg: `Invalid API key: ${SECRET_API_KEY}`, code: 'BadApiKey', params: null }),
+    expectError: (error) => {
+      expect(error.name).toBe('InvalidAuthenticationError')
+      expect(error.message).not.toContain(SECRET_API_KEY)
+    }
+  },
+  {
+    name: 'turns a 401 that echoes the key into an InvalidAuthenticationError without the key',
+    apiKey: SECRET_API_KEY,
+    answer: (post) => post.reply(401, { msg: `Invalid API key ${SECRET_API_KEY}`, code: 'BadApiKey', params: null }),
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(InvalidAuthenticationError)
+      expect(error.message).not.toContain(SECRET_API_KEY)
+    }
+  },
+  // 409
+  {
+    name: 'reports a 409 EmailAlreadyExists as an email conflict with status 409',
+    answer: (post) => post.reply(409, EMAIL_EXISTS),
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(IntegrationError)
+      expect(error).toMatchObject({ status: 409, code: 'EmailAlreadyExists' })
+      expect(error.message).toMatch(/another Iterable user already has this email address/)
+      expect(error.message).toContain('Email already exists')
+    }
+  },
+  {
+    name: 'reports a 409 EmailAlreadyExists as a conflict on the new email',
+    answer: (post) =>
+      post.reply(409, { msg: 'jane.new@example.com already exists', code: 'EmailAlreadyExists', params: null }),
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(Error)
+      expect(error).toMatchObject({ status: 409, code: 'EmailAlreadyExists' })
+      expect(error.message).toMatch(/another Iterable user already has this email address/)
+      expect(error.message).toContain('jane.new@example.com already exists')
+    }
+  },
+  // 429 and 5xx
+  {
+    name: 'reports a 429 RateLimitExceeded as a RetryableError with status 429',
+    answer: (post) => post.reply(429, RATE_LIMITED),
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error.name).toBe('RetryableError')
+      expect(error).toMatchObject({ status: 429 })
+      expect(error.message).toContain('RateLimitExceeded')
+    }
+  },
+  {
+    name: 'turns a 429 into a RetryableError',
+    answer: (post) => post.reply(429, RATE_LIMITED),
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error).toMatchObject({ status: 429 })
+    }
+  },
+  {
+    name: 'reports a 500 GenericError as a RetryableError with status 500',
+    answer: (post) => post.reply(500, { msg: 'Something went wrong', code: 'GenericError', params: null }),
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error.name).toBe('RetryableError')
+      expect(error).toMatchObject({ status: 500 })
+      expect(error.message).toContain('GenericError')
+      expect(error.message).toContain('Something went wrong')
+    }
+  },
+  {
+    name: 'handles a non-JSON answer (a 502 HTML page) and keeps its text in the message',
+    answer: (post) => post.reply(502, '<html>Bad Gateway</html>', { 'Content-Type': 'text/html' }),
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error).toMatchObject({ status: 502 })
+      expect(error.message).toContain('<html>Bad Gateway</html>')
+    }
+  },
+  {
+    name: 'turns a 502 HTML page into a RetryableError quoting the page',
+    answer: (post) => post.reply(502, HTML_502, { 'Content-Type': 'text/html' }),
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error).toMatchObject({ status: 502 })
+      expect(error.message).toContain('502 Bad Gateway')
+    }
+  },
+  {
+    name: 'handles an empty error body',
+    answer: (post) => post.reply(503, ''),
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error).toMatchObject({ status: 503 })
+    }
+  },
+  // No answer at all
+  {
+    name: 'reports a connection failure as a RetryableError',
+    answer: (post) => post.replyWithError({ code: 'ECONNRESET', message: 'socket hang up' }),
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error.message).toContain('socket hang up')
+    }
+  },
+  {
+    name: 'turns a reset connection into a RetryableError',
+    answer: (post) => post.replyWithError({ code: 'ECONNRESET', message: 'socket hang up' }),
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error).toMatchObject({ status: 503 })
+      expect(error.message).toMatch(/Could not reach Iterable.*ECONNRESET.*socket hang up/)
+    }
+  },
+  {
+    name: 'turns a timeout into a RetryableError saying Iterable did not answer in time',
+    answer: (post) => post.replyWithError({ code: 'ETIMEDOUT', message: 'timed out' }),
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error).toMatchObject({ status: 408 })
+      expect(error.message).toContain('Iterable did not answer in time')
+    }
+  },
+  {
+    name: 'never puts the API key in the message of a connection failure that mentions it',
+    apiKey: SECRET_API_KEY,
+    answer: (post) => post.replyWithError(`connect failed while sending Api-Key ${SECRET_API_KEY}`),
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error.message).not.toContain(SECRET_API_KEY)
+    }
+  },
+  {
+    name: 'removes the API key from a network error that quotes it',
+    apiKey: SECRET_API_KEY,
+    answer: (post) => post.replyWithError({ code: 'ECONNREFUSED', message: `proxy refused Api-Key ${SECRET_API_KEY}` }),
+    expectError: (error) => {
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error.message).toContain('<redacted>')
+      expect(error.message).not.toContain(SECRET_API_KEY)
+    }
+  }
+]
 
-  it('turns a reset connection into a RetryableError', async () => {
-    nock(ITERABLE).post('/api/events/track').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' })
+describe.each(ACTIONS)("Iterable's error answers through $action", (row) => {
+  const run = actionRunner(row.action)
+  const attempt = (apiKey = API_KEY) => failure(run(row.event(), { settings: { apiKey } }))
 
-    const failure = trackSignedUp()
-    await expect(failure).rejects.toBeInstanceOf(RetryableError)
-    await expect(failure).rejects.toMatchObject({ status: 503 })
-    await expect(failure).rejects.toThrow(/Could not reach Iterable.*ECONNRESET.*socket hang up/)
+  it.each(ANSWERS)('$name', async ({ answer, apiKey, expectError }) => {
+    const scope = answer(nock(US).post(row.path), row)
+
+    expectError(await attempt(apiKey), row)
+    expect(scope.isDone()).toBe(true)
   })
 
-  it('turns a timeout into a RetryableError saying Iterable did not answer in time', async () => {
-    nock(ITERABLE).post('/api/events/track').replyWithError({ code: 'ETIMEDOUT', message: 'timed out' })
+  it.each([
+    [400, { msg: `Bad params for key ${SECRET_API_KEY}`, code: 'BadParams' }],
+    [409, { msg: `Conflict for ${SECRET_API_KEY}`, code: 'EmailAlreadyExists' }],
+    [429, { msg: `Too many requests from ${SECRET_API_KEY}`, code: 'RateLimitExceeded' }],
+    [500, { msg: `Failed for key ${SECRET_API_KEY}`, code: 'GenericError' }],
+    [502, `<html>Bad Gateway for ${SECRET_API_KEY}</html>`],
+    [404, `Not found: ${SECRET_API_KEY}`]
+  ])('never puts the API key in the message of a %i answer that echoes it', async (status, body) => {
+    const scope = nock(US).post(row.path).reply(status, body)
 
-    const failure = trackSignedUp()
-    await expect(failure).rejects.toBeInstanceOf(RetryableError)
-    await expect(failure).rejects.toMatchObject({ status: 408 })
-    await expect(failure).rejects.toThrow('Iterable did not answer in time')
-  })
+    const error = await attempt(SECRET_API_KEY)
 
-  it('removes the API key from a network error that quotes it', async () => {
-    nock(ITERABLE)
-      .post('/api/events/track')
-      .replyWithError({ code: 'ECONNREFUSED', message: `proxy refused Api-Key ${API_KEY}` })
-
-    const failure = trackSignedUp()
-    await expect(failure).rejects.toBeInstanceOf(RetryableError)
-    await expect(failure).rejects.toThrow('<redacted>')
-    await expect(failure).rejects.not.toThrow(API_KEY)
-  })
-
-  it('turns a 400 JSON answer into an IntegrationError naming code and msg', async () => {
-    nock(ITERABLE)
-      .post('/api/events/track')
-      .reply(400, { msg: 'dataFields.plan has the wrong type', code: 'RequestFieldsTypesMismatched', params: null })
-
-    const failure = trackSignedUp()
-    await expect(failure).rejects.toBeInstanceOf(IntegrationError)
-    await expect(failure).rejects.toMatchObject({ status: 400, code: 'RequestFieldsTypesMismatched' })
-    await expect(failure).rejects.toThrow('dataFields.plan has the wrong type')
-  })
-
-  it('turns a 502 HTML page into a RetryableError quoting the page', async () => {
-    nock(ITERABLE).post('/api/events/track').reply(502, HTML_502, { 'Content-Type': 'text/html' })
-
-    const failure = trackSignedUp()
-    await expect(failure).rejects.toBeInstanceOf(RetryableError)
-    await expect(failure).rejects.toMatchObject({ status: 502 })
-    await expect(failure).rejects.toThrow('502 Bad Gateway')
-  })
-
-  it('turns a 429 into a RetryableError', async () => {
-    nock(ITERABLE)
-      .post('/api/events/track')
-      .reply(429, { msg: 'Rate limit exceeded', code: 'RateLimitExceeded', params: null })
-
-    const failure = trackSignedUp()
-    await expect(failure).rejects.toBeInstanceOf(RetryableError)
-    await expect(failure).rejects.toMatchObject({ status: 429 })
-  })
-
-  it('turns a 401 that echoes the key into an InvalidAuthenticationError without the key', async () => {
-    nock(ITERABLE)
-      .post('/api/events/track')
-      .reply(401, { msg: `Invalid API key ${API_KEY}`, code: 'BadApiKey', params: null })
-
-    const failure = trackSignedUp()
-    await expect(failure).rejects.toBeInstanceOf(InvalidAuthenticationError)
-    await expect(failure).rejects.not.toThrow(API_KEY)
+    expect(scope.isDone()).toBe(true)
+    expect(error).toMatchObject({ status })
+    expect(error.message).not.toContain(SECRET_API_KEY)
   })
 })

@@ -1,12 +1,11 @@
 import nock from 'nock'
-import { createRequestClient, createTestIntegration, InvalidAuthenticationError } from '@segment/actions-core'
+import { createRequestClient, InvalidAuthenticationError } from '@segment/actions-core'
 import destination from '../index'
 import type { Settings } from '../generated-types'
+import { BAD_API_KEY, EU, failure, freshTestDestination, SECRET_API_KEY, SUCCESS, US, WEBHOOKS_PATH } from './support'
 
-const API_KEY = 'sk_SECRET_abc123'
-const US = 'https://api.iterable.com'
-const EU = 'https://api.eu.iterable.com'
-const SUCCESS = { msg: '', code: 'Success', params: null }
+/** Iterable's side of the authentication test: GET /api/webhooks, carrying the Api-Key header. */
+const webhooks = (base: string) => nock(base).get(WEBHOOKS_PATH).matchHeader('api-key', SECRET_API_KEY)
 
 describe('Iterable (Actions) destination definition', () => {
   it('keeps the live name, slug and mode', () => {
@@ -102,47 +101,33 @@ describe('Iterable (Actions) destination definition', () => {
   })
 
   describe('testAuthentication', () => {
-    const testDestination = createTestIntegration(destination)
+    const testDestination = freshTestDestination()
 
-    it('calls GET /api/webhooks on the US data center with the Api-Key header', async () => {
-      const scope = nock(US).get('/api/webhooks').matchHeader('api-key', API_KEY).reply(200, SUCCESS)
+    it.each<[string, string, Settings]>([
+      [
+        'calls GET /api/webhooks on the US data center with the Api-Key header',
+        US,
+        { apiKey: SECRET_API_KEY, dataCenterLocation: 'united_states' }
+      ],
+      ['uses the US data center when no location is set', US, { apiKey: SECRET_API_KEY }],
+      [
+        'calls GET /api/webhooks on the EU data center when Europe is chosen',
+        EU,
+        { apiKey: SECRET_API_KEY, dataCenterLocation: 'europe' }
+      ]
+    ])('%s', async (_name, base, settings) => {
+      const scope = webhooks(base).reply(200, SUCCESS)
 
-      await expect(
-        testDestination.testAuthentication({ apiKey: API_KEY, dataCenterLocation: 'united_states' })
-      ).resolves.toBeUndefined()
-      expect(scope.isDone()).toBe(true)
-    })
-
-    it('uses the US data center when no location is set', async () => {
-      const scope = nock(US).get('/api/webhooks').matchHeader('api-key', API_KEY).reply(200, SUCCESS)
-
-      await expect(testDestination.testAuthentication({ apiKey: API_KEY })).resolves.toBeUndefined()
-      expect(scope.isDone()).toBe(true)
-    })
-
-    it('calls GET /api/webhooks on the EU data center when Europe is chosen', async () => {
-      const scope = nock(EU).get('/api/webhooks').matchHeader('api-key', API_KEY).reply(200, SUCCESS)
-
-      await expect(
-        testDestination.testAuthentication({ apiKey: API_KEY, dataCenterLocation: 'europe' })
-      ).resolves.toBeUndefined()
+      await expect(testDestination.testAuthentication(settings)).resolves.toBeUndefined()
       expect(scope.isDone()).toBe(true)
     })
 
     describe('with a key Iterable rejects', () => {
-      const settings: Settings = { apiKey: API_KEY, dataCenterLocation: 'united_states' }
+      const settings: Settings = { apiKey: SECRET_API_KEY, dataCenterLocation: 'united_states' }
 
-      async function rejection(): Promise<Error> {
-        nock(US)
-          .get('/api/webhooks')
-          .matchHeader('api-key', API_KEY)
-          .reply(401, { msg: 'Invalid API key', code: 'BadApiKey', params: null })
-        try {
-          await testDestination.testAuthentication(settings)
-        } catch (error) {
-          return error as Error
-        }
-        throw new Error('testAuthentication resolved although Iterable answered 401')
+      function rejection(): Promise<Error> {
+        webhooks(US).reply(401, BAD_API_KEY)
+        return failure(testDestination.testAuthentication(settings))
       }
 
       it('rejects, reporting invalid credentials', async () => {
@@ -159,40 +144,37 @@ describe('Iterable (Actions) destination definition', () => {
 
       it('never repeats the API key in the message', async () => {
         const error = await rejection()
-        expect(error.message).not.toContain(API_KEY)
+        expect(error.message).not.toContain(SECRET_API_KEY)
       })
     })
 
     it('throws InvalidAuthenticationError from the definition itself, before the harness wraps it', async () => {
-      nock(US).get('/api/webhooks').reply(401, { msg: 'Invalid API key', code: 'BadApiKey', params: null })
-      const settings: Settings = { apiKey: API_KEY }
+      nock(US).get(WEBHOOKS_PATH).reply(401, BAD_API_KEY)
+      const settings: Settings = { apiKey: SECRET_API_KEY }
       const request = createRequestClient(destination.extendRequest!({ settings, payload: undefined }))
 
-      const failure = destination.authentication!.testAuthentication!(request, {
+      const attempt = destination.authentication!.testAuthentication!(request, {
         settings,
         auth: { accessToken: '', refreshToken: '' }
       })
-      await expect(failure).rejects.toBeInstanceOf(InvalidAuthenticationError)
-      await expect(failure).rejects.toMatchObject({ status: 401 })
+      await expect(attempt).rejects.toBeInstanceOf(InvalidAuthenticationError)
+      await expect(attempt).rejects.toMatchObject({ status: 401 })
     })
 
     it('rejects when Iterable answers 401 on the EU data center', async () => {
-      nock(EU)
-        .get('/api/webhooks')
-        .matchHeader('api-key', API_KEY)
-        .reply(401, { msg: 'Invalid API key', code: 'BadApiKey' })
+      webhooks(EU).reply(401, { msg: 'Invalid API key', code: 'BadApiKey' })
 
       await expect(
-        testDestination.testAuthentication({ apiKey: API_KEY, dataCenterLocation: 'europe' })
+        testDestination.testAuthentication({ apiKey: SECRET_API_KEY, dataCenterLocation: 'europe' })
       ).rejects.toThrow(/Server-side/)
     })
 
     it('rejects without the key when Iterable is down', async () => {
-      nock(US).get('/api/webhooks').reply(503, 'Service Unavailable')
+      nock(US).get(WEBHOOKS_PATH).reply(503, 'Service Unavailable')
 
-      const failure = testDestination.testAuthentication({ apiKey: API_KEY })
-      await expect(failure).rejects.toThrow(/503/)
-      await expect(failure).rejects.not.toThrow(API_KEY)
+      const attempt = testDestination.testAuthentication({ apiKey: SECRET_API_KEY })
+      await expect(attempt).rejects.toThrow(/503/)
+      await expect(attempt).rejects.not.toThrow(SECRET_API_KEY)
     })
   })
 })

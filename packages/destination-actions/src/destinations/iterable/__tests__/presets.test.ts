@@ -1,9 +1,18 @@
-import nock from 'nock'
-import { createTestEvent, createTestIntegration, type SegmentEvent } from '@segment/actions-core'
+import { createTestEvent, type SegmentEvent } from '@segment/actions-core'
 import { parseFql, validate } from '@segment/destination-subscriptions'
 import destination from '../index'
 import { presets } from '../presets'
 import type { Settings } from '../generated-types'
+import {
+  acceptPost,
+  BATCH_TIMESTAMP,
+  BATCH_TIMESTAMP_SECONDS,
+  freshTestDestination,
+  SECRET_API_KEY,
+  TRACK_PATH,
+  UPDATE_USER_PATH,
+  US
+} from './support'
 
 type Preset = (typeof presets)[number]
 type AutomaticPreset = Extract<Preset, { type: 'automatic' }>
@@ -22,9 +31,7 @@ const presetNamed = (name: string): AutomaticPreset => {
 const presetsMatching = (event: SegmentEvent): string[] =>
   automaticPresets.filter((preset) => validate(parseFql(preset.subscribe), event)).map((preset) => preset.name!)
 
-const settings: Settings = { apiKey: 'sk_SECRET_abc123', dataCenterLocation: 'united_states' }
-const ITERABLE = 'https://api.iterable.com'
-const SUCCESS = { msg: '', code: 'Success', params: null }
+const settings: Settings = { apiKey: SECRET_API_KEY, dataCenterLocation: 'united_states' }
 
 describe('Iterable presets', () => {
   it.each([
@@ -128,9 +135,7 @@ describe('Iterable presets', () => {
   })
 
   describe('Engage audiences', () => {
-    const testDestination = createTestIntegration(destination)
-    const timestamp = '2024-03-01T12:00:00.000Z'
-    const timestampSeconds = 1709294400
+    const testDestination = freshTestDestination()
     const personas = {
       computation_key: 'high_value_users',
       computation_class: 'audience',
@@ -138,27 +143,32 @@ describe('Iterable presets', () => {
       space_id: 'spa_9xyz'
     }
 
-    it('sends an Engage identify through Identify Calls with the audience as a boolean user field', async () => {
-      const event = createTestEvent({
+    /** Sends the event through the preset's action and mapping, with Iterable accepting the request at `path`. */
+    function sendThrough(presetName: string, event: SegmentEvent, path: string) {
+      const preset = presetNamed(presetName)
+      acceptPost(path)
+      return testDestination.testAction(preset.partnerAction, { event, mapping: preset.mapping, settings })
+    }
+
+    /** The identify call Engage sends when the user enters (true) or leaves (false) the audience. */
+    const audienceIdentify = (inAudience: boolean) =>
+      createTestEvent({
         type: 'identify',
         event: undefined,
         userId: 'user-42',
-        traits: { email: 'ada@example.com', high_value_users: true },
+        traits: { email: 'ada@example.com', high_value_users: inAudience },
         context: { personas },
-        timestamp
+        timestamp: BATCH_TIMESTAMP
       })
-      const preset = presetNamed('Identify Calls')
-      expect(validate(parseFql(preset.subscribe), event)).toBe(true)
 
-      nock(ITERABLE).post('/api/users/update').reply(200, SUCCESS)
-      const responses = await testDestination.testAction(preset.partnerAction, {
-        event,
-        mapping: preset.mapping,
-        settings
-      })
+    it('sends an Engage identify through Identify Calls with the audience as a boolean user field', async () => {
+      const event = audienceIdentify(true)
+      expect(validate(parseFql(presetNamed('Identify Calls').subscribe), event)).toBe(true)
+
+      const responses = await sendThrough('Identify Calls', event, UPDATE_USER_PATH)
 
       expect(responses).toHaveLength(1)
-      expect(responses[0].url).toBe(`${ITERABLE}/api/users/update`)
+      expect(responses[0].url).toBe(`${US}${UPDATE_USER_PATH}`)
       expect(responses[0].options.method).toBe('POST')
       expect(responses[0].options.json).toEqual({
         email: 'ada@example.com',
@@ -169,22 +179,7 @@ describe('Iterable presets', () => {
     })
 
     it('sends an Engage identify that removes the user from the audience with the field set to false', async () => {
-      const event = createTestEvent({
-        type: 'identify',
-        event: undefined,
-        userId: 'user-42',
-        traits: { email: 'ada@example.com', high_value_users: false },
-        context: { personas },
-        timestamp
-      })
-      const preset = presetNamed('Identify Calls')
-
-      nock(ITERABLE).post('/api/users/update').reply(200, SUCCESS)
-      const responses = await testDestination.testAction(preset.partnerAction, {
-        event,
-        mapping: preset.mapping,
-        settings
-      })
+      const responses = await sendThrough('Identify Calls', audienceIdentify(false), UPDATE_USER_PATH)
 
       expect(responses[0].options.json).toEqual({
         email: 'ada@example.com',
@@ -205,27 +200,21 @@ describe('Iterable presets', () => {
         messageId: `engage-${eventName.replace(' ', '-').toLowerCase()}`,
         properties: { audience_key: 'high_value_users', high_value_users: inAudience },
         context: { traits: { email: 'ada@example.com' }, personas },
-        timestamp
+        timestamp: BATCH_TIMESTAMP
       })
       expect(presetsMatching(event)).toEqual(['Track Calls'])
-      const preset = presetNamed('Track Calls')
 
-      nock(ITERABLE).post('/api/events/track').reply(200, SUCCESS)
-      const responses = await testDestination.testAction(preset.partnerAction, {
-        event,
-        mapping: preset.mapping,
-        settings
-      })
+      const responses = await sendThrough('Track Calls', event, TRACK_PATH)
 
       expect(responses).toHaveLength(1)
-      expect(responses[0].url).toBe(`${ITERABLE}/api/events/track`)
+      expect(responses[0].url).toBe(`${US}${TRACK_PATH}`)
       expect(responses[0].options.method).toBe('POST')
       expect(responses[0].options.json).toEqual({
         email: 'ada@example.com',
         userId: 'user-42',
         eventName,
         id: event.messageId,
-        createdAt: timestampSeconds,
+        createdAt: BATCH_TIMESTAMP_SECONDS,
         dataFields: { audience_key: 'high_value_users', high_value_users: inAudience }
       })
     })

@@ -1,24 +1,14 @@
-import nock from 'nock'
-import { createTestEvent, createTestIntegration } from '@segment/actions-core'
-import destination from '../../index'
+import { actionUnderTest, AS_DELIVERED, productViewed, snapshotSuite, TRACK_PATH } from '../../__tests__/support'
 
-const testDestination = createTestIntegration(destination)
 const actionSlug = 'trackEvent'
-const destinationSlug = 'Iterable'
+const { bodySent } = actionUnderTest(actionSlug, TRACK_PATH)
 
-describe(`Testing snapshot for ${destinationSlug}'s ${actionSlug} destination action:`, () => {
+describe(snapshotSuite(actionSlug), () => {
   it('builds the events/track body of a realistic track event with the default mappings', async () => {
-    nock('https://api.iterable.com').post('/api/events/track').reply(200, { msg: '', code: 'Success', params: null })
-
-    const event = createTestEvent({
-      type: 'track',
+    const event = productViewed({
+      ...AS_DELIVERED,
       event: 'Trip Booked',
       messageId: 'ajs-next-1675629730000-2d6f9c44',
-      timestamp: '2023-02-05T20:42:10.000Z',
-      receivedAt: '2023-02-05T20:42:11.000Z',
-      sentAt: '2023-02-05T20:42:10.500Z',
-      userId: 'user-8812',
-      anonymousId: 'anon-5c1a',
       properties: {
         email: 'jane.doe@example.com',
         destination: 'Lisbon',
@@ -33,14 +23,10 @@ describe(`Testing snapshot for ${destinationSlug}'s ${actionSlug} destination ac
       context: { traits: { email: 'jane.doe@example.com', plan: 'premium' } }
     })
 
-    const responses = await testDestination.testAction(actionSlug, {
-      event,
-      settings: { apiKey: 'test-api-key' },
-      useDefaultMappings: true
-    })
+    const body = await bodySent(event)
 
-    expect(responses[0].options.json).toMatchSnapshot()
-    expect(responses[0].options.json).toEqual({
+    expect(body).toMatchSnapshot()
+    expect(body).toEqual({
       email: 'jane.doe@example.com',
       userId: 'user-8812',
       eventName: 'Trip Booked',

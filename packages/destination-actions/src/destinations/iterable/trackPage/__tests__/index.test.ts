@@ -1,62 +1,40 @@
-import { createTestIntegration, createTestEvent, PayloadValidationError } from '@segment/actions-core'
-import type { SegmentEvent } from '@segment/actions-core'
-import nock from 'nock'
-import destination from '../../index'
+import { PayloadValidationError } from '@segment/actions-core'
 import type { Settings } from '../../generated-types'
+import {
+  acceptPost,
+  actionUnderTest,
+  apiKeyHeader,
+  basePropertiesFor,
+  EU,
+  EUROPE,
+  expectNothingSent,
+  expectOnePost,
+  PAGE_MESSAGE_ID as MESSAGE_ID,
+  pageEvent,
+  settings,
+  TIMESTAMP_UNIX_SECONDS,
+  TRACK_PATH,
+  US
+} from '../../__tests__/support'
+import type { PageIdentity as Identity, PageKind as Kind } from '../../__tests__/support'
 
-const testDestination = createTestIntegration(destination)
+const { run, bodySent } = actionUnderTest('trackPage', TRACK_PATH)
 
-const US_BASE = 'https://api.iterable.com'
-const EU_BASE = 'https://api.eu.iterable.com'
-const TRACK_PATH = '/api/events/track'
-const SUCCESS = { msg: '', code: 'Success', params: null }
-
-const MESSAGE_ID = 'page-msg-0001'
-const TIMESTAMP = '2023-02-05T20:42:10.123Z'
-const TIMESTAMP_UNIX_SECONDS = 1675629730
-
-type Kind = 'page' | 'screen'
 type PageSettings = Pick<Settings, 'trackAllPages' | 'trackCategorizedPages' | 'trackNamedPages' | 'mapToSingleEvent'>
 
-const settingsWith = (pageSettings: PageSettings = {}): Settings => ({ apiKey: 'test-api-key', ...pageSettings })
-
-/** Page properties as analytics.js sends them; screens carry app-flavoured properties instead. */
-const basePropertiesFor = (kind: Kind): Record<string, unknown> =>
-  kind === 'page'
-    ? {
-        path: '/cart',
-        referrer: 'https://www.example.com/products/monopoly',
-        search: '',
-        title: 'Your Cart',
-        url: 'https://www.example.com/cart'
-      }
-    : { appVersion: '4.2.0', orientation: 'portrait' }
-
-interface Identity {
-  name?: string
-  /** Top-level `event.category`, as analytics.page(category, name) sends it. */
-  category?: string
-  /** `properties.category`, as some libraries and screen calls send it. */
-  propertiesCategory?: string
-}
-
-function pageEvent(kind: Kind, identity: Identity, overrides: Partial<SegmentEvent> = {}): SegmentEvent {
-  const properties = basePropertiesFor(kind)
-  if (identity.propertiesCategory !== undefined) properties.category = identity.propertiesCategory
-  const event: Partial<SegmentEvent> = {
-    type: kind,
-    messageId: MESSAGE_ID,
-    timestamp: TIMESTAMP,
-    userId: 'user1234',
-    properties: properties as SegmentEvent['properties'],
-    ...overrides
-  }
-  if (identity.name !== undefined) event.name = identity.name
-  if (identity.category !== undefined) event.category = identity.category
-  return createTestEvent(event)
-}
+const settingsWith = (pageSettings: PageSettings = {}): Settings => ({ ...settings, ...pageSettings })
 
 const generic = (kind: Kind) => (kind === 'page' ? 'Loaded a Page' : 'Loaded a Screen')
+
+/** The events/track body of a call of user1234 from pageEvent, with the default mappings. */
+const pageBody = (eventName: string, dataFields: unknown, extra: Record<string, unknown> = {}) => ({
+  userId: 'user1234',
+  eventName,
+  id: MESSAGE_ID,
+  createdAt: TIMESTAMP_UNIX_SECONDS,
+  dataFields,
+  ...extra
+})
 
 const NAME = { name: 'shoppingCart' }
 const CATEGORY = { category: 'Docs' }
@@ -240,27 +218,14 @@ describe('Iterable.trackPage', () => {
     it.each(TABLE.filter((row) => 'eventName' in row.expected))(
       '$kind call, $description → sent',
       async ({ kind, pageSettings, identity, expected }) => {
-        nock(US_BASE).post(TRACK_PATH).reply(200, SUCCESS)
+        acceptPost(TRACK_PATH)
         const event = pageEvent(kind, identity)
 
-        const responses = await testDestination.testAction('trackPage', {
-          event,
-          settings: settingsWith(pageSettings),
-          useDefaultMappings: true
-        })
+        const responses = await run(event, { settings: settingsWith(pageSettings) })
 
         const eventName = (expected as { eventName: (kind: Kind) => string }).eventName(kind)
-        expect(responses).toHaveLength(1)
-        expect(responses[0].status).toBe(200)
-        expect(responses[0].url).toBe(`${US_BASE}${TRACK_PATH}`)
-        expect(responses[0].options.method).toBe('POST')
-        expect(responses[0].options.json).toEqual({
-          userId: 'user1234',
-          eventName,
-          id: MESSAGE_ID,
-          createdAt: TIMESTAMP_UNIX_SECONDS,
-          dataFields: event.properties
-        })
+        expectOnePost(responses, `${US}${TRACK_PATH}`)
+        expect(responses[0].options.json).toEqual(pageBody(eventName, event.properties))
         expect(eventName).not.toMatch(/undefined/)
       }
     )
@@ -268,14 +233,10 @@ describe('Iterable.trackPage', () => {
     it.each(TABLE.filter((row) => 'rejectedNaming' in row.expected))(
       '$kind call, $description → rejected, nothing sent',
       async ({ kind, pageSettings, identity, expected }) => {
-        const scope = nock(US_BASE).post(TRACK_PATH).reply(200, SUCCESS)
+        const scope = acceptPost(TRACK_PATH)
         const event = pageEvent(kind, identity)
 
-        const attempt = testDestination.testAction('trackPage', {
-          event,
-          settings: settingsWith(pageSettings),
-          useDefaultMappings: true
-        })
+        const attempt = run(event, { settings: settingsWith(pageSettings) })
 
         await expect(attempt).rejects.toThrow(PayloadValidationError)
         const error = (await attempt.catch((e: Error) => e)) as Error
@@ -284,63 +245,48 @@ describe('Iterable.trackPage', () => {
         for (const label of ALL_LABELS.filter((l) => !labels.includes(l))) expect(error.message).not.toContain(label)
         expect(error.message).toContain(kind)
         expect(error.message).not.toMatch(/undefined/)
-        expect(scope.isDone()).toBe(false)
+        expectNothingSent(scope)
       }
     )
   })
 
   it('sends a named page with its properties, the messageId as id and the timestamp in unix seconds', async () => {
-    nock(US_BASE).post(TRACK_PATH).reply(200, SUCCESS)
-    const event = createTestEvent({
-      type: 'page',
-      name: 'shoppingCart',
-      category: 'Checkout',
-      messageId: 'ajs-next-1675630930123-5b1c',
-      timestamp: TIMESTAMP,
-      userId: 'user1234',
-      context: { traits: { email: 'jane.kim@example.com' } },
-      properties: {
-        path: '/cart',
-        referrer: 'https://www.example.com/products/monopoly',
-        search: '?utm_source=newsletter',
-        title: 'Your Cart',
-        url: 'https://www.example.com/cart?utm_source=newsletter',
-        campaignId: 2345,
-        templateId: 6789
+    acceptPost(TRACK_PATH)
+    const properties = {
+      path: '/cart',
+      referrer: 'https://www.example.com/products/monopoly',
+      search: '?utm_source=newsletter',
+      title: 'Your Cart',
+      url: 'https://www.example.com/cart?utm_source=newsletter',
+      campaignId: 2345,
+      templateId: 6789
+    }
+    const event = pageEvent(
+      'page',
+      { name: 'shoppingCart', category: 'Checkout' },
+      {
+        messageId: 'ajs-next-1675630930123-5b1c',
+        context: { traits: { email: 'jane.kim@example.com' } },
+        properties
       }
-    })
+    )
 
-    const responses = await testDestination.testAction('trackPage', {
-      event,
-      settings: settingsWith(),
-      useDefaultMappings: true
-    })
+    const responses = await run(event)
 
     expect(responses).toHaveLength(1)
     expect(responses[0].options.headers).toBeDefined()
-    expect((responses[0].options.headers as unknown as Headers).get('api-key')).toBe('test-api-key')
+    expect(apiKeyHeader(responses[0])).toBe('test-api-key')
     expect(responses[0].options.json).toEqual({
       email: 'jane.kim@example.com',
-      userId: 'user1234',
-      eventName: 'shoppingCart page',
-      id: 'ajs-next-1675630930123-5b1c',
-      createdAt: TIMESTAMP_UNIX_SECONDS,
-      dataFields: {
-        path: '/cart',
-        referrer: 'https://www.example.com/products/monopoly',
-        search: '?utm_source=newsletter',
-        title: 'Your Cart',
-        url: 'https://www.example.com/cart?utm_source=newsletter',
+      ...pageBody('shoppingCart page', properties, {
+        id: 'ajs-next-1675630930123-5b1c',
         campaignId: 2345,
         templateId: 6789
-      },
-      campaignId: 2345,
-      templateId: 6789
+      })
     })
   })
 
   it('converts ISO date-times in the page properties, at any depth, to Iterable dates and leaves date-only strings', async () => {
-    nock(US_BASE).post(TRACK_PATH).reply(200, SUCCESS)
     const event = pageEvent('page', NAME, {
       properties: {
         title: 'Launch countdown',
@@ -350,163 +296,91 @@ describe('Iterable.trackPage', () => {
       }
     })
 
-    const responses = await testDestination.testAction('trackPage', {
-      event,
-      settings: settingsWith(),
-      useDefaultMappings: true
-    })
-
-    expect(responses[0].options.json).toEqual({
-      userId: 'user1234',
-      eventName: 'shoppingCart page',
-      id: MESSAGE_ID,
-      createdAt: TIMESTAMP_UNIX_SECONDS,
-      dataFields: {
+    expect(await bodySent(event)).toEqual(
+      pageBody('shoppingCart page', {
         title: 'Launch countdown',
         launchAt: '2023-02-06 01:42:10 +00:00',
         launchDay: '2023-02-06',
         schedule: { doorsOpen: '2023-02-05 23:00:00 +00:00', sessions: ['2023-02-06 08:30:00 +00:00'] }
-      }
-    })
+      })
+    )
   })
 
   it('sends a screen call as "<name> screen" from the top-level screen name', async () => {
-    nock(US_BASE).post(TRACK_PATH).reply(200, SUCCESS)
     const event = pageEvent('screen', { name: 'Checkout' })
 
-    const responses = await testDestination.testAction('trackPage', {
-      event,
-      settings: settingsWith(),
-      useDefaultMappings: true
-    })
-
-    expect(responses[0].options.json).toEqual({
-      userId: 'user1234',
-      eventName: 'Checkout screen',
-      id: MESSAGE_ID,
-      createdAt: TIMESTAMP_UNIX_SECONDS,
-      dataFields: { appVersion: '4.2.0', orientation: 'portrait' }
-    })
+    expect(await bodySent(event)).toEqual(pageBody('Checkout screen', { appVersion: '4.2.0', orientation: 'portrait' }))
   })
 
   describe('identifiers', () => {
     it('takes the email from properties.email before context.traits.email', async () => {
-      nock(US_BASE).post(TRACK_PATH).reply(200, SUCCESS)
       const event = pageEvent('page', NAME, {
         properties: { title: 'Your Cart', email: 'cart.owner@example.com' },
         context: { traits: { email: 'jane.kim@example.com' } }
       })
 
-      const responses = await testDestination.testAction('trackPage', {
-        event,
-        settings: settingsWith(),
-        useDefaultMappings: true
-      })
-
-      expect(responses[0].options.json).toEqual({
+      expect(await bodySent(event)).toEqual({
         email: 'cart.owner@example.com',
-        userId: 'user1234',
-        eventName: 'shoppingCart page',
-        id: MESSAGE_ID,
-        createdAt: TIMESTAMP_UNIX_SECONDS,
-        dataFields: { title: 'Your Cart', email: 'cart.owner@example.com' }
+        ...pageBody('shoppingCart page', { title: 'Your Cart', email: 'cart.owner@example.com' })
       })
     })
 
     it('takes the email from context.traits.email when the properties have none, and sends it without a userId', async () => {
-      nock(US_BASE).post(TRACK_PATH).reply(200, SUCCESS)
-      const event = pageEvent('page', NAME, {
-        userId: null,
-        context: { traits: { email: 'jane.kim@example.com' } }
-      })
+      const event = pageEvent('page', NAME, { userId: null, context: { traits: { email: 'jane.kim@example.com' } } })
 
-      const responses = await testDestination.testAction('trackPage', {
-        event,
-        settings: settingsWith(),
-        useDefaultMappings: true
-      })
+      const body = await bodySent(event)
 
-      expect(responses[0].options.json).toEqual({
-        email: 'jane.kim@example.com',
-        eventName: 'shoppingCart page',
-        id: MESSAGE_ID,
-        createdAt: TIMESTAMP_UNIX_SECONDS,
-        dataFields: basePropertiesFor('page')
-      })
+      const { userId: _userId, ...withoutUserId } = pageBody('shoppingCart page', basePropertiesFor('page'))
+      expect(body).toEqual({ email: 'jane.kim@example.com', ...withoutUserId })
     })
 
     it('rejects an anonymous call with neither email nor userId, naming both, and sends nothing', async () => {
-      const scope = nock(US_BASE).post(TRACK_PATH).reply(200, SUCCESS)
+      const scope = acceptPost(TRACK_PATH)
       const event = pageEvent('page', NAME, { userId: null, context: { traits: {} } })
 
-      const attempt = testDestination.testAction('trackPage', {
-        event,
-        settings: settingsWith(),
-        useDefaultMappings: true
-      })
+      const attempt = run(event)
 
       await expect(attempt).rejects.toThrow(/'email'/)
       await expect(attempt).rejects.toThrow(/'userId'/)
-      expect(scope.isDone()).toBe(false)
+      expectNothingSent(scope)
     })
 
     it('rejects a call whose only identifier is a blank userId, naming email and userId, and sends nothing', async () => {
-      const scope = nock(US_BASE).post(TRACK_PATH).reply(200, SUCCESS)
+      const scope = acceptPost(TRACK_PATH)
       const event = pageEvent('screen', NAME, { userId: '   ', context: { traits: {} } })
 
-      const attempt = testDestination.testAction('trackPage', {
-        event,
-        settings: settingsWith(),
-        useDefaultMappings: true
-      })
+      const attempt = run(event)
 
       await expect(attempt).rejects.toThrow(PayloadValidationError)
       await expect(attempt).rejects.toThrow(/email.*userId/)
-      expect(scope.isDone()).toBe(false)
+      expectNothingSent(scope)
     })
   })
 
   it('sends to the EU data center when dataCenterLocation is europe', async () => {
-    const euScope = nock(EU_BASE).post(TRACK_PATH).reply(200, SUCCESS)
+    const euScope = acceptPost(TRACK_PATH, { base: EU })
     const event = pageEvent('page', NAME)
 
-    const responses = await testDestination.testAction('trackPage', {
-      event,
-      settings: { ...settingsWith(), dataCenterLocation: 'europe' },
-      useDefaultMappings: true
-    })
+    const responses = await run(event, { settings: EUROPE })
 
-    expect(responses[0].url).toBe(`${EU_BASE}${TRACK_PATH}`)
+    expect(responses[0].url).toBe(`${EU}${TRACK_PATH}`)
     expect(responses[0].options.json).toMatchObject({ eventName: 'shoppingCart page', userId: 'user1234' })
     expect(euScope.isDone()).toBe(true)
   })
 
   it('does not change the event it is given', async () => {
-    nock(US_BASE).post(TRACK_PATH).reply(200, SUCCESS)
+    acceptPost(TRACK_PATH)
     const event = pageEvent('page', NAME_AND_CATEGORY, {
       properties: { title: 'Your Cart', openedAt: '2023-02-05T20:42:10.123-05:00', filters: { sort: 'price' } },
       context: { traits: { email: 'jane.kim@example.com', signedUpAt: '2021-03-04T05:06:07Z' } }
     })
     const before = structuredClone(event)
 
-    await testDestination.testAction('trackPage', { event, settings: settingsWith(), useDefaultMappings: true })
+    await run(event)
 
     expect(event).toEqual(before)
   })
 
-  it("rejects with Iterable's code and message when Iterable answers 400", async () => {
-    nock(US_BASE)
-      .post(TRACK_PATH)
-      .reply(400, { msg: 'Invalid eventName: must not be empty', code: 'BadParams', params: null })
-    const event = pageEvent('page', NAME)
-
-    const attempt = testDestination.testAction('trackPage', {
-      event,
-      settings: settingsWith(),
-      useDefaultMappings: true
-    })
-
-    await expect(attempt).rejects.toThrow(/BadParams/)
-    await expect(attempt).rejects.toThrow(/Invalid eventName: must not be empty/)
-  })
+  // Iterable's error answers (a 400 with its code and message among them) are tested for every action in
+  // ../../__tests__/errors.test.ts.
 })

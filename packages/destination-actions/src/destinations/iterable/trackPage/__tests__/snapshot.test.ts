@@ -1,55 +1,45 @@
-import { createTestIntegration, createTestEvent } from '@segment/actions-core'
-import nock from 'nock'
-import destination from '../../index'
+import { actionUnderTest, pageEvent, settings, snapshotSuite, TRACK_PATH } from '../../__tests__/support'
 
-const testDestination = createTestIntegration(destination)
 const actionSlug = 'trackPage'
-const destinationSlug = 'Iterable'
-const SUCCESS = { msg: '', code: 'Success', params: null }
+const { bodySent } = actionUnderTest(actionSlug, TRACK_PATH)
 
-const pageEvent = createTestEvent({
-  type: 'page',
-  name: 'shoppingCart',
-  category: 'Checkout',
-  messageId: 'ajs-next-1675630930123-5b1c0f2d',
-  timestamp: '2023-02-05T20:42:10.123Z',
-  userId: 'user1234',
-  anonymousId: 'anon-5f2d7c1e',
-  context: { traits: { email: 'jane.kim@example.com' } },
-  properties: {
-    path: '/cart',
-    referrer: 'https://www.example.com/products/monopoly',
-    search: '?utm_source=newsletter',
-    title: 'Your Cart',
-    url: 'https://www.example.com/cart?utm_source=newsletter',
-    saleEndsAt: '2023-02-05T20:42:10.123-05:00',
-    campaignId: 2345,
-    templateId: 6789
+const namedPage = pageEvent(
+  'page',
+  { name: 'shoppingCart', category: 'Checkout' },
+  {
+    messageId: 'ajs-next-1675630930123-5b1c0f2d',
+    anonymousId: 'anon-5f2d7c1e',
+    context: { traits: { email: 'jane.kim@example.com' } },
+    properties: {
+      path: '/cart',
+      referrer: 'https://www.example.com/products/monopoly',
+      search: '?utm_source=newsletter',
+      title: 'Your Cart',
+      url: 'https://www.example.com/cart?utm_source=newsletter',
+      saleEndsAt: '2023-02-05T20:42:10.123-05:00',
+      campaignId: 2345,
+      templateId: 6789
+    }
   }
-})
+)
 
-const screenEvent = createTestEvent({
-  type: 'screen',
-  name: 'Checkout',
-  messageId: 'ios-3e1f9a2b-5c4d-4e6f-8a7b-9c0d1e2f3a4b',
-  timestamp: '2023-02-05T20:42:10.123Z',
-  userId: null,
-  context: { traits: { email: 'jane.kim@example.com' } },
-  properties: { appVersion: '4.2.0', orientation: 'portrait' }
-})
+/** A screen call with the default screen properties, identified by its email alone. */
+const screenEvent = pageEvent(
+  'screen',
+  { name: 'Checkout' },
+  {
+    messageId: 'ios-3e1f9a2b-5c4d-4e6f-8a7b-9c0d1e2f3a4b',
+    userId: null,
+    context: { traits: { email: 'jane.kim@example.com' } }
+  }
+)
 
-describe(`Testing snapshot for ${destinationSlug}'s ${actionSlug} destination action:`, () => {
+describe(snapshotSuite(actionSlug), () => {
   it('page call with all fields', async () => {
-    nock(/.*/).persist().post(/.*/).reply(200, SUCCESS)
+    const body = await bodySent(namedPage)
 
-    const responses = await testDestination.testAction(actionSlug, {
-      event: pageEvent,
-      settings: { apiKey: 'test-api-key' },
-      useDefaultMappings: true
-    })
-
-    expect(responses[0].options.json).toMatchSnapshot()
-    expect(responses[0].options.json).toMatchObject({
+    expect(body).toMatchSnapshot()
+    expect(body).toMatchObject({
       email: 'jane.kim@example.com',
       userId: 'user1234',
       eventName: 'shoppingCart page',
@@ -61,16 +51,10 @@ describe(`Testing snapshot for ${destinationSlug}'s ${actionSlug} destination ac
   })
 
   it('screen call identified by email only, mapped to a single event name', async () => {
-    nock(/.*/).persist().post(/.*/).reply(200, SUCCESS)
+    const body = await bodySent(screenEvent, { settings: { ...settings, mapToSingleEvent: true } })
 
-    const responses = await testDestination.testAction(actionSlug, {
-      event: screenEvent,
-      settings: { apiKey: 'test-api-key', mapToSingleEvent: true },
-      useDefaultMappings: true
-    })
-
-    expect(responses[0].options.json).toMatchSnapshot()
-    expect(responses[0].options.json).toEqual({
+    expect(body).toMatchSnapshot()
+    expect(body).toEqual({
       email: 'jane.kim@example.com',
       eventName: 'Loaded a Screen',
       id: 'ios-3e1f9a2b-5c4d-4e6f-8a7b-9c0d1e2f3a4b',

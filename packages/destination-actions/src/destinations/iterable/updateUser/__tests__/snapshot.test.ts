@@ -1,23 +1,13 @@
-import nock from 'nock'
-import { createTestEvent, createTestIntegration } from '@segment/actions-core'
-import destination from '../../index'
+import { actionUnderTest, AS_DELIVERED, identify, snapshotSuite, UPDATE_USER_PATH } from '../../__tests__/support'
 
-const testDestination = createTestIntegration(destination)
 const actionSlug = 'updateUser'
-const destinationSlug = 'Iterable'
+const { bodySent } = actionUnderTest(actionSlug, UPDATE_USER_PATH)
 
-describe(`Testing snapshot for ${destinationSlug}'s ${actionSlug} destination action:`, () => {
+describe(snapshotSuite(actionSlug), () => {
   it('builds the users/update body of a realistic identify event with the default mappings', async () => {
-    nock('https://api.iterable.com').post('/api/users/update').reply(200, { msg: '', code: 'Success', params: null })
-
-    const event = createTestEvent({
-      type: 'identify',
+    const event = identify({
+      ...AS_DELIVERED,
       messageId: 'ajs-next-1675629730000-4f8c1d2e',
-      timestamp: '2023-02-05T20:42:10.000Z',
-      receivedAt: '2023-02-05T20:42:11.000Z',
-      sentAt: '2023-02-05T20:42:10.500Z',
-      userId: 'user-8812',
-      anonymousId: 'anon-5c1a',
       traits: {
         email: 'jane.doe@example.com',
         firstName: 'Jane',
@@ -31,14 +21,10 @@ describe(`Testing snapshot for ${destinationSlug}'s ${actionSlug} destination ac
       }
     })
 
-    const responses = await testDestination.testAction(actionSlug, {
-      event,
-      settings: { apiKey: 'test-api-key' },
-      useDefaultMappings: true
-    })
+    const body = await bodySent(event)
 
-    expect(responses[0].options.json).toMatchSnapshot()
-    expect(responses[0].options.json).toEqual({
+    expect(body).toMatchSnapshot()
+    expect(body).toEqual({
       email: 'jane.doe@example.com',
       userId: 'user-8812',
       dataFields: {
