@@ -1,0 +1,72 @@
+import { startSink } from './sink'
+import { buildReport, toSample, type BenchOptions, type Report, type Sample } from './report'
+import { describe, runInChild } from './runner'
+import { pathsOf, type Impl, type ScenarioSpec } from './scenarios'
+import type { RunMeasurement } from './run-scenario'
+
+// The plan (action × path × size × run × implementation), run one scenario at a time against one sink.
+
+/** No single run may take longer than this (the largest full-run scenario takes well under a minute). */
+const RUN_TIMEOUT_MS = 10 * 60_000
+
+export function planOf(options: BenchOptions): ScenarioSpec[] {
+  const specs: ScenarioSpec[] = []
+  for (const action of options.actions) {
+    for (const path of pathsOf(action).filter((p) => options.paths.includes(p))) {
+      const sizes = path === 'batch' ? options.batchSizes : options.singleSizes
+      for (const events of sizes) {
+        for (let run = 0; run < options.runs; run++) {
+          // Alternate which implementation goes first, so neither always runs on a warmer machine.
+          const order: Impl[] = run % 2 === 0 ? ['ours', 'floor'] : ['floor', 'ours']
+          for (const impl of order) {
+            specs.push({
+              action,
+              path,
+              impl,
+              events,
+              seed: options.seed,
+              warmupEvents: options.warmupEvents[path],
+              ...(path === 'batch' && options.batchSize !== undefined && { batchSize: options.batchSize })
+            })
+          }
+        }
+      }
+    }
+  }
+  return specs
+}
+
+export async function runBench(
+  options: BenchOptions,
+  mode: string,
+  log: (line: string) => void = () => undefined
+): Promise<Report> {
+  const sink = await startSink()
+  const plan = planOf(options)
+  const samples: Sample[] = []
+  try {
+    for (const [index, spec] of plan.entries()) {
+      const tag = `run${index}`
+      let measurement: RunMeasurement
+      if (options.isolation === 'in-process') {
+        // Loaded only here: the orchestrating process of a child-process run never loads the destination.
+        const { runScenario } = await import('./run-scenario')
+        measurement = await runScenario(spec, sink.baseUrl, tag)
+      } else {
+        measurement = await runInChild(spec, sink.baseUrl, tag, RUN_TIMEOUT_MS)
+      }
+      const sample = toSample(spec, measurement, sink.tally(tag))
+      sink.forget(tag)
+      sink.forget(`${tag}-warmup`)
+      samples.push(sample)
+      log(
+        `[${index + 1}/${plan.length}] ${describe(spec)}: ${Math.round(sample.eventsPerSecond).toLocaleString('en-US')} ev/s, ` +
+          `${sample.cpuMicrosPerEvent.toFixed(1)} µs/ev, ${sample.requests} req` +
+          (sample.failed > 0 ? `, ${sample.failed} FAILED (${sample.firstError})` : '')
+      )
+    }
+  } finally {
+    await sink.close()
+  }
+  return buildReport(samples, options, mode)
+}

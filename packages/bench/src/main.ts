@@ -1,0 +1,159 @@
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { runBench } from './bench'
+import { formatReport, type BenchOptions } from './report'
+import { BENCH_ACTIONS, type BenchAction, type BenchPath } from './scenarios'
+
+// `npm run bench [-- options]`: see --help and packages/bench/README.md.
+
+const RESULTS_DIR = path.resolve(__dirname, '../results')
+
+type Mode = 'full' | 'medium' | 'quick'
+
+const MODES: Record<Mode, Omit<BenchOptions, 'actions' | 'paths' | 'seed' | 'isolation'>> = {
+  full: {
+    batchSizes: [1_000, 10_000, 100_000],
+    singleSizes: [1_000, 5_000],
+    runs: 3,
+    warmupEvents: { single: 300, batch: 3_000 }
+  },
+  medium: {
+    batchSizes: [1_000, 10_000, 50_000],
+    singleSizes: [1_000],
+    runs: 3,
+    warmupEvents: { single: 300, batch: 3_000 }
+  },
+  quick: { batchSizes: [1_000, 10_000], singleSizes: [300], runs: 1, warmupEvents: { single: 100, batch: 2_000 } }
+}
+
+const SIZE_OPTIONS = [
+  '--runs',
+  '--batch-sizes',
+  '--single-sizes',
+  '--batch-size',
+  '--actions',
+  '--paths',
+  '--warmup',
+  '--seed'
+]
+
+const HELP = `Usage: npm run bench [-- options]
+
+Pushes generated Segment events through the Iterable destination and through the framework's floor, with the
+framework's test harness, against a loopback HTTP sink; prints a table and writes a JSON file to packages/bench/results/.
+
+  (default)               full: batch 1,000 / 10,000 / 100,000 events, single 1,000 / 5,000, 3 runs (~7 minutes)
+  --medium                batch 1,000 / 10,000 / 50,000 events, single 1,000, 3 runs (~4 minutes)
+  --quick                 batch 1,000 / 10,000 events, single 300, 1 run (smoke use, ~1 minute)
+  --runs N                runs per scenario; medians are reported (default 3, quick 1)
+  --batch-sizes A,B,...   events per batch-path scenario (default 1000,10000,100000)
+  --single-sizes A,B,...  events per single-path scenario (default 1000,5000)
+  --batch-size N          the mapping's batch_size (default: the action's default, 1001)
+  --actions A,B,...       among ${BENCH_ACTIONS.join(', ')} (default all)
+  --paths P,...           single, batch or both (default both)
+  --warmup N              warm-up events before each measured run (default: single 300, batch 3,000 in
+                          batches of 1,000; quick: single 100, batch 2,000)
+  --seed N                event generator seed (default 1)
+  --in-process            run scenarios in this process (faster; peak RSS is then shared by all scenarios)
+  --out FILE              JSON output (default packages/bench/results/bench-<mode>-<date>.json)
+  --reference             write packages/bench/results/reference.json (the committed reference run; --medium
+                          unless another mode is given)
+  --full                  the full run even with --reference
+  --help                  this text
+`
+
+function numbers(flag: string, value: string | undefined): number[] {
+  const parsed = (value ?? '').split(',').map((item) => Number(item.replace(/_/g, '')))
+  if (parsed.length === 0 || parsed.some((n) => !Number.isInteger(n) || n <= 0)) {
+    throw new Error(`${flag} takes positive integers separated by commas, got "${value ?? ''}"`)
+  }
+  return parsed
+}
+
+function parseArgs(argv: string[]): { options: BenchOptions; mode: string; out?: string; help: boolean } {
+  const has = (flag: string) => argv.includes(flag)
+  const valueOf = (flag: string) => {
+    const index = argv.indexOf(flag)
+    return index >= 0 ? argv[index + 1] : undefined
+  }
+  const known = new Set([
+    '--quick',
+    '--medium',
+    '--runs',
+    '--batch-sizes',
+    '--single-sizes',
+    '--batch-size',
+    '--actions',
+    '--paths',
+    '--warmup',
+    '--seed',
+    '--in-process',
+    '--out',
+    '--reference',
+    '--full',
+    '--help'
+  ])
+  const unknown = argv.filter((arg) => arg.startsWith('--') && !known.has(arg))
+  if (unknown.length > 0) throw new Error(`Unknown option ${unknown.join(', ')}; see --help`)
+
+  const modeName: Mode = has('--quick')
+    ? 'quick'
+    : has('--medium') || (has('--reference') && !has('--full'))
+      ? 'medium'
+      : 'full'
+  const base = MODES[modeName]
+  const custom = SIZE_OPTIONS.some(has)
+  const actions = has('--actions') ? (valueOf('--actions') ?? '').split(',') : [...BENCH_ACTIONS]
+  const wrong = actions.filter((action) => !(BENCH_ACTIONS as readonly string[]).includes(action))
+  if (wrong.length > 0) throw new Error(`Unknown action ${wrong.join(', ')}: use ${BENCH_ACTIONS.join(', ')}`)
+
+  const paths = has('--paths') ? (valueOf('--paths') ?? '').split(',') : ['single', 'batch']
+  if (paths.length === 0 || paths.some((p) => p !== 'single' && p !== 'batch')) {
+    throw new Error('--paths takes single, batch or single,batch')
+  }
+
+  const options: BenchOptions = {
+    actions: actions as BenchAction[],
+    paths: paths as BenchPath[],
+    batchSizes: has('--batch-sizes') ? numbers('--batch-sizes', valueOf('--batch-sizes')) : base.batchSizes,
+    singleSizes: has('--single-sizes') ? numbers('--single-sizes', valueOf('--single-sizes')) : base.singleSizes,
+    runs: has('--runs') ? numbers('--runs', valueOf('--runs'))[0] : base.runs,
+    warmupEvents: has('--warmup')
+      ? { single: Number(valueOf('--warmup')), batch: Number(valueOf('--warmup')) }
+      : base.warmupEvents,
+    seed: has('--seed') ? numbers('--seed', valueOf('--seed'))[0] : 1,
+    ...(has('--batch-size') && { batchSize: numbers('--batch-size', valueOf('--batch-size'))[0] }),
+    isolation: has('--in-process') ? 'in-process' : 'child-process'
+  }
+  if (!Number.isInteger(options.warmupEvents.batch) || options.warmupEvents.batch < 0) {
+    throw new Error('--warmup takes a whole number of events')
+  }
+  const mode = `${modeName}${custom ? ' (custom options)' : ''}`
+  const out = has('--reference') ? path.join(RESULTS_DIR, 'reference.json') : valueOf('--out')
+  return { options, mode, out, help: has('--help') }
+}
+
+async function main() {
+  const { options, mode, out, help } = parseArgs(process.argv.slice(2))
+  if (help) {
+    process.stdout.write(HELP)
+    return
+  }
+  const started = Date.now()
+  const report = await runBench(options, mode, (line) => process.stderr.write(`${line}\n`))
+  process.stdout.write(`\n${formatReport(report)}\n`)
+
+  const file = out
+    ? path.resolve(out)
+    : path.join(RESULTS_DIR, `bench-${mode.split(' ')[0]}-${report.date.replace(/[:.]/g, '-')}.json`)
+  mkdirSync(path.dirname(file), { recursive: true })
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
+  process.stdout.write(
+    `\nWrote ${path.relative(process.cwd(), file)} (${Math.round((Date.now() - started) / 1000)} s)\n`
+  )
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+  process.exitCode = 1
+})
