@@ -42,8 +42,12 @@ interface Prepared<Record> {
 
 interface Group<Record> {
   extras: { [key: string]: unknown }
+  /** Bytes of the body without its records: `{"users":[]}` and the extras. */
+  overhead: number
   members: Prepared<Record>[]
 }
+
+const NO_EXTRAS = Object.freeze({})
 
 type Outcome =
   | { ok: true; status: number; sent: JSONLikeObject; body: JSONLikeObject | string }
@@ -60,8 +64,10 @@ const byteLength = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 
 
 /** The smallest batch_size any event asks for (they share one mapping), at least 1. */
 function batchSizeOf(payloads: { batch_size?: number }[]): number {
-  const sizes = payloads.map((payload) => payload.batch_size).filter((size): size is number => typeof size === 'number')
-  return Math.max(1, Math.floor(sizes.length ? Math.min(...sizes) : DEFAULT_BATCH_SIZE))
+  // A loop, not Math.min(...sizes): spreading more than ~120,000 arguments overflows the stack.
+  let smallest = Infinity
+  for (const { batch_size: size } of payloads) if (typeof size === 'number' && size < smallest) smallest = size
+  return Math.max(1, Math.floor(smallest === Infinity ? DEFAULT_BATCH_SIZE : smallest))
 }
 
 /** Splits a group into bodies of at most `batchSize` records and MAX_BULK_BODY_BYTES bytes, keeping input order. */
@@ -104,10 +110,15 @@ export async function sendBulk<Payload extends { batch_size?: number }, Record e
       outcomes[index] = failureOf(error)
       return
     }
-    const extras = spec.bodyExtras?.(payload) ?? {}
+    const extras = spec.bodyExtras?.(payload) ?? NO_EXTRAS
+    const key = extras === NO_EXTRAS ? '' : JSON.stringify(extras)
+    let group = groups.get(key)
+    if (!group) {
+      group = { extras, overhead: byteLength({ ...extras, [spec.listKey]: [] }), members: [] }
+      groups.set(key, group)
+    }
     const bytes = byteLength(record)
-    const overhead = byteLength({ ...extras, [spec.listKey]: [] })
-    if (overhead + bytes > MAX_BULK_BODY_BYTES) {
+    if (group.overhead + bytes > MAX_BULK_BODY_BYTES) {
       outcomes[index] = {
         ok: false,
         status: 400,
@@ -116,15 +127,11 @@ export async function sendBulk<Payload extends { batch_size?: number }, Record e
       }
       return
     }
-    const key = JSON.stringify(extras)
-    const group = groups.get(key) ?? { extras, members: [] }
     group.members.push({ index, record, bytes })
-    groups.set(key, group)
   })
 
   const batchSize = batchSizeOf(payloads)
-  for (const { extras, members } of groups.values()) {
-    const overhead = byteLength({ ...extras, [spec.listKey]: [] })
+  for (const { extras, overhead, members } of groups.values()) {
     for (const body of chunk(members, overhead, batchSize)) {
       await deliver(body, extras)
     }

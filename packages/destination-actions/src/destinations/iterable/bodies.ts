@@ -23,8 +23,15 @@ import type {
 // here, so they cannot drift apart. Each function validates what the schema cannot and throws PayloadValidationError.
 // None of them changes the payload it is given.
 
-const definedOnly = <T extends object>(body: T): T =>
-  Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined && value !== null)) as T
+/** `body` without its undefined and null keys (a loop: this runs for every event of every batch). */
+function definedOnly<T extends object>(body: T): T {
+  const defined: Partial<T> = {}
+  for (const key in body) {
+    const value = body[key]
+    if (value !== undefined && value !== null) defined[key] = value
+  }
+  return defined as T
+}
 
 /** User dataFields with dates converted and the phone number where Iterable reads it (`dataFields.phoneNumber`). */
 function userDataFields(dataFields: DataFields | undefined, phoneNumber: string | null | undefined): DataFields {
