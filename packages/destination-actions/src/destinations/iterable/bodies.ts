@@ -81,8 +81,8 @@ interface EventLike {
   templateId?: number
 }
 
+/** An events/track body; the caller has checked the identifiers. */
 function eventBody(payload: EventLike, eventName: string): TrackEventBody {
-  requireIdentifier(payload)
   return definedOnly({
     email: payload.email,
     userId: payload.userId,
@@ -96,6 +96,7 @@ function eventBody(payload: EventLike, eventName: string): TrackEventBody {
 }
 
 export function trackEventBody(payload: TrackEventPayload): TrackEventBody {
+  requireIdentifier(payload)
   return eventBody(payload, payload.eventName)
 }
 

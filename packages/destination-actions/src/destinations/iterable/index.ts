@@ -1,4 +1,4 @@
-import { InvalidAuthenticationError, type DestinationDefinition } from '@segment/actions-core'
+import type { DestinationDefinition } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import updateUser from './updateUser'
 import trackEvent from './trackEvent'
@@ -64,18 +64,8 @@ const destination: DestinationDefinition<Settings> = {
         default: PAGE_SETTINGS.mapToSingleEvent.default
       }
     },
-    testAuthentication: async (request, { settings }) => {
-      try {
-        return await callIterable(request, settings, 'getWebhooks', { method: 'get' })
-      } catch (error) {
-        if (error instanceof InvalidAuthenticationError) {
-          throw new InvalidAuthenticationError(
-            "Iterable rejected this API key. Create a key of type 'Server-side' in Iterable under Integrations > API Keys, paste it here, and check that Data Center Location matches your project (US or EU)."
-          )
-        }
-        throw error
-      }
-    }
+    // A rejected key becomes InvalidAuthenticationError, which says where to find a server-side key.
+    testAuthentication: (request, { settings }) => callIterable(request, settings, 'getWebhooks', { method: 'get' })
   },
 
   extendRequest({ settings }) {

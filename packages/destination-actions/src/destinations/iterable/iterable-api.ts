@@ -49,12 +49,17 @@ export interface IterableAnswer {
   [key: string]: unknown
 }
 
+interface CallOptions {
+  method?: 'get' | 'post'
+  json?: unknown
+}
+
 /** Sends one request to Iterable and returns its answer whatever the status; only a missing answer throws. */
 export async function sendToIterable<T = IterableAnswer>(
   request: RequestClient,
   settings: Settings,
   endpoint: Endpoint,
-  options: { method?: 'get' | 'post'; json?: unknown } = {}
+  options: CallOptions = {}
 ): Promise<ModifiedResponse<T>> {
   try {
     return await request<T>(endpointUrl(endpoint, settings.dataCenterLocation), {
@@ -73,7 +78,7 @@ export async function callIterable<T = IterableAnswer>(
   request: RequestClient,
   settings: Settings,
   endpoint: Endpoint,
-  options: { method?: 'get' | 'post'; json?: unknown } = {}
+  options: CallOptions = {}
 ): Promise<ModifiedResponse<T>> {
   const response = await sendToIterable<T>(request, settings, endpoint, options)
   if (isSuccess(response.status)) return response
@@ -115,7 +120,7 @@ export function translateIterableError(status: number, body: unknown, apiKey?: s
 
   if (status === 401) {
     return new InvalidAuthenticationError(
-      `Iterable rejected the API key (${detail}). Use a server-side API key from Iterable's Integrations > API Keys page, and check that the Data Center Location setting matches your project.`
+      `Iterable rejected the API key (${detail}). Use a server-side API key (in Iterable: Integrations > API Keys, a key of type 'Server-side'), and check that the Data Center Location setting matches your project (US or EU).`
     )
   }
   if (status === 409) {
