@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { EVENT_FAILED_UPDATE_LISTS, USER_FAILED_UPDATE_LISTS } from '@local/iterable-emulator/src'
 
 // A loopback HTTP server that answers like Iterable (always success) and counts what it receives. Requests arrive as
 // `/<tag>/api/...`: the tag (a scenario run) keeps each run's counts apart, so warm-up traffic is never counted.
@@ -31,24 +32,10 @@ const MAX_BODY_BYTES = 1024 * 1024 * 1024
 
 const SUCCESS = JSON.stringify({ msg: '', code: 'Success', params: null })
 
-const USER_FAILURE_LISTS = [
-  'invalidEmails',
-  'invalidUserIds',
-  'notFoundEmails',
-  'notFoundUserIds',
-  'forgottenEmails',
-  'forgottenUserIds',
-  'conflictEmails',
-  'conflictUserIds',
-  'invalidDataEmails',
-  'invalidDataUserIds'
-]
-const EVENT_FAILURE_LISTS = USER_FAILURE_LISTS.filter((list) => !/^(conflict|invalidData)/.test(list))
-
 /** Iterable's 200 answer to a bulk body in which every record was accepted. */
 function bulkAnswer(endpoint: string, successCount: number): string {
   const events = endpoint === '/api/events/trackBulk'
-  const lists = events ? EVENT_FAILURE_LISTS : USER_FAILURE_LISTS
+  const lists = events ? EVENT_FAILED_UPDATE_LISTS : USER_FAILED_UPDATE_LISTS
   return JSON.stringify({
     successCount,
     failCount: 0,

@@ -210,7 +210,8 @@ class FailedLists<Name extends string> {
   }
 }
 
-const USER_LISTS = [
+/** The lists of `failedUpdates` in Iterable's bulk answers: users (bulkUpdate) and events (trackBulk). */
+export const USER_LISTS = [
   'invalidEmails',
   'invalidUserIds',
   'notFoundEmails',
@@ -223,7 +224,7 @@ const USER_LISTS = [
   'invalidDataUserIds'
 ] as const
 
-const EVENT_LISTS = [
+export const EVENT_LISTS = [
   'invalidEmails',
   'invalidUserIds',
   'notFoundEmails',

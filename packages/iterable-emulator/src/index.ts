@@ -6,3 +6,4 @@ export { RATE_LIMITS, type RateLimitedRoute, type RateLimitOption } from './rate
 export type { Faults } from './faults'
 export type { Store, StoredUser, StoredEvent, ApiUser, RequestLogEntry } from './store'
 export type { FieldType, TypeMismatch } from './field-types'
+export { USER_LISTS as USER_FAILED_UPDATE_LISTS, EVENT_LISTS as EVENT_FAILED_UPDATE_LISTS } from './handlers'
