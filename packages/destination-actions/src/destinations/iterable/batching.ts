@@ -30,24 +30,28 @@ export interface BulkSpec<Payload, Record extends BulkRecord> {
   listKey: 'users' | 'events'
   /** The same transform as the single path; throws PayloadValidationError for an invalid event. */
   toRecord: (payload: Payload) => Record
-  /** Body keys besides the record list (e.g. `updateOnly`); events with different extras go in different bodies. */
-  bodyExtras?: (payload: Payload) => { [key: string]: unknown }
+  /**
+   * Body keys besides the record list (e.g. `updateOnly`), or undefined for none; events with different extras go in
+   * different bodies.
+   */
+  bodyExtras?: (payload: Payload) => { [key: string]: unknown } | undefined
 }
 
 interface Prepared<Record> {
   index: number
   record: Record
+  /** The record as JSON: serialized once, to size the bodies, and sent as it is. */
+  json: string
   bytes: number
 }
 
 interface Group<Record> {
-  extras: { [key: string]: unknown }
-  /** Bytes of the body without its records: `{"users":[]}` and the extras. */
+  /** The body's JSON up to its first record: `{"updateOnly":true,"users":[`. */
+  head: string
+  /** Bytes of the body without its records: the head and the closing `]}`. */
   overhead: number
   members: Prepared<Record>[]
 }
-
-const NO_EXTRAS = Object.freeze({})
 
 type Outcome =
   | { ok: true; status: number; sent: JSONLikeObject; body: JSONLikeObject | string }
@@ -60,7 +64,11 @@ type Outcome =
       body?: JSONLikeObject | string
     }
 
-const byteLength = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8')
+const BODY_TAIL = ']}'
+
+/** What JSON.stringify({...extras, [listKey]: records}) gives, from records already serialized. */
+const bodyJson = (head: string, members: Prepared<unknown>[]) =>
+  head + members.map(({ json }) => json).join(',') + BODY_TAIL
 
 /** The smallest batch_size any event asks for (they share one mapping), at least 1. */
 function batchSizeOf(payloads: { batch_size?: number }[]): number {
@@ -71,13 +79,13 @@ function batchSizeOf(payloads: { batch_size?: number }[]): number {
 }
 
 /** Splits a group into bodies of at most `batchSize` records and MAX_BULK_BODY_BYTES bytes, keeping input order. */
-export function chunk<Record>(
-  members: Prepared<Record>[],
+export function chunk<Member extends { bytes: number }>(
+  members: Member[],
   overheadBytes: number,
   batchSize: number
-): Prepared<Record>[][] {
-  const chunks: Prepared<Record>[][] = []
-  let current: Prepared<Record>[] = []
+): Member[][] {
+  const chunks: Member[][] = []
+  let current: Member[] = []
   let currentBytes = overheadBytes
   for (const member of members) {
     const added = member.bytes + (current.length > 0 ? 1 : 0) // a comma between records
@@ -110,14 +118,16 @@ export async function sendBulk<Payload extends { batch_size?: number }, Record e
       outcomes[index] = failureOf(error)
       return
     }
-    const extras = spec.bodyExtras?.(payload) ?? NO_EXTRAS
-    const key = extras === NO_EXTRAS ? '' : JSON.stringify(extras)
+    const extras = spec.bodyExtras?.(payload)
+    const key = extras === undefined ? '' : JSON.stringify(extras)
     let group = groups.get(key)
     if (!group) {
-      group = { extras, overhead: byteLength({ ...extras, [spec.listKey]: [] }), members: [] }
+      const head = JSON.stringify({ ...extras, [spec.listKey]: [] }).slice(0, -BODY_TAIL.length)
+      group = { head, overhead: Buffer.byteLength(head + BODY_TAIL), members: [] }
       groups.set(key, group)
     }
-    const bytes = byteLength(record)
+    const json = JSON.stringify(record)
+    const bytes = Buffer.byteLength(json)
     if (group.overhead + bytes > MAX_BULK_BODY_BYTES) {
       outcomes[index] = {
         ok: false,
@@ -127,24 +137,24 @@ export async function sendBulk<Payload extends { batch_size?: number }, Record e
       }
       return
     }
-    group.members.push({ index, record, bytes })
+    group.members.push({ index, record, json, bytes })
   })
 
   const batchSize = batchSizeOf(payloads)
-  for (const { extras, overhead, members } of groups.values()) {
+  for (const { head, overhead, members } of groups.values()) {
     for (const body of chunk(members, overhead, batchSize)) {
-      await deliver(body, extras)
+      await deliver(body, head)
     }
   }
 
-  async function deliver(members: Prepared<Record>[], extras: { [key: string]: unknown }) {
+  async function deliver(members: Prepared<Record>[], head: string) {
     let pending = members
     // Each round either settles every pending record or removes at least one, so the loop ends.
     while (pending.length > 0) {
       let response
       try {
         response = await sendToIterable(request, settings, spec.endpoint, {
-          json: { ...extras, [spec.listKey]: pending.map((member) => member.record) }
+          jsonText: bodyJson(head, pending)
         })
       } catch (error) {
         for (const member of pending) outcomes[member.index] = { ...failureOf(error), sent: asJson(member.record) }

@@ -815,6 +815,22 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
     )
   })
 
+  it('sends each bulk body as JSON text, with the API key, exactly as JSON.stringify would write it', async () => {
+    const events = [identify(0, { traits: { note: 'naïve “quotes” \\ and \n lines' } }), identify(1)]
+    const rawBodies: string[] = []
+    nock(US, { reqheaders: { 'content-type': 'application/json', 'api-key': settings.apiKey } })
+      .post(BULK_UPDATE, (body) => {
+        rawBodies.push(JSON.stringify(body))
+        return true
+      })
+      .reply(200, usersAnswer(2))
+
+    const multistatus = await runBatch('updateUser', events)
+
+    expect(multistatus.map((entry) => entry.status)).toEqual([200, 200])
+    expect(rawBodies).toEqual([JSON.stringify({ users: events.map(userRecord) })])
+  })
+
   it('sends users mapped with updateOnly true and false in separate bodies; only the first says updateOnly: true', async () => {
     const updateOnly = (n: number, value?: boolean) =>
       identify(n, value === undefined ? {} : { iterable: { updateOnly: value } })

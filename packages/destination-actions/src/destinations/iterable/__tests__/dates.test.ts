@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
+import dayjs from 'dayjs'
+import utc from 'dayjs/plugin/utc'
+import fc from 'fast-check'
 import { convertDates, toIterableDate, toUnixSeconds } from '../dates'
 
 /** Freezes every object and array, so that any write by the code under test throws. */
@@ -23,7 +26,10 @@ describe('toIterableDate', () => {
     ['with a space instead of T', '2023-02-05 20:42:10', '2023-02-05 20:42:10 +00:00'],
     ['without seconds', '2023-02-05T20:42', '2023-02-05 20:42:00 +00:00'],
     ['with microseconds', '2023-02-05T20:42:10.999999Z', '2023-02-05 20:42:10 +00:00'],
-    ['on 29 February of a leap year', '2024-02-29T10:00:00Z', '2024-02-29 10:00:00 +00:00']
+    ['on 29 February of a leap year', '2024-02-29T10:00:00Z', '2024-02-29 10:00:00 +00:00'],
+    ['whose offset moves it into the previous year', '2024-01-01T01:00:00+02:00', '2023-12-31 23:00:00 +00:00'],
+    ['in the first century (not read as 19xx)', '0050-06-01T12:00:00Z', '0050-06-01 12:00:00 +00:00'],
+    ['with a comma before the fraction', '2023-02-05T20:42:10,5Z', '2023-02-05 20:42:10 +00:00']
   ])('converts an ISO date-time %s', (_case, input, expected) => {
     expect(toIterableDate(input)).toBe(expected)
   })
@@ -45,6 +51,40 @@ describe('toIterableDate', () => {
     ['a US-style date', '02/05/2023 20:42']
   ])('leaves %s unchanged', (_case, input) => {
     expect(toIterableDate(input)).toBe(input)
+  })
+})
+
+describe('toIterableDate against dayjs', () => {
+  dayjs.extend(utc)
+  const pad = (value: number, width = 2) => String(value).padStart(width, '0')
+  const isoDateTime = fc
+    .record({
+      year: fc.integer({ min: 1900, max: 2100 }),
+      month: fc.integer({ min: 1, max: 12 }),
+      day: fc.integer({ min: 1, max: 28 }),
+      hour: fc.integer({ min: 0, max: 23 }),
+      minute: fc.integer({ min: 0, max: 59 }),
+      second: fc.option(fc.integer({ min: 0, max: 59 })),
+      millis: fc.option(fc.integer({ min: 0, max: 999 })),
+      zone: fc.option(fc.integer({ min: -12 * 60, max: 14 * 60 }))
+    })
+    .map(({ year, month, day, hour, minute, second, millis, zone }) => {
+      const time = `${pad(hour)}:${pad(minute)}${second === null ? '' : `:${pad(second)}${millis === null ? '' : `.${pad(millis, 3)}`}`}`
+      const offset =
+        zone === null
+          ? 'Z'
+          : `${zone < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(zone) / 60))}:${pad(Math.abs(zone) % 60)}`
+      return `${year}-${pad(month)}-${pad(day)}T${time}${offset}`
+    })
+
+  it("gives dayjs's UTC reading of every ISO date-time, in Iterable's format", () => {
+    fc.assert(
+      fc.property(isoDateTime, (value) => {
+        expect(toIterableDate(value)).toBe(dayjs.utc(value).format('YYYY-MM-DD HH:mm:ss +00:00'))
+        expect(toUnixSeconds(value)).toBe(dayjs.utc(value).unix())
+      }),
+      { numRuns: 2000 }
+    )
   })
 })
 

@@ -59,7 +59,7 @@ const action: ActionDefinition<Settings, Payload> = {
       listKey: 'users',
       toRecord: bulkUserRecord,
       // Per event, not the first event's value: events that differ go in separate bodies.
-      bodyExtras: (user) => (user.updateOnly ? { updateOnly: true } : {})
+      bodyExtras: (user) => (user.updateOnly ? { updateOnly: true } : undefined)
     })
 }
 
