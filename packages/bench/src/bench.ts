@@ -3,21 +3,25 @@ import { buildReport, toSample, type BenchOptions, type Report, type Sample } fr
 import { describe, runInChild } from './runner'
 import { pathsOf, type Impl, type ScenarioSpec } from './scenarios'
 import type { RunMeasurement } from './run-scenario'
+import { upstreamNotMeasured, type UpstreamPlan, type UpstreamTarget } from './upstream'
 
 // The plan (action × path × size × run × implementation), run one scenario at a time against one sink.
 
 /** No single run may take longer than this (the largest full-run scenario takes well under a minute). */
 const RUN_TIMEOUT_MS = 10 * 60_000
 
-export function planOf(options: BenchOptions): ScenarioSpec[] {
+/** `upstream`: also measure it, on the action × path pairs it has (`paths`, read from its definition). */
+export function planOf(options: BenchOptions, upstream?: Pick<UpstreamTarget, 'dir' | 'paths'>): ScenarioSpec[] {
   const specs: ScenarioSpec[] = []
   for (const action of options.actions) {
     for (const path of pathsOf(action).filter((p) => options.paths.includes(p))) {
       const sizes = path === 'batch' ? options.batchSizes : options.singleSizes
+      const impls: Impl[] = upstream?.paths[action]?.includes(path) ? ['ours', 'floor', 'upstream'] : ['ours', 'floor']
       for (const events of sizes) {
         for (let run = 0; run < options.runs; run++) {
-          // Alternate which implementation goes first, so neither always runs on a warmer machine.
-          const order: Impl[] = run % 2 === 0 ? ['ours', 'floor'] : ['floor', 'ours']
+          // Rotate which implementation goes first (two: alternate), so none always runs on a warmer machine: over
+          // as many runs as implementations, each takes each place once.
+          const order = impls.map((_, index) => impls[(index + run) % impls.length])
           for (const impl of order) {
             specs.push({
               action,
@@ -26,7 +30,8 @@ export function planOf(options: BenchOptions): ScenarioSpec[] {
               events,
               seed: options.seed,
               warmupEvents: options.warmupEvents[path],
-              ...(path === 'batch' && options.batchSize !== undefined && { batchSize: options.batchSize })
+              ...(path === 'batch' && options.batchSize !== undefined && { batchSize: options.batchSize }),
+              ...(impl === 'upstream' && upstream && { upstreamDir: upstream.dir })
             })
           }
         }
@@ -39,10 +44,11 @@ export function planOf(options: BenchOptions): ScenarioSpec[] {
 export async function runBench(
   options: BenchOptions,
   mode: string,
-  log: (line: string) => void = () => undefined
+  log: (line: string) => void = () => undefined,
+  upstream: UpstreamPlan = upstreamNotMeasured('not requested')
 ): Promise<Report> {
   const sink = await startSink()
-  const plan = planOf(options)
+  const plan = planOf(options, upstream.target)
   const samples: Sample[] = []
   try {
     for (const [index, spec] of plan.entries()) {
@@ -68,5 +74,5 @@ export async function runBench(
   } finally {
     await sink.close()
   }
-  return buildReport(samples, options, mode)
+  return buildReport(samples, options, mode, upstream.status)
 }

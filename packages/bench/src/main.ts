@@ -3,6 +3,14 @@ import path from 'node:path'
 import { runBench } from './bench'
 import { formatReport, type BenchOptions } from './report'
 import { BENCH_ACTIONS, type BenchAction, type BenchPath } from './scenarios'
+import {
+  prepareUpstream,
+  upstreamMeasured,
+  upstreamNotMeasured,
+  UPSTREAM_PACKAGE,
+  UPSTREAM_VERSION,
+  type UpstreamPlan
+} from './upstream'
 
 // `npm run bench [-- options]`: see --help and packages/bench/README.md.
 
@@ -39,12 +47,15 @@ const SIZE_OPTIONS = [
 
 const HELP = `Usage: npm run bench [-- options]
 
-Pushes generated Segment events through the Iterable destination and through the framework's floor, with the
-framework's test harness, against a loopback HTTP sink; prints a table and writes a JSON file to packages/bench/results/.
+Pushes generated Segment events through the Iterable destination, through the framework's floor and through
+Segment's published Iterable destination (upstream, ${UPSTREAM_PACKAGE}), with the framework's test
+harness, against a loopback HTTP sink; prints tables and writes a JSON file to packages/bench/results/.
 
-  (default)               full: batch 1,000 / 10,000 / 100,000 events, single 1,000 / 5,000, 3 runs (~7 minutes)
-  --medium                batch 1,000 / 10,000 / 50,000 events, single 1,000, 3 runs (~4 minutes)
-  --quick                 batch 1,000 / 10,000 events, single 300, 1 run (smoke use, ~1 minute)
+  (default)               full: batch 1,000 / 10,000 / 100,000 events, single 1,000 / 5,000, 3 runs
+                          (~7 minutes, a third more with upstream)
+  --medium                batch 1,000 / 10,000 / 50,000 events, single 1,000, 3 runs (~4 minutes, a third more
+                          with upstream)
+  --quick                 batch 1,000 / 10,000 events, single 300, 1 run (smoke use, ~1 minute with upstream)
   --runs N                runs per scenario; medians are reported (default 3, quick 1)
   --batch-sizes A,B,...   events per batch-path scenario (default 1000,10000,100000)
   --single-sizes A,B,...  events per single-path scenario (default 1000,5000)
@@ -55,6 +66,9 @@ framework's test harness, against a loopback HTTP sink; prints a table and write
                           batches of 1,000; quick: single 100, batch 2,000)
   --seed N                event generator seed (default 1)
   --in-process            run scenarios in this process (faster; peak RSS is then shared by all scenarios)
+  --no-upstream           do not measure upstream (by default it is downloaded once, tarball only, and cached in
+                          packages/bench/.upstream/<version>/; if that fails the run goes on without it)
+  --upstream-version V    the version of ${UPSTREAM_PACKAGE} to compare with (default ${UPSTREAM_VERSION})
   --out FILE              JSON output (default packages/bench/results/bench-<mode>-<date>.json)
   --reference             write packages/bench/results/reference.json (the committed reference run; --medium
                           unless another mode is given)
@@ -70,7 +84,16 @@ function numbers(flag: string, value: string | undefined): number[] {
   return parsed
 }
 
-function parseArgs(argv: string[]): { options: BenchOptions; mode: string; out?: string; help: boolean } {
+interface Args {
+  options: BenchOptions
+  mode: string
+  out?: string
+  help: boolean
+  /** The upstream version to measure; null with --no-upstream. */
+  upstreamVersion: string | null
+}
+
+function parseArgs(argv: string[]): Args {
   const has = (flag: string) => argv.includes(flag)
   const valueOf = (flag: string) => {
     const index = argv.indexOf(flag)
@@ -91,6 +114,8 @@ function parseArgs(argv: string[]): { options: BenchOptions; mode: string; out?:
     '--out',
     '--reference',
     '--full',
+    '--no-upstream',
+    '--upstream-version',
     '--help'
   ])
   const unknown = argv.filter((arg) => arg.startsWith('--') && !known.has(arg))
@@ -130,17 +155,39 @@ function parseArgs(argv: string[]): { options: BenchOptions; mode: string; out?:
   }
   const mode = `${modeName}${custom ? ' (custom options)' : ''}`
   const out = has('--reference') ? path.join(RESULTS_DIR, 'reference.json') : valueOf('--out')
-  return { options, mode, out, help: has('--help') }
+  const upstreamVersion = has('--no-upstream')
+    ? null
+    : has('--upstream-version')
+      ? (valueOf('--upstream-version') ?? '')
+      : UPSTREAM_VERSION
+  if (upstreamVersion !== null && (upstreamVersion === '' || upstreamVersion.startsWith('--'))) {
+    throw new Error('--upstream-version takes a version, e.g. --upstream-version 3.497.0')
+  }
+  return { options, mode, out, help: has('--help'), upstreamVersion }
+}
+
+/** Upstream for this run; a failed download is a warning, not a failed bench: ours and the floor still run. */
+function upstreamFor(version: string | null, log: (line: string) => void): UpstreamPlan {
+  if (version === null) return upstreamNotMeasured('disabled with --no-upstream')
+  try {
+    return upstreamMeasured(prepareUpstream(version, log))
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    process.stderr.write(`upstream comparison skipped: ${reason}\n`)
+    return upstreamNotMeasured(reason, version)
+  }
 }
 
 async function main() {
-  const { options, mode, out, help } = parseArgs(process.argv.slice(2))
+  const { options, mode, out, help, upstreamVersion } = parseArgs(process.argv.slice(2))
   if (help) {
     process.stdout.write(HELP)
     return
   }
   const started = Date.now()
-  const report = await runBench(options, mode, (line) => process.stderr.write(`${line}\n`))
+  const log = (line: string) => process.stderr.write(`${line}\n`)
+  const upstream = upstreamFor(upstreamVersion, log)
+  const report = await runBench(options, mode, log, upstream)
   process.stdout.write(`\n${formatReport(report)}\n`)
 
   const file = out

@@ -10,9 +10,11 @@ import {
   type Impl,
   type ScenarioSpec
 } from './scenarios'
+import { upstreamNotMeasured, type UpstreamStatus } from './upstream'
 
-// Runs → medians → the report: rows per action, path, size and implementation; our cost as a ratio to the floor;
-// Iterable's ceiling beside the measured rate; how memory grows with batch size.
+// Runs → medians → the report: rows per action, path, size and implementation; our cost as a ratio to the floor and
+// against Segment's published destination (upstream); Iterable's ceiling beside the measured rate; how memory grows
+// with batch size.
 
 const MB = 1024 * 1024
 
@@ -121,6 +123,32 @@ export interface Ratio {
   failedEvents: number
 }
 
+/** Ours against upstream at the same action, path and size (medians). Ratios are ours ÷ upstream. */
+export interface UpstreamComparison {
+  action: BenchAction
+  path: BenchPath
+  events: number
+  oursCpuMicrosPerEvent: number
+  upstreamCpuMicrosPerEvent: number
+  /** 0.80 means we spend 20% less CPU per event than upstream. */
+  cpuRatio: number
+  /** 1.25 means we deliver 25% more events per second. */
+  eventsPerSecondRatio: number
+  oursRequestsPer10k: number
+  upstreamRequestsPer10k: number
+  oursBytesPerEvent: number
+  upstreamBytesPerEvent: number
+  /** Our CPU µs/event ≤ upstream's. Null when either side failed events or lost one: unlike work is not compared. */
+  atLeastAsFast: boolean | null
+  /** Failed events over all runs, per side. */
+  oursFailed: number
+  upstreamFailed: number
+  /** Both sides accounted for every event (see Accounting.ok). */
+  accounted: boolean
+  /** The first failure on either side, to tell a broken scenario from a slow one. */
+  firstError?: string
+}
+
 export interface MemoryTrend {
   action: BenchAction
   path: BenchPath
@@ -128,7 +156,10 @@ export interface MemoryTrend {
   points: { events: number; peakRssMB: number; rssGrowthMB: number; growthKBPerEvent: number }[]
   /** log(growth ratio) / log(size ratio) between the two largest sizes: 1 is linear, 2 quadratic; null if too small. */
   exponent: number | null
-  /** Ours only: the floor's exponent, and our growth ÷ the floor's at the largest size (1.00 = the same memory). */
+  /**
+   * Ours and upstream: the floor's exponent, and this growth ÷ the floor's at the largest size (1.00 = the same
+   * memory).
+   */
   floorExponent?: number | null
   growthVsFloor?: number | null
   /**
@@ -172,6 +203,10 @@ export interface Report {
   rateLimits: Record<string, number | null>
   rows: Row[]
   ratios: Ratio[]
+  /** Segment's published destination: which version was measured, or why it was not. */
+  upstream: UpstreamStatus
+  /** Ours against upstream, on the action × path × size it shares with ours (empty when not measured). */
+  vsUpstream: UpstreamComparison[]
   memory: MemoryTrend[]
   summary: Summary
   /** Every run, for the spread behind the medians. */
@@ -189,6 +224,19 @@ export interface Summary {
   allAccounted: boolean
   /** Events that failed, over all runs (0 expected: the generated events are all valid). */
   failedEvents: number
+  /** Ours against upstream; null when upstream was not measured or shares no path with this run. */
+  vsUpstream: UpstreamVerdict | null
+}
+
+export interface UpstreamVerdict {
+  package: string
+  version: string
+  /** Ours at least as fast per event (CPU) on every shared action, path and size. */
+  atLeastAsFastEverywhere: boolean
+  /** Where ours used more CPU per event, e.g. `updateUser batch 10,000 (1.08×)`. */
+  slower: string[]
+  /** Where events failed on either side, so no verdict. */
+  notComparable: string[]
 }
 
 export function toSample(spec: ScenarioSpec, run: RunMeasurement, tally: Tally): Sample {
@@ -306,6 +354,37 @@ function ratiosOf(rows: Row[]): Ratio[] {
   return ratios
 }
 
+function vsUpstreamOf(rows: Row[]): UpstreamComparison[] {
+  const byKey = new Map(rows.map((row) => [keyOf(row), row]))
+  const comparisons: UpstreamComparison[] = []
+  for (const ours of rows.filter((row) => row.impl === 'ours')) {
+    const upstream = byKey.get(keyOf({ ...ours, impl: 'upstream' }))
+    if (!upstream) continue
+    const accounted = ours.accounted.ok && upstream.accounted.ok
+    const comparable = accounted && ours.accounted.failed === 0 && upstream.accounted.failed === 0
+    const firstError = upstream.accounted.firstError ?? ours.accounted.firstError
+    comparisons.push({
+      action: ours.action,
+      path: ours.path,
+      events: ours.events,
+      oursCpuMicrosPerEvent: ours.cpuMicrosPerEvent,
+      upstreamCpuMicrosPerEvent: upstream.cpuMicrosPerEvent,
+      cpuRatio: ours.cpuMicrosPerEvent / upstream.cpuMicrosPerEvent,
+      eventsPerSecondRatio: ours.eventsPerSecond / upstream.eventsPerSecond,
+      oursRequestsPer10k: ours.requestsPer10k,
+      upstreamRequestsPer10k: upstream.requestsPer10k,
+      oursBytesPerEvent: ours.bytesPerEvent,
+      upstreamBytesPerEvent: upstream.bytesPerEvent,
+      atLeastAsFast: comparable ? ours.cpuMicrosPerEvent <= upstream.cpuMicrosPerEvent : null,
+      oursFailed: ours.accounted.failed,
+      upstreamFailed: upstream.accounted.failed,
+      accounted,
+      ...(firstError !== undefined && { firstError })
+    })
+  }
+  return comparisons
+}
+
 function memoryOf(rows: Row[]): MemoryTrend[] {
   const groups = new Map<string, Row[]>()
   // Batch paths only: "batch size" is the number of events handed to one performBatch.
@@ -339,7 +418,7 @@ function memoryOf(rows: Row[]): MemoryTrend[] {
       linear: exponent === null ? null : exponent <= LINEAR_EXPONENT_LIMIT
     })
   }
-  for (const ours of trends.filter((trend) => trend.impl === 'ours')) {
+  for (const ours of trends.filter((trend) => trend.impl !== 'floor')) {
     const floor = trends.find((t) => t.impl === 'floor' && t.action === ours.action && t.path === ours.path)
     if (!floor) continue
     const [oursLast, floorLast] = [ours.points.at(-1), floor.points.at(-1)]
@@ -379,7 +458,39 @@ export const NOTES = [
   'Ceiling: Iterable’s documented per-project rate limit × events per request; the commerce endpoints have no documented limit.'
 ]
 
-function summaryOf(rows: Row[], ratios: Ratio[], memory: MemoryTrend[]): Summary {
+/** Added when upstream was measured. */
+export const UPSTREAM_NOTE =
+  'Upstream: Segment’s published Iterable destination (npm), on the actions and paths it has, in the same harness against the same sink. Its performBatch sends whatever it is given as ONE request (the framework does not split by batch_size here), so its req/10k on batch paths is 1 per batch, not ceil(n / 1001) as in production. Ratio = ours ÷ upstream.'
+
+const describeComparison = (c: UpstreamComparison) => `${c.action} ${c.path} ${int(c.events)}`
+
+function verdictOf(upstream: UpstreamStatus, comparisons: UpstreamComparison[]): UpstreamVerdict | null {
+  if (!upstream.measured || comparisons.length === 0) return null
+  const slower = comparisons
+    .filter((c) => c.atLeastAsFast === false)
+    .map((c) => `${describeComparison(c)} (${fixed(c.cpuRatio, 2)}×)`)
+  const notComparable = comparisons
+    .filter((c) => c.atLeastAsFast === null)
+    .map(
+      (c) =>
+        `${describeComparison(c)} (ours ${int(c.oursFailed)} / upstream ${int(c.upstreamFailed)} failed${c.accounted ? '' : ', events unaccounted'})`
+    )
+  return {
+    package: upstream.package,
+    version: upstream.version,
+    atLeastAsFastEverywhere: slower.length === 0 && notComparable.length === 0,
+    slower,
+    notComparable
+  }
+}
+
+function summaryOf(
+  rows: Row[],
+  ratios: Ratio[],
+  memory: MemoryTrend[],
+  upstream: UpstreamStatus,
+  comparisons: UpstreamComparison[]
+): Summary {
   const batchOverheadPercent: Summary['batchOverheadPercent'] = {}
   const largest = new Map<BenchAction, Ratio>()
   for (const ratio of ratios.filter((r) => r.path === 'batch')) {
@@ -396,20 +507,27 @@ function summaryOf(rows: Row[], ratios: Ratio[], memory: MemoryTrend[]): Summary
         : [...largest.values()].every((ratio) => ratio.withinTarget),
     memoryLinear: ourTrends.length === 0 ? null : ourTrends.every((trend) => trend.linear),
     allAccounted: rows.every((row) => row.accounted.ok),
-    failedEvents: rows.reduce((sum, row) => sum + row.accounted.failed, 0)
+    failedEvents: rows.reduce((sum, row) => sum + row.accounted.failed, 0),
+    vsUpstream: verdictOf(upstream, comparisons)
   }
 }
 
-export function buildReport(samples: Sample[], options: BenchOptions, mode: string): Report {
+export function buildReport(
+  samples: Sample[],
+  options: BenchOptions,
+  mode: string,
+  upstream: UpstreamStatus = upstreamNotMeasured('not requested').status
+): Report {
   const groups = new Map<string, Sample[]>()
   for (const sample of samples) groups.set(keyOf(sample), [...(groups.get(keyOf(sample)) ?? []), sample])
   const rows = [...groups.values()].map(rowOf)
   const ratios = ratiosOf(rows)
+  const vsUpstream = vsUpstreamOf(rows)
   const memory = memoryOf(rows)
   return {
     title: 'Iterable destination benchmark: throughput, requests and memory against the framework floor',
     mode,
-    notes: NOTES,
+    notes: upstream.measured ? [...NOTES, UPSTREAM_NOTE] : NOTES,
     date: new Date().toISOString(),
     machine: machine(),
     node: process.version,
@@ -417,8 +535,10 @@ export function buildReport(samples: Sample[], options: BenchOptions, mode: stri
     rateLimits: Object.fromEntries(Object.entries(RATE_LIMITS).map(([endpoint, limit]) => [endpoint, limit ?? null])),
     rows,
     ratios,
+    upstream,
+    vsUpstream,
     memory,
-    summary: summaryOf(rows, ratios, memory),
+    summary: summaryOf(rows, ratios, memory, upstream, vsUpstream),
     samples
   }
 }
@@ -457,6 +577,11 @@ export function formatReport(report: Report): string {
     `Batch paths: ${options.batchSizes.map(int).join(' / ')} events; single paths: ${options.singleSizes
       .map(int)
       .join(' / ')} events (one HTTP round trip per event, hence smaller).`
+  )
+  out.push(
+    `Upstream (Segment's published destination): ${upstreamName(report.upstream)} ${
+      report.upstream.measured ? 'measured on the paths it has' : `not measured (${report.upstream.skippedBecause})`
+    }.`
   )
   out.push('')
 
@@ -506,7 +631,7 @@ export function formatReport(report: Report): string {
   )
   out.push('')
   out.push(
-    'Our cost relative to the floor (ours ÷ floor): CPU ratio 1.10 = 10% more CPU per event; events/s ratio 0.90 = 10% slower.\n' +
+    'Our cost relative to the floor (ours ÷ floor). How to read it: a CPU ratio of 1.10 means 10% more CPU per event; an events/s ratio of 0.90 means 10% slower.\n' +
       'Batch path: Δ in perform = extra CPU µs/event inside performBatch (our own code and requests); Δ framework = the rest (mapping, validation, results, GC that lands there).'
   )
   out.push(
@@ -530,6 +655,44 @@ export function formatReport(report: Report): string {
       [false, false, true, true, true, true, true, true, false]
     )
   )
+  if (report.vsUpstream.length > 0) {
+    out.push('')
+    out.push(
+      `Ours vs upstream (${upstreamName(report.upstream)}), same harness, events and sink. How to read it: a CPU ratio of 0.80 means 20% less CPU per event than upstream; an events/s ratio of 1.25 means 25% faster.\n` +
+        'Upstream sends each batch it is given as one request: in production Segment splits batches by batch_size (1001) first, so compare req/10k on batch paths with that in mind.'
+    )
+    out.push(
+      table(
+        [
+          'action',
+          'path',
+          'events',
+          'CPU µs/ev ours / upstream',
+          'CPU ratio',
+          'events/s ratio',
+          'req/10k ours / upstream',
+          'bytes/ev ours / upstream',
+          'at least as fast'
+        ],
+        report.vsUpstream.map((c) => [
+          c.action,
+          c.path,
+          int(c.events),
+          `${fixed(c.oursCpuMicrosPerEvent, 1)} / ${fixed(c.upstreamCpuMicrosPerEvent, 1)}`,
+          fixed(c.cpuRatio, 2),
+          fixed(c.eventsPerSecondRatio, 2),
+          `${fixed(c.oursRequestsPer10k, 1)} / ${fixed(c.upstreamRequestsPer10k, 1)}`,
+          `${int(c.oursBytesPerEvent)} / ${int(c.upstreamBytesPerEvent)}`,
+          c.atLeastAsFast === null
+            ? `n/a: failed ours ${int(c.oursFailed)} / upstream ${int(c.upstreamFailed)}${c.accounted ? '' : ', unaccounted'}${c.firstError ? ` (${c.firstError})` : ''}`
+            : c.atLeastAsFast
+              ? 'yes'
+              : 'NO'
+        ]),
+        [false, false, true, true, true, true, true, true, false]
+      )
+    )
+  }
   out.push('')
   out.push("Iterable's ceiling (documented per-project rate limits) beside what one core delivers (ours):")
   const ours = sorted.filter((row) => row.impl === 'ours' && row.ceiling)
@@ -596,7 +759,27 @@ export function formatReport(report: Report): string {
     `Summary: batch-path CPU overhead over the floor at the largest size: ${overheads || 'n/a'} ` +
       `(target ≤ ${BATCH_OVERHEAD_TARGET_PERCENT}%: ${summary.batchWithinTarget === null ? 'n/a' : summary.batchWithinTarget ? 'met' : 'NOT met'}); ` +
       `memory linear in batch size: ${summary.memoryLinear === null ? 'too small to tell' : summary.memoryLinear ? 'yes' : 'NO'}; ` +
-      `every event accounted for: ${summary.allAccounted ? 'yes' : 'NO'}${summary.failedEvents ? ` (${summary.failedEvents} failed)` : ''}.`
+      `every event accounted for: ${summary.allAccounted ? 'yes' : 'NO'}${summary.failedEvents ? ` (${summary.failedEvents} failed)` : ''}; ` +
+      `${upstreamVerdictText(report)}.`
   )
   return out.join('\n')
+}
+
+const upstreamName = (upstream: UpstreamStatus) => `${upstream.package} ${upstream.version}`
+
+function upstreamVerdictText(report: Report): string {
+  const verdict = report.summary.vsUpstream
+  if (!verdict) {
+    return report.upstream.measured
+      ? `vs upstream (${upstreamName(report.upstream)}): no shared path in this run`
+      : `vs upstream: not measured (${report.upstream.skippedBecause})`
+  }
+  const why = [
+    verdict.slower.length > 0 ? `slower: ${verdict.slower.join(', ')}` : '',
+    verdict.notComparable.length > 0 ? `events failed: ${verdict.notComparable.join(', ')}` : ''
+  ].filter(Boolean)
+  return (
+    `vs upstream (${verdict.package} ${verdict.version}): at least as fast per event on every shared path: ` +
+    (verdict.atLeastAsFastEverywhere ? 'yes' : `NO (${why.join('; ')})`)
+  )
 }

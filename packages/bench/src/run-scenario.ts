@@ -7,6 +7,7 @@ import { KNOWN_APIS, withBaseUrlOverride, type BaseUrlOverride } from '@local/cl
 import { generateEvents } from './events'
 import { floorDefinition } from './floor'
 import { ACTIONS, type ScenarioSpec } from './scenarios'
+import { loadUpstreamDefinition, upstreamPathsOf } from './upstream'
 
 // One measured run in this process: warm up, then push the events through the framework's test harness
 // (createTestIntegration → testAction / testBatchAction) with every request going to the loopback sink.
@@ -85,13 +86,27 @@ function metered(definition: DestinationDefinition<Settings>, meter: PerformMete
   return { ...definition, actions }
 }
 
-function definitionFor(impl: ScenarioSpec['impl']): DestinationDefinition<Settings> {
-  return impl === 'ours' ? destination : floorDefinition(destination)
+/** The spec's implementation; throws when upstream is asked for a path it does not have. */
+function definitionFor(spec: ScenarioSpec): DestinationDefinition<Settings> {
+  switch (spec.impl) {
+    case 'ours':
+      return destination
+    case 'floor':
+      return floorDefinition(destination)
+    case 'upstream': {
+      if (!spec.upstreamDir) throw new Error('An upstream run needs spec.upstreamDir (see ensureUpstream)')
+      const upstream = loadUpstreamDefinition(spec.upstreamDir)
+      if (!upstreamPathsOf(upstream)[spec.action]?.includes(spec.path)) {
+        throw new Error(`Upstream has no ${spec.action} ${spec.path} path`)
+      }
+      return upstream
+    }
+  }
 }
 
 /** Each run's integration talks to `override.to`, which is switched from the warm-up tag to the measured one. */
-function integrationFor(impl: ScenarioSpec['impl'], override: BaseUrlOverride, meter: PerformMeter): TestDestination {
-  const wrapped = withBaseUrlOverride(definitionFor(impl), override) as DestinationDefinition<Settings>
+function integrationFor(spec: ScenarioSpec, override: BaseUrlOverride, meter: PerformMeter): TestDestination {
+  const wrapped = withBaseUrlOverride(definitionFor(spec), override) as DestinationDefinition<Settings>
   return createTestIntegration(metered(wrapped, meter))
 }
 
@@ -123,6 +138,8 @@ async function push(integration: TestDestination, spec: ScenarioSpec, events: Se
     fail(events.length, (error as Error).message)
     return outcome
   }
+  // Ours answers per event (MultiStatusResponse); for a plain response (floor, upstream) the framework gives every
+  // event of the batch that response's status. Either way: one entry per event.
   const statuses = (integration.results[0] as { multistatus?: { status: number; errormessage?: string }[] }).multistatus
   for (let index = 0; index < events.length; index++) {
     const entry = statuses?.[index]
@@ -158,7 +175,7 @@ export async function runScenario(
   const kind = ACTIONS[spec.action].kind
   const override: BaseUrlOverride = { from: KNOWN_APIS.iterable.origins, to: `${baseUrl}/${warmupTag}` }
   const meter: PerformMeter = { cpuMicros: 0, wallMs: 0 }
-  const integration = integrationFor(spec.impl, override, meter)
+  const integration = integrationFor(spec, override, meter)
 
   // Warm up as production runs: many batches of up to WARMUP_BATCH events (single path: one event at a time).
   const warmup = generateEvents(kind, spec.warmupEvents, spec.seed + 1)

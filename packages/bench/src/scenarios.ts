@@ -8,8 +8,11 @@ export type BenchAction = (typeof BENCH_ACTIONS)[number]
 
 export type BenchPath = 'single' | 'batch'
 
-/** `ours`: the Iterable destination. `floor`: the same fields, sending the mapped payload unchanged. */
-export type Impl = 'ours' | 'floor'
+/**
+ * `ours`: the Iterable destination. `floor`: the same fields, sending the mapped payload unchanged. `upstream`:
+ * Segment's published Iterable destination (src/upstream.ts), on the actions and paths it has.
+ */
+export type Impl = 'ours' | 'floor' | 'upstream'
 
 export interface ActionInfo {
   /** The events the action's default subscription takes. */
@@ -74,4 +77,6 @@ export interface ScenarioSpec {
   warmupEvents: number
   /** The mapping's batch_size; the action's default (1001) when absent. */
   batchSize?: number
+  /** `upstream` runs: the extraction to load it from (ensureUpstream), passed so that children need no download. */
+  upstreamDir?: string
 }

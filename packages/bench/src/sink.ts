@@ -48,7 +48,10 @@ function bulkAnswer(endpoint: string, successCount: number): string {
   })
 }
 
-/** The number of records in a bulk body: ours sends `{users: [...]}` / `{events: [...]}`, the floor a bare array. */
+/**
+ * The number of records in a bulk body: ours and upstream send `{users: [...]}` / `{events: [...]}`, the floor a
+ * bare array.
+ */
 function recordsIn(body: unknown): number {
   if (Array.isArray(body)) return body.length
   if (body && typeof body === 'object') {

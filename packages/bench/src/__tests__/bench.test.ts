@@ -1,9 +1,24 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import destination from '@local/destination-actions/src/destinations/iterable'
 import { runBench, planOf } from '../bench'
 import { generateEvents } from '../events'
-import { formatReport, median, type BenchOptions, type Report } from '../report'
-import { ACTIONS, BENCH_ACTIONS, ceilingFor } from '../scenarios'
+import { buildReport, formatReport, median, toSample, type BenchOptions, type Report } from '../report'
+import type { RunMeasurement } from '../run-scenario'
+import { ACTIONS, BENCH_ACTIONS, ceilingFor, type Impl, type ScenarioSpec } from '../scenarios'
 import { startSink } from '../sink'
+import {
+  ensureUpstream,
+  loadUpstreamDefinition,
+  probeUpstreamPaths,
+  upstreamMeasured,
+  upstreamPathsOf,
+  UPSTREAM_CACHE,
+  UPSTREAM_PACKAGE,
+  UPSTREAM_VERSION,
+  type PathsByAction
+} from '../upstream'
 
 // The bench's plumbing, on tiny scenarios in this process. No timing is asserted: only structure and counts.
 
@@ -244,4 +259,293 @@ it('the sink answers like Iterable and counts requests, bytes and records per ta
   } finally {
     await sink.close()
   }
+})
+
+/** What upstream 3.497.0 has among the bench's actions: no trackPage, and no batch path for trackPurchase. */
+const UPSTREAM_PATHS: PathsByAction = {
+  updateUser: ['single', 'batch'],
+  trackEvent: ['single', 'batch'],
+  trackPurchase: ['single']
+}
+
+describe('upstream in the plan', () => {
+  it('runs upstream only on the action × path pairs it has, with its folder, rotating which implementation goes first', () => {
+    const plan = planOf(options({ actions: [...BENCH_ACTIONS], runs: 3, batchSizes: [10], singleSizes: [5] }), {
+      dir: '/cache/3.497.0',
+      paths: UPSTREAM_PATHS
+    })
+    const upstream = plan.filter((spec) => spec.impl === 'upstream')
+    expect([...new Set(upstream.map((spec) => `${spec.action} ${spec.path}`))].sort()).toEqual([
+      'trackEvent batch',
+      'trackEvent single',
+      'trackPurchase single',
+      'updateUser batch',
+      'updateUser single'
+    ])
+    expect(upstream).toHaveLength(5 * 3)
+    expect(upstream.every((spec) => spec.upstreamDir === '/cache/3.497.0')).toBe(true)
+    expect(plan.filter((spec) => spec.impl !== 'upstream').every((spec) => spec.upstreamDir === undefined)).toBe(true)
+    // Ours and the floor still run on every pair (7: trackPurchase has no batch path) × 3 runs.
+    expect(plan.filter((spec) => spec.impl !== 'upstream')).toHaveLength(7 * 3 * 2)
+
+    // Over 3 runs of a shared pair, each implementation takes each place once.
+    const runsOf = (action: string, path: string) =>
+      plan.filter((spec) => spec.action === action && spec.path === path).map((spec) => spec.impl)
+    expect(runsOf('updateUser', 'batch')).toEqual([
+      ...['ours', 'floor', 'upstream'],
+      ...['floor', 'upstream', 'ours'],
+      ...['upstream', 'ours', 'floor']
+    ])
+    // Without upstream the pair alternates as before.
+    expect(runsOf('trackPage', 'batch')).toEqual(['ours', 'floor', 'floor', 'ours', 'ours', 'floor'])
+  })
+
+  it('reads which actions and paths a definition has: batch only with performBatch, bench actions only', () => {
+    const perform = () => undefined
+    const definition = {
+      actions: {
+        updateUser: { perform, performBatch: perform },
+        trackEvent: { perform },
+        updateCart: { perform, performBatch: perform }
+      }
+    } as unknown as Parameters<typeof upstreamPathsOf>[0]
+    expect(upstreamPathsOf(definition)).toEqual({ updateUser: ['single', 'batch'], trackEvent: ['single'] })
+  })
+})
+
+describe('ensureUpstream, without the network', () => {
+  let cacheRoot: string
+  const saved = { ...process.env }
+
+  beforeEach(() => {
+    cacheRoot = mkdtempSync(path.join(os.tmpdir(), 'bench-upstream-'))
+    // Should npm run at all, it can only reach a closed local port: nothing is downloaded.
+    process.env.npm_config_registry = 'http://127.0.0.1:9/'
+    process.env.npm_config_fetch_retries = '0'
+    process.env.npm_config_update_notifier = 'false'
+  })
+
+  afterEach(() => {
+    process.env = { ...saved }
+    rmSync(cacheRoot, { recursive: true, force: true })
+  })
+
+  it('refuses what is not a version before running anything', () => {
+    expect(() => ensureUpstream('../../etc', undefined, cacheRoot)).toThrow(/is not a version of/)
+    expect(readdirSync(cacheRoot)).toEqual([])
+  })
+
+  it('reuses a cached extraction without downloading', () => {
+    const dir = path.join(cacheRoot, '9.9.9')
+    mkdirSync(path.join(dir, 'package/dist/destinations/iterable'), { recursive: true })
+    mkdirSync(path.join(dir, 'package/dist/lib'), { recursive: true })
+    writeFileSync(path.join(dir, 'package/dist/destinations/iterable/index.js'), '')
+    writeFileSync(path.join(dir, 'package/dist/lib/dayjs.js'), '')
+    const log = jest.fn()
+    expect(ensureUpstream('9.9.9', log, cacheRoot)).toBe(dir)
+    expect(log).not.toHaveBeenCalled()
+  })
+
+  it('says clearly when npm pack fails, and leaves nothing half-extracted', () => {
+    expect(() => ensureUpstream('9.9.9', undefined, cacheRoot)).toThrow(
+      `npm pack ${UPSTREAM_PACKAGE}@9.9.9 failed (offline, or no such version?)`
+    )
+    expect(readdirSync(cacheRoot)).toEqual([])
+  })
+})
+
+describe('ours vs upstream, from synthetic runs', () => {
+  const EVENTS_PER_RUN = 1000
+
+  /** A run of `impl` costing `cpuMicrosPerEvent`, with `failed` events failing (not reaching the sink). */
+  const sample = (
+    action: ScenarioSpec['action'],
+    path: ScenarioSpec['path'],
+    impl: Impl,
+    cpuMicrosPerEvent: number,
+    failed = 0
+  ) => {
+    const spec: ScenarioSpec = { action, path, impl, events: EVENTS_PER_RUN, seed: 1, warmupEvents: 0 }
+    const run: RunMeasurement = {
+      wallMs: (cpuMicrosPerEvent * EVENTS_PER_RUN) / 1000,
+      cpuUserMicros: cpuMicrosPerEvent * EVENTS_PER_RUN,
+      cpuSystemMicros: 0,
+      performCpuMicros: path === 'batch' ? (cpuMicrosPerEvent * EVENTS_PER_RUN) / 2 : null,
+      performWallMs: path === 'batch' ? 1 : null,
+      gcPauseMs: 0,
+      succeeded: EVENTS_PER_RUN - failed,
+      failed,
+      ...(failed > 0 && { firstError: 'Bad Request' }),
+      rssBeforeBytes: 100 * 1024 * 1024,
+      maxRssBytes: 120 * 1024 * 1024,
+      peakScope: 'run',
+      heapUsedAfterBytes: 0
+    }
+    const requests = path === 'batch' ? 1 : EVENTS_PER_RUN
+    const succeeded = EVENTS_PER_RUN - failed
+    return toSample(spec, run, {
+      requests,
+      bytes: succeeded * 500,
+      records: succeeded,
+      endpoints: {},
+      newConnections: 1
+    })
+  }
+
+  const status = upstreamMeasured({
+    package: UPSTREAM_PACKAGE,
+    version: UPSTREAM_VERSION,
+    dir: '/cache',
+    paths: UPSTREAM_PATHS
+  }).status
+  const opts = options({ actions: ['updateUser', 'trackEvent'], batchSizes: [EVENTS_PER_RUN] })
+
+  it('compares per shared action, path and size, and says yes when ours costs no more CPU per event', () => {
+    const report = buildReport(
+      [
+        sample('updateUser', 'batch', 'ours', 40),
+        sample('updateUser', 'batch', 'floor', 30),
+        sample('updateUser', 'batch', 'upstream', 50),
+        sample('trackEvent', 'single', 'ours', 900),
+        sample('trackEvent', 'single', 'floor', 900),
+        sample('trackEvent', 'single', 'upstream', 900)
+      ],
+      opts,
+      'test',
+      status
+    )
+    expect(report.upstream).toMatchObject({ package: UPSTREAM_PACKAGE, version: UPSTREAM_VERSION, measured: true })
+    expect(report.vsUpstream).toHaveLength(2)
+    const batch = report.vsUpstream.find((c) => c.path === 'batch')!
+    expect(batch).toMatchObject({
+      action: 'updateUser',
+      events: EVENTS_PER_RUN,
+      oursCpuMicrosPerEvent: 40,
+      upstreamCpuMicrosPerEvent: 50,
+      oursRequestsPer10k: 10,
+      upstreamRequestsPer10k: 10,
+      oursBytesPerEvent: 500,
+      upstreamBytesPerEvent: 500,
+      atLeastAsFast: true,
+      oursFailed: 0,
+      upstreamFailed: 0,
+      accounted: true
+    })
+    expect(batch.cpuRatio).toBeCloseTo(0.8)
+    expect(batch.eventsPerSecondRatio).toBeCloseTo(1.25)
+    // Equal cost counts as at least as fast.
+    expect(report.vsUpstream.find((c) => c.path === 'single')!.atLeastAsFast).toBe(true)
+    expect(report.summary.vsUpstream).toEqual({
+      package: UPSTREAM_PACKAGE,
+      version: UPSTREAM_VERSION,
+      atLeastAsFastEverywhere: true,
+      slower: [],
+      notComparable: []
+    })
+    const text = formatReport(report)
+    expect(text).toContain('Ours vs upstream')
+    expect(text).toContain('CPU µs/ev ours / upstream')
+    expect(text).toMatch(/updateUser +batch +1,000 +40\.0 \/ 50\.0 +0\.80 +1\.25 +10\.0 \/ 10\.0 +500 \/ 500 +yes/)
+    expect(text).toContain(
+      `vs upstream (${UPSTREAM_PACKAGE} ${UPSTREAM_VERSION}): at least as fast per event on every shared path: yes.`
+    )
+  })
+
+  it('says NO, and where, when ours costs more CPU per event on some path', () => {
+    const report = buildReport(
+      [
+        sample('updateUser', 'batch', 'ours', 60),
+        sample('updateUser', 'batch', 'upstream', 50),
+        sample('trackEvent', 'single', 'ours', 800),
+        sample('trackEvent', 'single', 'upstream', 900)
+      ],
+      opts,
+      'test',
+      status
+    )
+    expect(report.vsUpstream.find((c) => c.path === 'batch')!.atLeastAsFast).toBe(false)
+    expect(report.vsUpstream.find((c) => c.path === 'single')!.atLeastAsFast).toBe(true)
+    expect(report.summary.vsUpstream).toMatchObject({
+      atLeastAsFastEverywhere: false,
+      slower: ['updateUser batch 1,000 (1.20×)'],
+      notComparable: []
+    })
+    const text = formatReport(report)
+    expect(text).toMatch(/updateUser +batch +1,000 +60\.0 \/ 50\.0 +1\.20 .* NO$/m)
+    expect(text).toContain(
+      'at least as fast per event on every shared path: NO (slower: updateUser batch 1,000 (1.20×))'
+    )
+  })
+
+  it('shows upstream failures rather than calling a failed run fast', () => {
+    const report = buildReport(
+      [sample('updateUser', 'batch', 'ours', 60), sample('updateUser', 'batch', 'upstream', 50, 7)],
+      opts,
+      'test',
+      status
+    )
+    expect(report.vsUpstream[0]).toMatchObject({ atLeastAsFast: null, upstreamFailed: 7, firstError: 'Bad Request' })
+    expect(report.summary.vsUpstream).toMatchObject({
+      atLeastAsFastEverywhere: false,
+      notComparable: ['updateUser batch 1,000 (ours 0 / upstream 7 failed)']
+    })
+    const text = formatReport(report)
+    expect(text).toMatch(/updateUser +batch +1,000 +upstream .* NO \(7 failed\)/)
+    expect(text).toContain('n/a: failed ours 0 / upstream 7 (Bad Request)')
+    expect(text).toContain('NO (events failed: updateUser batch 1,000 (ours 0 / upstream 7 failed))')
+  })
+
+  it('says why upstream was not measured', () => {
+    const report = buildReport([sample('updateUser', 'batch', 'ours', 60)], opts, 'test', {
+      package: UPSTREAM_PACKAGE,
+      version: UPSTREAM_VERSION,
+      measured: false,
+      skippedBecause: 'npm pack failed'
+    })
+    expect(report.vsUpstream).toEqual([])
+    expect(report.summary.vsUpstream).toBeNull()
+    const text = formatReport(report)
+    expect(text).not.toContain('Ours vs upstream')
+    expect(text).toContain('vs upstream: not measured (npm pack failed)')
+  })
+})
+
+// Only where upstream was downloaded before (npm run bench does it): tests never download.
+const upstreamDir = path.join(UPSTREAM_CACHE, UPSTREAM_VERSION)
+const maybe = existsSync(upstreamDir) ? it : it.skip
+
+maybe(`loads upstream ${UPSTREAM_VERSION} from the cache and accounts for every one of its events`, async () => {
+  const paths = upstreamPathsOf(loadUpstreamDefinition(upstreamDir))
+  expect(paths).toEqual(UPSTREAM_PATHS)
+  expect(probeUpstreamPaths(upstreamDir)).toEqual(UPSTREAM_PATHS)
+
+  const report = await runBench(
+    options({ actions: [...BENCH_ACTIONS], batchSizes: [20], singleSizes: [10] }),
+    'test',
+    undefined,
+    upstreamMeasured({ package: UPSTREAM_PACKAGE, version: UPSTREAM_VERSION, dir: upstreamDir, paths })
+  )
+  const upstreamRows = report.rows.filter((row) => row.impl === 'upstream')
+  expect(upstreamRows.map((row) => `${row.action} ${row.path}`).sort()).toEqual([
+    'trackEvent batch',
+    'trackEvent single',
+    'trackPurchase single',
+    'updateUser batch',
+    'updateUser single'
+  ])
+  for (const row of upstreamRows) {
+    expect(row.accounted).toEqual({
+      events: row.events,
+      succeeded: row.events,
+      failed: 0,
+      recordsAtSink: row.events,
+      ok: true
+    })
+    // Upstream sends the whole batch it is given in one request.
+    expect(row.requestsPer10k).toBe(row.path === 'batch' ? (1 / row.events) * 10_000 : 10_000)
+  }
+  expect(report.vsUpstream).toHaveLength(5)
+  expect(report.vsUpstream.every((c) => c.accounted && c.atLeastAsFast !== null)).toBe(true)
+  expect(report.summary.vsUpstream).not.toBeNull()
+  expect(formatReport(report)).toContain('Ours vs upstream')
 })
