@@ -45,24 +45,14 @@ interface Prepared<Record> {
   bytes: number
 }
 
+/** Events that share body extras: their bodies' JSON up to the first record, and the body being filled. */
 interface Group<Record> {
-  /** The body's JSON up to its first record: `{"updateOnly":true,"users":[`. */
+  /** `{"updateOnly":true,"users":[` */
   head: string
   /** Bytes of the body without its records: the head and the closing `]}`. */
   overhead: number
-  members: Prepared<Record>[]
+  packer: BodyPacker<Prepared<Record>>
 }
-
-type Outcome =
-  | { ok: true; status: number; sent: JSONLikeObject; body: JSONLikeObject | string }
-  | {
-      ok: false
-      status: number
-      message: string
-      validation?: boolean
-      sent?: JSONLikeObject
-      body?: JSONLikeObject | string
-    }
 
 const BODY_TAIL = ']}'
 
@@ -78,27 +68,55 @@ function batchSizeOf(payloads: { batch_size?: number }[]): number {
   return Math.max(1, Math.floor(smallest === Infinity ? DEFAULT_BATCH_SIZE : smallest))
 }
 
-/** Splits a group into bodies of at most `batchSize` records and MAX_BULK_BODY_BYTES bytes, keeping input order. */
+/**
+ * Fills bodies of at most `batchSize` members and MAX_BULK_BODY_BYTES bytes, in input order: `add` hands back the
+ * body it had to close to make room, so that it can be sent (and its JSON freed) before the next is filled.
+ */
+export class BodyPacker<Member extends { bytes: number }> {
+  private current: Member[] = []
+  private currentBytes: number
+
+  constructor(
+    private readonly overheadBytes: number,
+    private readonly batchSize: number
+  ) {
+    this.currentBytes = overheadBytes
+  }
+
+  add(member: Member): Member[] | undefined {
+    const full =
+      this.current.length > 0 &&
+      (this.current.length >= this.batchSize || this.currentBytes + 1 + member.bytes > MAX_BULK_BODY_BYTES) // 1: a comma
+    const closed = full ? this.finish() : undefined
+    this.currentBytes += member.bytes + (this.current.length > 0 ? 1 : 0)
+    this.current.push(member)
+    return closed
+  }
+
+  /** The body being filled, if it has any member; the packer starts a new one. */
+  finish(): Member[] | undefined {
+    const body = this.current
+    this.current = []
+    this.currentBytes = this.overheadBytes
+    return body.length > 0 ? body : undefined
+  }
+}
+
+/** Every body BodyPacker makes of `members`. */
 export function chunk<Member extends { bytes: number }>(
   members: Member[],
   overheadBytes: number,
   batchSize: number
 ): Member[][] {
-  const chunks: Member[][] = []
-  let current: Member[] = []
-  let currentBytes = overheadBytes
+  const packer = new BodyPacker<Member>(overheadBytes, batchSize)
+  const bodies: Member[][] = []
   for (const member of members) {
-    const added = member.bytes + (current.length > 0 ? 1 : 0) // a comma between records
-    if (current.length > 0 && (current.length >= batchSize || currentBytes + added > MAX_BULK_BODY_BYTES)) {
-      chunks.push(current)
-      current = []
-      currentBytes = overheadBytes
-    }
-    currentBytes += member.bytes + (current.length > 0 ? 1 : 0)
-    current.push(member)
+    const closed = packer.add(member)
+    if (closed) bodies.push(closed)
   }
-  if (current.length > 0) chunks.push(current)
-  return chunks
+  const last = packer.finish()
+  if (last) bodies.push(last)
+  return bodies
 }
 
 export async function sendBulk<Payload extends { batch_size?: number }, Record extends BulkRecord>(
@@ -107,45 +125,52 @@ export async function sendBulk<Payload extends { batch_size?: number }, Record e
   payloads: Payload[],
   spec: BulkSpec<Payload, Record>
 ): Promise<MultiStatusResponse> {
-  const outcomes: Outcome[] = new Array(payloads.length)
+  // Written at each event's index; an index left unset is reported by the framework as a failure, never a success.
+  const results = new MultiStatusResponse()
+  const batchSize = batchSizeOf(payloads)
   const groups = new Map<string, Group<Record>>()
 
-  payloads.forEach((payload, index) => {
-    let record: Record
-    try {
-      record = spec.toRecord(payload)
-    } catch (error) {
-      outcomes[index] = failureOf(error)
-      return
-    }
-    const extras = spec.bodyExtras?.(payload)
+  const groupFor = (extras: { [key: string]: unknown } | undefined): Group<Record> => {
     const key = extras === undefined ? '' : JSON.stringify(extras)
     let group = groups.get(key)
     if (!group) {
       const head = JSON.stringify({ ...extras, [spec.listKey]: [] }).slice(0, -BODY_TAIL.length)
-      group = { head, overhead: Buffer.byteLength(head + BODY_TAIL), members: [] }
+      const overhead = Buffer.byteLength(head + BODY_TAIL)
+      group = { head, overhead, packer: new BodyPacker(overhead, batchSize) }
       groups.set(key, group)
     }
+    return group
+  }
+
+  // Bodies are sent as soon as they are full, so only one body's JSON per group is held at a time.
+  for (let index = 0; index < payloads.length; index++) {
+    const payload = payloads[index]
+    let record: Record
+    try {
+      record = spec.toRecord(payload)
+    } catch (error) {
+      results.setErrorResponseAtIndex(index, failureOf(error))
+      continue
+    }
+    const group = groupFor(spec.bodyExtras?.(payload))
     const json = JSON.stringify(record)
     const bytes = Buffer.byteLength(json)
     if (group.overhead + bytes > MAX_BULK_BODY_BYTES) {
-      outcomes[index] = {
-        ok: false,
+      results.setErrorResponseAtIndex(index, {
         status: 400,
-        validation: true,
-        message: `This event is ${bytes} bytes of JSON, over the ${MAX_BULK_BODY_BYTES}-byte limit of Iterable's bulk endpoints: send less in its dataFields.`
-      }
-      return
+        errortype: 'PAYLOAD_VALIDATION_FAILED',
+        errormessage: `This event is ${bytes} bytes of JSON, over the ${MAX_BULK_BODY_BYTES}-byte limit of Iterable's bulk endpoints: send less in its dataFields.`
+      })
+      continue
     }
-    group.members.push({ index, record, json, bytes })
-  })
-
-  const batchSize = batchSizeOf(payloads)
-  for (const { head, overhead, members } of groups.values()) {
-    for (const body of chunk(members, overhead, batchSize)) {
-      await deliver(body, head)
-    }
+    const full = group.packer.add({ index, record, json, bytes })
+    if (full) await deliver(full, group.head)
   }
+  for (const group of groups.values()) {
+    const last = group.packer.finish()
+    if (last) await deliver(last, group.head)
+  }
+  return results
 
   async function deliver(members: Prepared<Record>[], head: string) {
     let pending = members
@@ -153,21 +178,26 @@ export async function sendBulk<Payload extends { batch_size?: number }, Record e
     while (pending.length > 0) {
       let response
       try {
-        response = await sendToIterable(request, settings, spec.endpoint, {
-          jsonText: bodyJson(head, pending)
-        })
+        response = await sendToIterable(request, settings, spec.endpoint, { jsonText: bodyJson(head, pending) })
       } catch (error) {
-        for (const member of pending) outcomes[member.index] = { ...failureOf(error), sent: asJson(member.record) }
+        for (const { index, record } of pending) results.setErrorResponseAtIndex(index, failureOf(error, record))
         return
       }
       const body = answerBody(response) as JSONLikeObject | string
       if (isSuccess(response.status)) {
         const failureFor = bulkFailureLookup(body)
-        for (const member of pending) {
-          const failure = failureFor(member.record)
-          outcomes[member.index] = failure
-            ? { ok: false, ...failure, sent: asJson(member.record), body }
-            : { ok: true, status: response.status, sent: asJson(member.record), body }
+        for (const { index, record } of pending) {
+          const failure = failureFor(record)
+          if (failure) {
+            results.setErrorResponseAtIndex(index, {
+              status: failure.status,
+              errormessage: failure.message,
+              sent: asJson(record),
+              body
+            })
+          } else {
+            results.setSuccessResponseAtIndex(index, { status: response.status, sent: asJson(record), body })
+          }
         }
         return
       }
@@ -177,51 +207,36 @@ export async function sendBulk<Payload extends { batch_size?: number }, Record e
       const remaining: Prepared<Record>[] = []
       for (const member of pending) {
         const reason = mismatches.length > 0 ? recordTypeMismatch(member.record, mismatches) : undefined
-        if (reason)
-          outcomes[member.index] = { ok: false, status: 400, message: reason, sent: asJson(member.record), body }
-        else remaining.push(member)
+        if (reason) {
+          results.setErrorResponseAtIndex(member.index, {
+            status: 400,
+            errormessage: reason,
+            sent: asJson(member.record),
+            body
+          })
+        } else remaining.push(member)
       }
       if (remaining.length === pending.length) {
         const error = translateIterableError(response.status, body, settings.apiKey)
-        for (const member of pending)
-          outcomes[member.index] = { ...failureOf(error), sent: asJson(member.record), body }
+        for (const { index, record } of pending) {
+          results.setErrorResponseAtIndex(index, { ...failureOf(error, record), body })
+        }
         return
       }
       pending = remaining
     }
   }
-
-  return toMultiStatus(outcomes)
 }
 
 const asJson = (record: unknown) => record as JSONLikeObject
 
-function failureOf(error: unknown): Extract<Outcome, { ok: false }> {
+/** The multistatus entry of an event that failed with `error`, sent as `record` when it got that far. */
+function failureOf(error: unknown, record?: unknown) {
   const { status, message } = error as { status?: number; message?: string }
   return {
-    ok: false,
     status: typeof status === 'number' ? status : 500,
-    message: message ?? String(error),
-    validation: error instanceof PayloadValidationError
+    errormessage: message ?? String(error),
+    ...(error instanceof PayloadValidationError && { errortype: 'PAYLOAD_VALIDATION_FAILED' as const }),
+    ...(record !== undefined && { sent: asJson(record) })
   }
-}
-
-function toMultiStatus(outcomes: Outcome[]): MultiStatusResponse {
-  const result = new MultiStatusResponse()
-  for (let index = 0; index < outcomes.length; index++) {
-    // Every path above sets an outcome; this guard keeps "one entry per event" true even if one is ever missed.
-    const outcome = outcomes[index] ?? { ok: false, status: 500, message: 'No result was recorded for this event.' }
-    if (outcome.ok) {
-      result.pushSuccessResponse({ status: outcome.status, sent: outcome.sent, body: outcome.body })
-    } else {
-      result.pushErrorResponse({
-        status: outcome.status,
-        errormessage: outcome.message,
-        ...(outcome.validation && { errortype: 'PAYLOAD_VALIDATION_FAILED' as const }),
-        ...(outcome.sent !== undefined && { sent: outcome.sent }),
-        ...(outcome.body !== undefined && { body: outcome.body })
-      })
-    }
-  }
-  return result
 }

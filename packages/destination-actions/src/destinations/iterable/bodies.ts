@@ -5,7 +5,7 @@ import type { Payload as TrackPagePayload } from './trackPage/generated-types'
 import type { Payload as TrackPurchasePayload } from './trackPurchase/generated-types'
 import type { Payload as UpdateCartPayload } from './updateCart/generated-types'
 import type { Payload as UpdateEmailPayload } from './updateEmail/generated-types'
-import { convertDates, toUnixSeconds } from './dates'
+import { convertDates, toUnixSeconds, withIterableDates } from './dates'
 import { requireIdentifier } from './identity'
 import { toCommerceItems, requireWholeCart, type MappedItem } from './commerce-items'
 import { assertPageIsTracked, pageEventName, type PageKind } from './page-naming'
@@ -35,8 +35,7 @@ function definedOnly<T extends object>(body: T): T {
 
 /** User dataFields with dates converted and the phone number where Iterable reads it (`dataFields.phoneNumber`). */
 function userDataFields(dataFields: DataFields | undefined, phoneNumber: string | null | undefined): DataFields {
-  const converted = convertDates(dataFields ?? {})
-  return phoneNumber ? { ...converted, phoneNumber } : converted
+  return withIterableDates(dataFields, phoneNumber ? { phoneNumber } : undefined)
 }
 
 export function userUpdateBody(payload: UpdateUserPayload): UserUpdateBody {
@@ -89,7 +88,7 @@ function eventBody(payload: EventLike, eventName: string): TrackEventBody {
     eventName,
     id: payload.id,
     createdAt: toUnixSeconds(payload.createdAt),
-    dataFields: convertDates(payload.dataFields ?? {}),
+    dataFields: withIterableDates(payload.dataFields),
     campaignId: payload.campaignId,
     templateId: payload.templateId
   })

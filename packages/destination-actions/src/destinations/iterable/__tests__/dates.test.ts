@@ -3,7 +3,7 @@ import path from 'node:path'
 import dayjs from 'dayjs'
 import utc from 'dayjs/plugin/utc'
 import fc from 'fast-check'
-import { convertDates, toIterableDate, toUnixSeconds } from '../dates'
+import { convertDates, toIterableDate, toUnixSeconds, withIterableDates } from '../dates'
 
 /** Freezes every object and array, so that any write by the code under test throws. */
 function deepFreeze<T>(value: T): T {
@@ -180,6 +180,54 @@ describe('convertDates', () => {
     expect(output.nested).not.toBe(input.nested)
     expect(output.nested.list).not.toBe(input.nested.list)
     expect(output.nested.list[1]).not.toBe(input.nested.list[1])
+  })
+})
+
+describe('withIterableDates', () => {
+  it('returns a new object with date-times converted at every depth and the additions set as they are', () => {
+    const fields = deepFreeze({
+      plan: 'pro',
+      signedUpAt: '2023-02-05T20:42:10-05:00',
+      address: { city: 'Lisbon', movedInAt: '2020-01-01T00:00:00+01:00' },
+      logins: ['2023-02-05T20:42:10Z', 'yesterday']
+    })
+
+    const result = withIterableDates(fields, { phoneNumber: '+14158675309', note: '2023-02-05T20:42:10Z' })
+
+    expect(result).toEqual({
+      plan: 'pro',
+      signedUpAt: '2023-02-06 01:42:10 +00:00',
+      address: { city: 'Lisbon', movedInAt: '2019-12-31 23:00:00 +00:00' },
+      logins: ['2023-02-05 20:42:10 +00:00', 'yesterday'],
+      phoneNumber: '+14158675309',
+      note: '2023-02-05T20:42:10Z'
+    })
+    expect(fields.signedUpAt).toBe('2023-02-05T20:42:10-05:00')
+  })
+
+  it('builds a new top-level object even without date-times, and shares nested objects that hold none', () => {
+    const fields = { plan: 'pro', company: { name: 'Acme' } }
+
+    const result = withIterableDates(fields)
+
+    expect(result).toEqual(fields)
+    expect(result).not.toBe(fields)
+    expect(result.company).toBe(fields.company)
+  })
+
+  it('gives an empty object for no fields', () => {
+    expect(withIterableDates(undefined)).toEqual({})
+    expect(withIterableDates(undefined, { phoneNumber: '+1' })).toEqual({ phoneNumber: '+1' })
+  })
+
+  it('keeps an own "__proto__" key (as JSON can carry) as a key, without touching the prototype', () => {
+    const fields = JSON.parse('{"__proto__": {"polluted": true}, "plan": "pro"}') as { [key: string]: unknown }
+
+    const result = withIterableDates(fields)
+
+    expect(Object.getPrototypeOf(result)).toBe(Object.prototype)
+    expect(Object.keys(result)).toEqual(['__proto__', 'plan'])
+    expect(JSON.stringify(result)).toBe('{"__proto__":{"polluted":true},"plan":"pro"}')
   })
 })
 
