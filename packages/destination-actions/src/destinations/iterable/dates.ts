@@ -6,54 +6,73 @@ dayjs.extend(utc)
 // Iterable recognises date fields only in its own format, `YYYY-MM-DD HH:mm:ss +00:00`; ISO-8601 strings would be
 // stored as plain text. A full ISO-8601 date-time: date, time, optional seconds and fraction, optional zone. Date-only
 // strings and strings that merely contain digits do not match and are left as they are.
-// Groups: year, month, day, hour, minute, second, zone sign, zone hours, zone minutes.
 const ISO_DATE_TIME =
-  /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])[T ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:[.,]\d+)?)?(?:Z|([+-])([01]\d|2[0-3]):?([0-5]\d))?$/i
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?$/i
 
-const DASH = 45 // '-'
+// These functions run on every string of every event. Once the regex has checked the shape, every part sits at a known
+// place: they read digits in place rather than capture groups, so a date-time costs no allocation until its output.
+const ZERO = 48
+const DASH = 45
+const COLON = 58
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
 const daysInMonth = (year: number, month: number) => (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1])
+/** Days in 400 Gregorian years: Date.UTC(year + 400, ...) less this reads years 0–99 right (Date.UTC alone: 19xx). */
+const MILLIS_IN_400_YEARS = 146_097 * 86_400_000
 
-/** The parts of an ISO-8601 date-time of a real calendar day; null for anything else, 31 April included. */
-function isoDateTimeParts(value: string): RegExpExecArray | null {
+function digitsAt(value: string, start: number, count: number): number {
+  let number = 0
+  for (let index = start; index < start + count; index++) number = number * 10 + value.charCodeAt(index) - ZERO
+  return number
+}
+
+/** Whether `value` is an ISO-8601 date-time of a real calendar day (31 April is not: Date would roll it over). */
+function isIsoDateTime(value: string): boolean {
   // Cheap rejection first: nearly every string in dataFields is not a date-time.
-  if (value.length < 16 || value.charCodeAt(4) !== DASH) return null
-  const match = ISO_DATE_TIME.exec(value)
-  return match !== null && Number(match[3]) <= daysInMonth(Number(match[1]), Number(match[2])) ? match : null
+  if (value.length < 16 || value.charCodeAt(4) !== DASH || !ISO_DATE_TIME.test(value)) return false
+  return digitsAt(value, 8, 2) <= daysInMonth(digitsAt(value, 0, 4), digitsAt(value, 5, 2))
 }
 
-/** The zone's offset from UTC in minutes; 0 for `Z` and for no zone (read as UTC, whatever the server's zone). */
-function offsetMinutesOf([, , , , , , , sign, hours, minutes]: RegExpExecArray): number {
-  return sign ? (sign === '-' ? -1 : 1) * (Number(hours) * 60 + Number(minutes)) : 0
+const hasSeconds = (value: string) => value.charCodeAt(16) === COLON
+
+/** The zone's offset east of UTC in minutes; 0 for `Z` and for no zone (read as UTC, whatever the server's zone). */
+function zoneOffsetMinutes(value: string): number {
+  // The date's dashes end before index 16: a '+' or '-' from there on is the zone's sign.
+  let sign = value.indexOf('+', 16)
+  const direction = sign >= 0 ? 1 : -1
+  if (sign < 0) sign = value.indexOf('-', 16)
+  if (sign < 0) return 0
+  const minutesAt = value.charCodeAt(sign + 3) === COLON ? sign + 4 : sign + 3
+  return direction * (digitsAt(value, sign + 1, 2) * 60 + digitsAt(value, minutesAt, 2))
 }
 
-/** The instant of a matched date-time, in epoch milliseconds (whole seconds). */
-function millisOf(parts: RegExpExecArray): number {
-  const [, year, month, day, hour, minute, second] = parts
-  // setUTCFullYear, not Date.UTC, which would read years 0–99 as 1900–1999.
-  const date = new Date(0)
-  date.setUTCFullYear(Number(year), Number(month) - 1, Number(day))
-  date.setUTCHours(Number(hour), Number(minute) - offsetMinutesOf(parts), second ? Number(second) : 0, 0)
-  return date.getTime()
+/** The instant of a checked date-time, in epoch milliseconds (whole seconds: Iterable keeps no fraction). */
+function millisOf(value: string): number {
+  const minute = digitsAt(value, 14, 2) - zoneOffsetMinutes(value)
+  const second = hasSeconds(value) ? digitsAt(value, 17, 2) : 0
+  const shifted = Date.UTC(
+    digitsAt(value, 0, 4) + 400,
+    digitsAt(value, 5, 2) - 1,
+    digitsAt(value, 8, 2),
+    digitsAt(value, 11, 2),
+    minute,
+    second
+  )
+  return shifted - MILLIS_IN_400_YEARS
 }
 
 /** dayjs in UTC mode reads a zone-less time as UTC (whatever the server's zone) and a zoned one at its offset. */
 const parseUtc = (value: string) => dayjs.utc(value.replace(',', '.'))
 
-/**
- * `2023-02-05T20:42:10.123-05:00` → `2023-02-06 01:42:10 +00:00`; anything else unchanged. This runs on every string
- * of every event, so it works from the regex's parts, and does date arithmetic only when the zone is not UTC.
- */
+/** `2023-02-05T20:42:10.123-05:00` → `2023-02-06 01:42:10 +00:00`; anything else unchanged. */
 export function toIterableDate(value: string): string {
-  const parts = isoDateTimeParts(value)
-  if (parts === null) return value
-  if (offsetMinutesOf(parts) === 0) {
-    const [, year, month, day, hour, minute, second = '00'] = parts
-    return `${year}-${month}-${day} ${hour}:${minute}:${second} +00:00`
+  if (!isIsoDateTime(value)) return value
+  // In UTC already: the output is the input's own digits.
+  if (zoneOffsetMinutes(value) === 0) {
+    return `${value.slice(0, 10)} ${value.slice(11, 16)}:${hasSeconds(value) ? value.slice(17, 19) : '00'} +00:00`
   }
   // toISOString is `YYYY-MM-DDTHH:mm:ss.sssZ` for years 0–9999; an offset can push a date just outside them.
-  const iso = new Date(millisOf(parts)).toISOString()
+  const iso = new Date(millisOf(value)).toISOString()
   if (iso.length !== 24) return value
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} +00:00`
 }
@@ -68,20 +87,25 @@ export function convertDates<T>(value: T): T {
 
 /**
  * A new object: `fields` with every ISO date-time, at any depth, in Iterable's format, and `additions` set on it as
- * they are. Built in one pass rather than copied and patched: the objects the framework maps are often in V8's slow
- * dictionary mode, where a copy costs more than building anew. Nested objects without date-times are shared.
+ * they are. Nested objects without date-times are shared. The copy is made by spreading, then patched: objects the
+ * framework maps are often in V8's slow dictionary mode, and a spread gives a fast one, which is cheaper to patch,
+ * to serialize and to collect than one built key by key.
  */
 export function withIterableDates(
   fields: { [key: string]: unknown } | undefined,
   additions?: { [key: string]: unknown }
 ): { [key: string]: unknown } {
-  const converted: { [key: string]: unknown } = {}
+  const copy: { [key: string]: unknown } = { ...fields, ...additions }
   for (const key in fields) {
+    if (additions !== undefined && Object.hasOwn(additions, key)) continue
+    const value = copy[key]
+    const converted = convertValue(value)
+    if (converted === value) continue
     // An own "__proto__" key (JSON can carry one) must stay a key: assigning it would set the prototype instead.
-    if (key === '__proto__') Object.defineProperty(converted, key, { value: convertValue(fields[key]), ...DATA_KEY })
-    else converted[key] = convertValue(fields[key])
+    if (key === '__proto__') Object.defineProperty(copy, key, { value: converted, ...DATA_KEY })
+    else copy[key] = converted
   }
-  return additions ? Object.assign(converted, additions) : converted
+  return copy
 }
 
 const DATA_KEY = { enumerable: true, writable: true, configurable: true }
@@ -124,8 +148,7 @@ export function toUnixSeconds(value: string | number | undefined): number | unde
   // A mapped property may hold epoch seconds or milliseconds as text; dayjs would read those digits as a year.
   if (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim())) return toUnixSeconds(Number(value))
   if (typeof value === 'number') return Math.floor(value > 1e11 ? value / 1000 : value)
-  const parts = isoDateTimeParts(value)
-  if (parts !== null) return millisOf(parts) / 1000
+  if (isIsoDateTime(value)) return millisOf(value) / 1000
   // Other forms (a date alone, a date-time without seconds' separator...) are dayjs's to read.
   const parsed = parseUtc(value)
   return parsed.isValid() ? parsed.unix() : undefined
