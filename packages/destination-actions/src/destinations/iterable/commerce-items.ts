@@ -1,5 +1,6 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import { convertDates } from './dates'
+import { setOwnKey } from './own-keys'
 import type { CommerceItem, DataFields } from './types'
 
 /** An item as the mapping produces it (the `items` field allows extra keys). */
@@ -34,33 +35,37 @@ const ITEM_KEYS = new Set([
   'dataFields'
 ])
 
-function extraProductKeys(source: Record<string, unknown> | undefined): DataFields {
-  const extra: DataFields = {}
-  for (const [key, value] of Object.entries(source ?? {})) {
-    if (!ITEM_KEYS.has(key) && value !== undefined) extra[key] = value
+/**
+ * The product's keys that are not item fields, from the mapped `dataFields` (the whole product by default) and the item
+ * itself (the item's win), with dates converted; undefined when there are none.
+ */
+function extraProductKeys(...sources: (Record<string, unknown> | undefined)[]): DataFields | undefined {
+  let extra: DataFields | undefined
+  for (const source of sources) {
+    for (const key in source) {
+      const value = source[key]
+      if (value !== undefined && !ITEM_KEYS.has(key)) setOwnKey((extra ??= {}), key, convertDates(value))
+    }
   }
   return extra
 }
 
-/** Segment products → Iterable CommerceItems: `categories` as an array, every other product key in `dataFields`. */
-export function toCommerceItems(items: MappedItem[]): CommerceItem[] {
-  return items.map((item) => {
-    const { id, sku, name, description, categories, price, quantity, imageUrl, url, dataFields } = item
-    const extra = convertDates({ ...extraProductKeys(dataFields), ...extraProductKeys(item) })
-    return {
-      id,
-      name,
-      price,
-      quantity,
-      ...(sku !== undefined && { sku }),
-      ...(description !== undefined && { description }),
-      ...(categories !== undefined && { categories: [categories] }),
-      ...(url !== undefined && { url }),
-      ...(imageUrl !== undefined && { imageUrl }),
-      ...(Object.keys(extra).length > 0 && { dataFields: extra })
-    }
-  })
+/** A Segment product → an Iterable CommerceItem: `categories` as an array, every other product key in `dataFields`. */
+function toCommerceItem(item: MappedItem): CommerceItem {
+  // One object, keys set in place: this runs for every product of every order.
+  const commerceItem: CommerceItem = { id: item.id, name: item.name, price: item.price, quantity: item.quantity }
+  if (item.sku !== undefined) commerceItem.sku = item.sku
+  if (item.description !== undefined) commerceItem.description = item.description
+  if (item.categories !== undefined) commerceItem.categories = [item.categories]
+  if (item.url !== undefined) commerceItem.url = item.url
+  if (item.imageUrl !== undefined) commerceItem.imageUrl = item.imageUrl
+  const extra = extraProductKeys(item.dataFields, item)
+  if (extra !== undefined) commerceItem.dataFields = extra
+  return commerceItem
 }
+
+/** Segment products → Iterable CommerceItems. */
+export const toCommerceItems = (items: MappedItem[]): CommerceItem[] => items.map(toCommerceItem)
 
 /**
  * Iterable replaces the user's whole cart with the items sent, so a cart event must carry the whole cart. Without

@@ -1,6 +1,8 @@
 import dayjs from 'dayjs'
 import utc from 'dayjs/plugin/utc'
 
+import { setOwnKey } from './own-keys'
+
 dayjs.extend(utc)
 
 // Iterable recognises date fields only in its own format, `YYYY-MM-DD HH:mm:ss +00:00`; ISO-8601 strings would be
@@ -101,14 +103,10 @@ export function withIterableDates(
     const value = copy[key]
     const converted = convertValue(value)
     if (converted === value) continue
-    // An own "__proto__" key (JSON can carry one) must stay a key: assigning it would set the prototype instead.
-    if (key === '__proto__') Object.defineProperty(copy, key, { value: converted, ...DATA_KEY })
-    else copy[key] = converted
+    setOwnKey(copy, key, converted)
   }
   return copy
 }
-
-const DATA_KEY = { enumerable: true, writable: true, configurable: true }
 
 // convertValue, convertArray and convertObject run for every value of every event: no work beyond a type check for
 // values that cannot be dates.
