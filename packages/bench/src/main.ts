@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { runBench } from './bench'
-import { formatReport, type BenchOptions } from './report'
+import { formatReport, type BenchOptions, type PairedOptions } from './report'
 import { BENCH_ACTIONS, type BenchAction, type BenchPath } from './scenarios'
 import {
   prepareUpstream,
@@ -18,20 +18,36 @@ const RESULTS_DIR = path.resolve(__dirname, '../results')
 
 type Mode = 'full' | 'medium' | 'quick'
 
-const MODES: Record<Mode, Omit<BenchOptions, 'actions' | 'paths' | 'seed' | 'isolation'>> = {
+/** Every paired measurement warms up as the full per-process runs do, quick mode included. */
+const PAIRED_WARMUP = { single: 300, batch: 3_000 }
+
+const MODES: Record<
+  Mode,
+  Omit<BenchOptions, 'actions' | 'paths' | 'seed' | 'isolation' | 'paired'> & {
+    paired: PairedOptions
+  }
+> = {
   full: {
     batchSizes: [1_000, 10_000, 100_000],
     singleSizes: [1_000, 5_000],
     runs: 3,
-    warmupEvents: { single: 300, batch: 3_000 }
+    warmupEvents: { single: 300, batch: 3_000 },
+    paired: { batchSizes: [1_000, 10_000], singleSizes: [200], rounds: 30, warmupEvents: PAIRED_WARMUP }
   },
   medium: {
     batchSizes: [1_000, 10_000, 50_000],
     singleSizes: [1_000],
     runs: 3,
-    warmupEvents: { single: 300, batch: 3_000 }
+    warmupEvents: { single: 300, batch: 3_000 },
+    paired: { batchSizes: [1_000, 10_000], singleSizes: [200], rounds: 20, warmupEvents: PAIRED_WARMUP }
   },
-  quick: { batchSizes: [1_000, 10_000], singleSizes: [300], runs: 1, warmupEvents: { single: 100, batch: 2_000 } }
+  quick: {
+    batchSizes: [1_000, 10_000],
+    singleSizes: [300],
+    runs: 1,
+    warmupEvents: { single: 100, batch: 2_000 },
+    paired: { batchSizes: [1_000], singleSizes: [100], rounds: 8, warmupEvents: PAIRED_WARMUP }
+  }
 }
 
 const SIZE_OPTIONS = [
@@ -42,7 +58,8 @@ const SIZE_OPTIONS = [
   '--actions',
   '--paths',
   '--warmup',
-  '--seed'
+  '--seed',
+  '--paired-rounds'
 ]
 
 const HELP = `Usage: npm run bench [-- options]
@@ -51,21 +68,30 @@ Pushes generated Segment events through the Iterable destination, through the fr
 Segment's published Iterable destination (upstream, ${UPSTREAM_PACKAGE}), with the framework's test
 harness, against a loopback HTTP sink; prints tables and writes a JSON file to packages/bench/results/.
 
-  (default)               full: batch 1,000 / 10,000 / 100,000 events, single 1,000 / 5,000, 3 runs
-                          (~7 minutes, a third more with upstream)
-  --medium                batch 1,000 / 10,000 / 50,000 events, single 1,000, 3 runs (~4 minutes, a third more
-                          with upstream)
-  --quick                 batch 1,000 / 10,000 events, single 300, 1 run (smoke use, ~1 minute with upstream)
-  --runs N                runs per scenario; medians are reported (default 3, quick 1)
-  --batch-sizes A,B,...   events per batch-path scenario (default 1000,10000,100000)
-  --single-sizes A,B,...  events per single-path scenario (default 1000,5000)
+First the paired CPU comparison (the verdicts): per action × path × size, one process runs the implementations in
+turns over many rounds on the same events, and reports the median of the per-round ratios. Then the per-process runs
+(events/s, requests, bytes, memory, absolute CPU).
+
+  (default)               full: paired batch 1,000 / 10,000, single 200, 30 rounds; per process batch 1,000 /
+                          10,000 / 100,000 events, single 1,000 / 5,000, 3 runs
+  --medium                paired batch 1,000 / 10,000, single 200, 20 rounds; per process batch 1,000 / 10,000 /
+                          50,000 events, single 1,000, 3 runs
+  --quick                 paired batch 1,000, single 100, 8 rounds; per process batch 1,000 / 10,000 events,
+                          single 300, 1 run (smoke use)
+  --no-paired             skip the paired CPU comparison (verdicts then use the per-process medians)
+  --paired-rounds N       rounds of the paired comparison (default 30; medium 20; quick 8)
+  --runs N                per-process runs per scenario; medians are reported (default 3, quick 1)
+  --batch-sizes A,B,...   events per per-process batch-path scenario (default 1000,10000,100000)
+  --single-sizes A,B,...  events per per-process single-path scenario (default 1000,5000)
   --batch-size N          the mapping's batch_size (default: the action's default, 1001)
   --actions A,B,...       among ${BENCH_ACTIONS.join(', ')} (default all)
   --paths P,...           single, batch or both (default both)
-  --warmup N              warm-up events before each measured run (default: single 300, batch 3,000 in
-                          batches of 1,000; quick: single 100, batch 2,000)
+  --warmup N              warm-up events before each measured run and for each paired implementation
+                          (default: single 300, batch 3,000 in batches of 1,000; quick per-process runs:
+                          single 100, batch 2,000)
   --seed N                event generator seed (default 1)
-  --in-process            run scenarios in this process (faster; peak RSS is then shared by all scenarios)
+  --in-process            run scenarios and paired measurements in this process (faster; peak RSS is then
+                          shared by all of them)
   --no-upstream           do not measure upstream (by default it is downloaded once, tarball only, and cached in
                           packages/bench/.upstream/<version>/; if that fails the run goes on without it)
   --upstream-version V    the version of ${UPSTREAM_PACKAGE} to compare with (default ${UPSTREAM_VERSION})
@@ -116,6 +142,8 @@ function parseArgs(argv: string[]): Args {
     '--full',
     '--no-upstream',
     '--upstream-version',
+    '--no-paired',
+    '--paired-rounds',
     '--help'
   ])
   const unknown = argv.filter((arg) => arg.startsWith('--') && !known.has(arg))
@@ -137,18 +165,24 @@ function parseArgs(argv: string[]): Args {
     throw new Error('--paths takes single, batch or single,batch')
   }
 
+  const warmup = has('--warmup') ? Number(valueOf('--warmup')) : undefined
   const options: BenchOptions = {
     actions: actions as BenchAction[],
     paths: paths as BenchPath[],
     batchSizes: has('--batch-sizes') ? numbers('--batch-sizes', valueOf('--batch-sizes')) : base.batchSizes,
     singleSizes: has('--single-sizes') ? numbers('--single-sizes', valueOf('--single-sizes')) : base.singleSizes,
     runs: has('--runs') ? numbers('--runs', valueOf('--runs'))[0] : base.runs,
-    warmupEvents: has('--warmup')
-      ? { single: Number(valueOf('--warmup')), batch: Number(valueOf('--warmup')) }
-      : base.warmupEvents,
+    warmupEvents: warmup === undefined ? base.warmupEvents : { single: warmup, batch: warmup },
     seed: has('--seed') ? numbers('--seed', valueOf('--seed'))[0] : 1,
     ...(has('--batch-size') && { batchSize: numbers('--batch-size', valueOf('--batch-size'))[0] }),
-    isolation: has('--in-process') ? 'in-process' : 'child-process'
+    isolation: has('--in-process') ? 'in-process' : 'child-process',
+    ...(!has('--no-paired') && {
+      paired: {
+        ...base.paired,
+        ...(has('--paired-rounds') && { rounds: numbers('--paired-rounds', valueOf('--paired-rounds'))[0] }),
+        ...(warmup !== undefined && { warmupEvents: { single: warmup, batch: warmup } })
+      }
+    })
   }
   if (!Number.isInteger(options.warmupEvents.batch) || options.warmupEvents.batch < 0) {
     throw new Error('--warmup takes a whole number of events')

@@ -1,4 +1,5 @@
 import os from 'node:os'
+import type { PairedRatio, PairedResult, Spread } from './paired'
 import type { RunMeasurement } from './run-scenario'
 import type { Tally } from './sink'
 import {
@@ -12,9 +13,9 @@ import {
 } from './scenarios'
 import { upstreamNotMeasured, type UpstreamStatus } from './upstream'
 
-// Runs → medians → the report: rows per action, path, size and implementation; our cost as a ratio to the floor and
-// against Segment's published destination (upstream); Iterable's ceiling beside the measured rate; how memory grows
-// with batch size.
+// Runs → medians → the report: the paired CPU ratios (the verdicts); rows per action, path, size and implementation;
+// our cost as a ratio to the floor and against Segment's published destination (upstream); Iterable's ceiling beside
+// the measured rate; how memory grows with batch size.
 
 const MB = 1024 * 1024
 
@@ -140,6 +141,11 @@ export interface UpstreamComparison {
   upstreamBytesPerEvent: number
   /** Our CPU µs/event ≤ upstream's. Null when either side failed events or lost one: unlike work is not compared. */
   atLeastAsFast: boolean | null
+  /**
+   * Slower by the medians, but the runs' CPU ranges overlap: ours was at least as fast in some run. Only meaningful
+   * with several runs; it marks a difference the run-to-run noise can hide, not a pass.
+   */
+  withinNoise: boolean
   /** Failed events over all runs, per side. */
   oursFailed: number
   upstreamFailed: number
@@ -189,6 +195,18 @@ export interface BenchOptions {
   seed: number
   batchSize?: number
   isolation: 'child-process' | 'in-process'
+  /** The paired measurement (see PairedOptions); absent: not run. */
+  paired?: PairedOptions
+}
+
+/** Ours, the floor and upstream interleaved in one process per action × path × size, over `rounds` rounds. */
+export interface PairedOptions {
+  /** Events per round. */
+  batchSizes: number[]
+  singleSizes: number[]
+  rounds: number
+  /** Events each implementation gets before the rounds, per path (batch: in batches of up to 1,000). */
+  warmupEvents: Record<BenchPath, number>
 }
 
 export interface Report {
@@ -208,6 +226,8 @@ export interface Report {
   /** Ours against upstream, on the action × path × size it shares with ours (empty when not measured). */
   vsUpstream: UpstreamComparison[]
   memory: MemoryTrend[]
+  /** The paired measurements, every round's numbers included (empty when not run). */
+  paired: PairedResult[]
   summary: Summary
   /** Every run, for the spread behind the medians. */
   samples: Sample[]
@@ -220,11 +240,27 @@ export interface Summary {
   batchWithinTarget: boolean | null
   /** Our peak-RSS growth is roughly linear in batch size for every batch action (null when too small to tell). */
   memoryLinear: boolean | null
-  /** Every event of every run had an outcome and every succeeded event reached the sink once. */
+  /**
+   * Every event of every run (and of every paired round) had an outcome and every succeeded event reached the sink
+   * once.
+   */
   allAccounted: boolean
-  /** Events that failed, over all runs (0 expected: the generated events are all valid). */
+  /** Events that failed, over all runs and paired rounds (0 expected: the generated events are all valid). */
   failedEvents: number
   /** Ours against upstream; null when upstream was not measured or shares no path with this run. */
+  vsUpstream: UpstreamVerdict | null
+  /** The same verdicts from the paired medians, which take precedence; null when the paired measurement did not run. */
+  paired: PairedSummary | null
+}
+
+export interface PairedSummary {
+  /** Per batch action, at its largest paired size: (median of the per-round ours ÷ floor − 1) × 100. */
+  batchOverheadPercent: Partial<Record<BenchAction, number>>
+  /** Those sizes (one entry when every action has the same). */
+  batchEvents: number[]
+  /** Every one of those within BATCH_OVERHEAD_TARGET_PERCENT; null without batch rows or when events failed. */
+  batchWithinTarget: boolean | null
+  /** Ours at least as fast as upstream (median ratio ≤ 1) on every shared action, path and size. */
   vsUpstream: UpstreamVerdict | null
 }
 
@@ -274,6 +310,15 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const middle = Math.floor(sorted.length / 2)
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+/** The p-quantile (0 ≤ p ≤ 1), interpolated linearly between the nearest ranks (numpy's and R's default). */
+export function quantile(values: number[], p: number): number {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  const position = (sorted.length - 1) * p
+  const below = Math.floor(position)
+  return sorted[below] + (sorted[Math.ceil(position)] - sorted[below]) * (position - below)
 }
 
 const keyOf = (s: { action: string; path: string; impl: string; events: number }) =>
@@ -376,6 +421,7 @@ function vsUpstreamOf(rows: Row[]): UpstreamComparison[] {
       oursBytesPerEvent: ours.bytesPerEvent,
       upstreamBytesPerEvent: upstream.bytesPerEvent,
       atLeastAsFast: comparable ? ours.cpuMicrosPerEvent <= upstream.cpuMicrosPerEvent : null,
+      withinNoise: ours.cpuMicrosPerEventRange[0] <= upstream.cpuMicrosPerEventRange[1],
       oursFailed: ours.accounted.failed,
       upstreamFailed: upstream.accounted.failed,
       accounted,
@@ -458,6 +504,10 @@ export const NOTES = [
   'Ceiling: Iterable’s documented per-project rate limit × events per request; the commerce endpoints have no documented limit.'
 ]
 
+/** Added when the paired measurement ran. */
+export const PAIRED_NOTE =
+  'Paired CPU ratios (the verdicts): per action × path × size, ONE process runs ours, the floor and upstream (where it has the path) in turns over many short rounds; each round they get the same freshly generated events, in an order that rotates from round to round, and each turn’s process.cpuUsage ÷ events is recorded. Ratio per round = ours ÷ floor, ours ÷ upstream; reported: median [first–third quartile] over the rounds. Machine noise hits every implementation of a round alike, so it cancels in the ratio.'
+
 /** Added when upstream was measured. */
 export const UPSTREAM_NOTE =
   'Upstream: Segment’s published Iterable destination (npm), on the actions and paths it has, in the same harness against the same sink. Its performBatch sends whatever it is given as ONE request (the framework does not split by batch_size here), so its req/10k on batch paths is 1 per batch, not ceil(n / 1001) as in production. Ratio = ours ÷ upstream.'
@@ -468,7 +518,9 @@ function verdictOf(upstream: UpstreamStatus, comparisons: UpstreamComparison[]):
   if (!upstream.measured || comparisons.length === 0) return null
   const slower = comparisons
     .filter((c) => c.atLeastAsFast === false)
-    .map((c) => `${describeComparison(c)} (${fixed(c.cpuRatio, 2)}×)`)
+    .map(
+      (c) => `${describeComparison(c)} (${fixed(c.cpuRatio, 2)}×${c.withinNoise ? ', within run-to-run noise' : ''})`
+    )
   const notComparable = comparisons
     .filter((c) => c.atLeastAsFast === null)
     .map(
@@ -484,12 +536,67 @@ function verdictOf(upstream: UpstreamStatus, comparisons: UpstreamComparison[]):
   }
 }
 
+const describePairedRow = (row: PairedResult) => `${row.action} ${row.path} ${int(row.events)}`
+
+const spreadText = (spread: Spread) => `${fixed(spread.median, 2)} [${fixed(spread.q1, 2)}–${fixed(spread.q3, 2)}]`
+
+const failedBoth = (row: PairedResult) =>
+  `ours ${int(row.impls.ours.accounted.failed)} / upstream ${int(row.impls.upstream?.accounted.failed ?? 0)} failed`
+
+function pairedVerdictOf(upstream: UpstreamStatus, paired: PairedResult[]): UpstreamVerdict | null {
+  const shared = paired.filter((row) => row.vsUpstream !== null)
+  if (!upstream.measured || shared.length === 0) return null
+  const slower: string[] = []
+  const notComparable: string[] = []
+  for (const row of shared) {
+    const ratio = row.vsUpstream as PairedRatio
+    if (!ratio.comparable) {
+      const accounted = row.impls.ours.accounted.ok && Boolean(row.impls.upstream?.accounted.ok)
+      notComparable.push(`${describePairedRow(row)} (${failedBoth(row)}${accounted ? '' : ', events unaccounted'})`)
+    } else if (ratio.median > 1) {
+      slower.push(
+        `${describePairedRow(row)} (${fixed(ratio.median, 2)}× [${fixed(ratio.q1, 2)}–${fixed(ratio.q3, 2)}])`
+      )
+    }
+  }
+  return {
+    package: upstream.package,
+    version: upstream.version,
+    atLeastAsFastEverywhere: slower.length === 0 && notComparable.length === 0,
+    slower,
+    notComparable
+  }
+}
+
+/** (median ours ÷ floor − 1) × 100 at each action's largest paired batch size. */
+function pairedSummaryOf(upstream: UpstreamStatus, paired: PairedResult[]): PairedSummary | null {
+  if (paired.length === 0) return null
+  const largest = new Map<BenchAction, PairedResult>()
+  for (const row of paired.filter((r) => r.path === 'batch')) {
+    const current = largest.get(row.action)
+    if (!current || row.events > current.events) largest.set(row.action, row)
+  }
+  const batchOverheadPercent: PairedSummary['batchOverheadPercent'] = {}
+  for (const [action, row] of largest) batchOverheadPercent[action] = (row.vsFloor.median - 1) * 100
+  const rows = [...largest.values()]
+  return {
+    batchOverheadPercent,
+    batchEvents: [...new Set(rows.map((row) => row.events))].sort((a, b) => a - b),
+    batchWithinTarget:
+      rows.length === 0 || rows.some((row) => !row.vsFloor.comparable)
+        ? null
+        : rows.every((row) => (row.vsFloor.median - 1) * 100 <= BATCH_OVERHEAD_TARGET_PERCENT),
+    vsUpstream: pairedVerdictOf(upstream, paired)
+  }
+}
+
 function summaryOf(
   rows: Row[],
   ratios: Ratio[],
   memory: MemoryTrend[],
   upstream: UpstreamStatus,
-  comparisons: UpstreamComparison[]
+  comparisons: UpstreamComparison[],
+  paired: PairedResult[]
 ): Summary {
   const batchOverheadPercent: Summary['batchOverheadPercent'] = {}
   const largest = new Map<BenchAction, Ratio>()
@@ -499,6 +606,7 @@ function summaryOf(
   }
   for (const [action, ratio] of largest) batchOverheadPercent[action] = ratio.overheadPercent
   const ourTrends = memory.filter((trend) => trend.impl === 'ours' && trend.linear !== null)
+  const pairedImpls = paired.flatMap((row) => Object.values(row.impls))
   return {
     batchOverheadPercent,
     batchWithinTarget:
@@ -506,9 +614,10 @@ function summaryOf(
         ? null
         : [...largest.values()].every((ratio) => ratio.withinTarget),
     memoryLinear: ourTrends.length === 0 ? null : ourTrends.every((trend) => trend.linear),
-    allAccounted: rows.every((row) => row.accounted.ok),
-    failedEvents: rows.reduce((sum, row) => sum + row.accounted.failed, 0),
-    vsUpstream: verdictOf(upstream, comparisons)
+    allAccounted: rows.every((row) => row.accounted.ok) && pairedImpls.every((impl) => impl.accounted.ok),
+    failedEvents: [...rows, ...pairedImpls].reduce((sum, row) => sum + row.accounted.failed, 0),
+    vsUpstream: verdictOf(upstream, comparisons),
+    paired: pairedSummaryOf(upstream, paired)
   }
 }
 
@@ -516,7 +625,8 @@ export function buildReport(
   samples: Sample[],
   options: BenchOptions,
   mode: string,
-  upstream: UpstreamStatus = upstreamNotMeasured('not requested').status
+  upstream: UpstreamStatus = upstreamNotMeasured('not requested').status,
+  paired: PairedResult[] = []
 ): Report {
   const groups = new Map<string, Sample[]>()
   for (const sample of samples) groups.set(keyOf(sample), [...(groups.get(keyOf(sample)) ?? []), sample])
@@ -527,7 +637,7 @@ export function buildReport(
   return {
     title: 'Iterable destination benchmark: throughput, requests and memory against the framework floor',
     mode,
-    notes: upstream.measured ? [...NOTES, UPSTREAM_NOTE] : NOTES,
+    notes: [...(paired.length > 0 ? [PAIRED_NOTE] : []), ...NOTES, ...(upstream.measured ? [UPSTREAM_NOTE] : [])],
     date: new Date().toISOString(),
     machine: machine(),
     node: process.version,
@@ -538,7 +648,8 @@ export function buildReport(
     upstream,
     vsUpstream,
     memory,
-    summary: summaryOf(rows, ratios, memory, upstream, vsUpstream),
+    paired,
+    summary: summaryOf(rows, ratios, memory, upstream, vsUpstream, paired),
     samples
   }
 }
@@ -582,6 +693,14 @@ export function formatReport(report: Report): string {
     `Upstream (Segment's published destination): ${upstreamName(report.upstream)} ${
       report.upstream.measured ? 'measured on the paths it has' : `not measured (${report.upstream.skippedBecause})`
     }.`
+  )
+  const { paired } = options
+  const sizes = (list: number[]) => list.map(int).join(' / ')
+  out.push(
+    paired
+      ? `Paired CPU comparison: batch ${sizes(paired.batchSizes)} events, single ${sizes(paired.singleSizes)} events per round, ` +
+          `${paired.rounds} rounds, warm-up ${int(paired.warmupEvents.single)} (single) / ${int(paired.warmupEvents.batch)} (batch) events; the verdicts use it.`
+      : 'Paired CPU comparison: not run; the verdicts use the per-process medians.'
   )
   out.push('')
 
@@ -629,9 +748,13 @@ export function formatReport(report: Report): string {
       [false, false, true, false, true, true, true, true, true, true, true, true, false, false]
     )
   )
+  if (report.paired.length > 0) {
+    out.push('')
+    out.push(pairedTable(report))
+  }
   out.push('')
   out.push(
-    'Our cost relative to the floor (ours ÷ floor). How to read it: a CPU ratio of 1.10 means 10% more CPU per event; an events/s ratio of 0.90 means 10% slower.\n' +
+    'Our cost relative to the floor (ours ÷ floor, per-process medians). How to read it: a CPU ratio of 1.10 means 10% more CPU per event; an events/s ratio of 0.90 means 10% slower.\n' +
       'Batch path: Δ in perform = extra CPU µs/event inside performBatch (our own code and requests); Δ framework = the rest (mapping, validation, results, GC that lands there).'
   )
   out.push(
@@ -658,7 +781,7 @@ export function formatReport(report: Report): string {
   if (report.vsUpstream.length > 0) {
     out.push('')
     out.push(
-      `Ours vs upstream (${upstreamName(report.upstream)}), same harness, events and sink. How to read it: a CPU ratio of 0.80 means 20% less CPU per event than upstream; an events/s ratio of 1.25 means 25% faster.\n` +
+      `Ours vs upstream (${upstreamName(report.upstream)}), same harness, events and sink, per-process medians. How to read it: a CPU ratio of 0.80 means 20% less CPU per event than upstream; an events/s ratio of 1.25 means 25% faster.\n` +
         'Upstream sends each batch it is given as one request: in production Segment splits batches by batch_size (1001) first, so compare req/10k on batch paths with that in mind.'
     )
     out.push(
@@ -687,7 +810,9 @@ export function formatReport(report: Report): string {
             ? `n/a: failed ours ${int(c.oursFailed)} / upstream ${int(c.upstreamFailed)}${c.accounted ? '' : ', unaccounted'}${c.firstError ? ` (${c.firstError})` : ''}`
             : c.atLeastAsFast
               ? 'yes'
-              : 'NO'
+              : c.withinNoise
+                ? 'NO (within noise)'
+                : 'NO'
         ]),
         [false, false, true, true, true, true, true, true, false]
       )
@@ -752,34 +877,128 @@ export function formatReport(report: Report): string {
   )
   const { summary } = report
   const overheads = Object.entries(summary.batchOverheadPercent)
-    .map(([action, percent]) => `${action} ${percent >= 0 ? '+' : ''}${fixed(percent, 0)}%`)
+    .map(([action, percent]) => `${action} ${signedPercent(percent)}`)
     .join(', ')
+  const perProcess =
+    `batch-path CPU overhead over the floor at the largest size: ${overheads || 'n/a'} ` +
+    `(target ≤ ${BATCH_OVERHEAD_TARGET_PERCENT}%: ${metText(summary.batchWithinTarget)}); ` +
+    `memory linear in batch size: ${summary.memoryLinear === null ? 'too small to tell' : summary.memoryLinear ? 'yes' : 'NO'}; ` +
+    `every event accounted for: ${summary.allAccounted ? 'yes' : 'NO'}${summary.failedEvents ? ` (${summary.failedEvents} failed)` : ''}; ` +
+    `${upstreamVerdictText(report, summary.vsUpstream)}.`
   out.push('')
   out.push(
-    `Summary: batch-path CPU overhead over the floor at the largest size: ${overheads || 'n/a'} ` +
-      `(target ≤ ${BATCH_OVERHEAD_TARGET_PERCENT}%: ${summary.batchWithinTarget === null ? 'n/a' : summary.batchWithinTarget ? 'met' : 'NOT met'}); ` +
-      `memory linear in batch size: ${summary.memoryLinear === null ? 'too small to tell' : summary.memoryLinear ? 'yes' : 'NO'}; ` +
-      `every event accounted for: ${summary.allAccounted ? 'yes' : 'NO'}${summary.failedEvents ? ` (${summary.failedEvents} failed)` : ''}; ` +
-      `${upstreamVerdictText(report)}.`
+    summary.paired
+      ? `Summary: ${pairedSummaryText(report, summary.paired)}. Per-process medians: ${perProcess}`
+      : `Summary: ${perProcess}`
   )
   return out.join('\n')
 }
 
+const metText = (met: boolean | null) => (met === null ? 'n/a' : met ? 'met' : 'NOT met')
+
+const signedPercent = (percent: number) => `${percent >= 0 ? '+' : ''}${fixed(percent, 0)}%`
+
+const PAIRED_TARGET_RATIO = 1 + BATCH_OVERHEAD_TARGET_PERCENT / 100
+
+function pairedTable(report: Report): string {
+  const rounds = [...new Set(report.paired.map((row) => row.rounds))].join(' / ')
+  const title =
+    `Paired CPU ratios (one process, implementations interleaved over ${rounds} rounds on the same events; median [q1–q3] of per-round ratios).\n` +
+    `How to read it: ours÷floor 1.10 means 10% more CPU per event than the floor; ours÷upstream 0.90 means 10% less than upstream. These medians give the verdicts.`
+  const notComparableCell = (ratio: PairedRatio) =>
+    ratio.failedEvents > 0 ? `n/a: ${int(ratio.failedEvents)} events failed` : 'n/a: events unaccounted'
+  const okCell = (row: PairedResult) => {
+    if (row.ok) return 'yes'
+    const broken = Object.values(row.impls)
+      .filter((impl) => !impl.accounted.ok || impl.accounted.failed > 0)
+      .map(
+        (impl) =>
+          `${impl.impl} ${int(impl.accounted.failed)} failed${impl.accounted.ok ? '' : ', unaccounted'}${impl.accounted.firstError ? ` (${impl.accounted.firstError})` : ''}`
+      )
+    return `NO (${broken.join('; ')})`
+  }
+  const rows = report.paired.map((row) => {
+    const { ours, floor, upstream } = row.impls
+    const vsUpstream = row.vsUpstream
+    return [
+      row.action,
+      row.path,
+      row.batchesPerTurn > 1 ? `${int(row.batchesPerTurn)} × ${int(row.events)}` : int(row.events),
+      int(row.rounds),
+      fixed(ours.medianCpuMicrosPerEvent, 1),
+      fixed(floor.medianCpuMicrosPerEvent, 1),
+      spreadText(row.vsFloor),
+      row.path !== 'batch'
+        ? ''
+        : !row.vsFloor.comparable
+          ? notComparableCell(row.vsFloor)
+          : row.vsFloor.median <= PAIRED_TARGET_RATIO
+            ? 'met'
+            : 'NOT met',
+      upstream ? fixed(upstream.medianCpuMicrosPerEvent, 1) : '-',
+      vsUpstream ? spreadText(vsUpstream) : '-',
+      !vsUpstream
+        ? report.upstream.measured
+          ? `n/a: upstream has no ${row.action} ${row.path}`
+          : 'n/a: upstream not measured'
+        : !vsUpstream.comparable
+          ? vsUpstream.failedEvents > 0
+            ? `n/a: ${failedBoth(row)}`
+            : notComparableCell(vsUpstream)
+          : vsUpstream.median <= 1
+            ? 'yes'
+            : 'NO',
+      okCell(row)
+    ]
+  })
+  return `${title}\n${table(
+    [
+      'action',
+      'path',
+      'events per turn',
+      'rounds',
+      'ours µs/ev (median)',
+      'floor µs/ev',
+      'ours÷floor median [q1–q3]',
+      `target ≤ ${fixed(PAIRED_TARGET_RATIO, 2)}`,
+      'upstream µs/ev',
+      'ours÷upstream median [q1–q3]',
+      'at least as fast',
+      'ok'
+    ],
+    rows,
+    [false, false, true, true, true, true, true, false, true, true, false, false]
+  )}`
+}
+
+function pairedSummaryText(report: Report, paired: PairedSummary): string {
+  const overheads = Object.entries(paired.batchOverheadPercent)
+    .map(([action, percent]) => `${action} ${signedPercent(percent)}`)
+    .join(', ')
+  const at = paired.batchEvents.length > 0 ? ` at ${paired.batchEvents.map(int).join(' / ')} events` : ''
+  return (
+    `batch-path CPU overhead over the floor (paired medians${at}): ${overheads || 'n/a'} ` +
+    `(target ≤ ${BATCH_OVERHEAD_TARGET_PERCENT}%: ${metText(paired.batchWithinTarget)}); ` +
+    upstreamVerdictText(report, paired.vsUpstream, true)
+  )
+}
+
 const upstreamName = (upstream: UpstreamStatus) => `${upstream.package} ${upstream.version}`
 
-function upstreamVerdictText(report: Report): string {
-  const verdict = report.summary.vsUpstream
+/** `paired`: the verdict comes from the paired medians, and says so. */
+function upstreamVerdictText(report: Report, verdict: UpstreamVerdict | null, paired = false): string {
+  const label = paired ? 'paired, ' : ''
   if (!verdict) {
     return report.upstream.measured
-      ? `vs upstream (${upstreamName(report.upstream)}): no shared path in this run`
-      : `vs upstream: not measured (${report.upstream.skippedBecause})`
+      ? `vs upstream (${label}${upstreamName(report.upstream)}): no shared path in this run`
+      : `vs upstream${paired ? ' (paired)' : ''}: not measured (${report.upstream.skippedBecause})`
   }
   const why = [
     verdict.slower.length > 0 ? `slower: ${verdict.slower.join(', ')}` : '',
     verdict.notComparable.length > 0 ? `events failed: ${verdict.notComparable.join(', ')}` : ''
   ].filter(Boolean)
   return (
-    `vs upstream (${verdict.package} ${verdict.version}): at least as fast per event on every shared path: ` +
+    `vs upstream (${label}${verdict.package} ${verdict.version}): at least as fast per event on every shared path: ` +
     (verdict.atLeastAsFastEverywhere ? 'yes' : `NO (${why.join('; ')})`)
   )
 }

@@ -1,21 +1,14 @@
 import { writeFileSync } from 'node:fs'
 import { performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks'
-import { createTestIntegration, type DestinationDefinition, type SegmentEvent } from '@segment/actions-core'
-import destination from '@local/destination-actions/src/destinations/iterable'
+import { createTestIntegration, type DestinationDefinition } from '@segment/actions-core'
 import type { Settings } from '@local/destination-actions/src/destinations/iterable/generated-types'
-import { KNOWN_APIS, withBaseUrlOverride, type BaseUrlOverride } from '@local/cli/src/lib/api-base-url'
+import { KNOWN_APIS, type BaseUrlOverride } from '@local/cli/src/lib/api-base-url'
 import { generateEvents } from './events'
-import { floorDefinition } from './floor'
+import { definitionFor, push, redirected, warmUp, type TestDestination } from './harness'
 import { ACTIONS, type ScenarioSpec } from './scenarios'
-import { loadUpstreamDefinition, upstreamPathsOf } from './upstream'
 
 // One measured run in this process: warm up, then push the events through the framework's test harness
 // (createTestIntegration → testAction / testBatchAction) with every request going to the loopback sink.
-
-/** Warm-up batches are of this many events, about Segment's batch size for Iterable (1001). */
-const WARMUP_BATCH = 1_000
-
-export const BENCH_SETTINGS: Settings = { apiKey: 'bench-api-key', dataCenterLocation: 'united_states' }
 
 /** What the process measured; the sink's counts are added by the caller, which owns the sink. */
 export interface RunMeasurement {
@@ -48,8 +41,6 @@ export interface RunMeasurement {
   peakScope: 'run' | 'process'
   heapUsedAfterBytes: number
 }
-
-type TestDestination = ReturnType<typeof createTestIntegration<Settings>>
 
 /** CPU and wall time spent inside the action's perform / performBatch (the destination's code and its requests). */
 interface PerformMeter {
@@ -86,67 +77,9 @@ function metered(definition: DestinationDefinition<Settings>, meter: PerformMete
   return { ...definition, actions }
 }
 
-/** The spec's implementation; throws when upstream is asked for a path it does not have. */
-function definitionFor(spec: ScenarioSpec): DestinationDefinition<Settings> {
-  switch (spec.impl) {
-    case 'ours':
-      return destination
-    case 'floor':
-      return floorDefinition(destination)
-    case 'upstream': {
-      if (!spec.upstreamDir) throw new Error('An upstream run needs spec.upstreamDir (see ensureUpstream)')
-      const upstream = loadUpstreamDefinition(spec.upstreamDir)
-      if (!upstreamPathsOf(upstream)[spec.action]?.includes(spec.path)) {
-        throw new Error(`Upstream has no ${spec.action} ${spec.path} path`)
-      }
-      return upstream
-    }
-  }
-}
-
 /** Each run's integration talks to `override.to`, which is switched from the warm-up tag to the measured one. */
 function integrationFor(spec: ScenarioSpec, override: BaseUrlOverride, meter: PerformMeter): TestDestination {
-  const wrapped = withBaseUrlOverride(definitionFor(spec), override) as DestinationDefinition<Settings>
-  return createTestIntegration(metered(wrapped, meter))
-}
-
-async function push(integration: TestDestination, spec: ScenarioSpec, events: SegmentEvent[]) {
-  const outcome = { succeeded: 0, failed: 0, firstError: undefined as string | undefined }
-  const fail = (count: number, message: string) => {
-    outcome.failed += count
-    outcome.firstError ??= message
-  }
-  if (spec.path === 'single') {
-    for (const event of events) {
-      try {
-        await integration.testAction(spec.action, { event, settings: BENCH_SETTINGS, useDefaultMappings: true })
-        outcome.succeeded++
-      } catch (error) {
-        fail(1, (error as Error).message)
-      }
-    }
-    return outcome
-  }
-  try {
-    await integration.testBatchAction(spec.action, {
-      events,
-      settings: BENCH_SETTINGS,
-      useDefaultMappings: true,
-      ...(spec.batchSize !== undefined && { mapping: { batch_size: spec.batchSize } })
-    })
-  } catch (error) {
-    fail(events.length, (error as Error).message)
-    return outcome
-  }
-  // Ours answers per event (MultiStatusResponse); for a plain response (floor, upstream) the framework gives every
-  // event of the batch that response's status. Either way: one entry per event.
-  const statuses = (integration.results[0] as { multistatus?: { status: number; errormessage?: string }[] }).multistatus
-  for (let index = 0; index < events.length; index++) {
-    const entry = statuses?.[index]
-    if (entry && entry.status >= 200 && entry.status < 300) outcome.succeeded++
-    else fail(1, entry?.errormessage ?? `No status for event ${index}`)
-  }
-  return outcome
+  return createTestIntegration(metered(redirected(definitionFor(spec), override), meter))
 }
 
 /** Resets the peak-RSS counter to the current RSS (Linux ≥ 4.0); false where that is not possible. */
@@ -177,11 +110,7 @@ export async function runScenario(
   const meter: PerformMeter = { cpuMicros: 0, wallMs: 0 }
   const integration = integrationFor(spec, override, meter)
 
-  // Warm up as production runs: many batches of up to WARMUP_BATCH events (single path: one event at a time).
-  const warmup = generateEvents(kind, spec.warmupEvents, spec.seed + 1)
-  for (let start = 0; start < warmup.length; start += WARMUP_BATCH) {
-    await push(integration, spec, warmup.slice(start, start + WARMUP_BATCH))
-  }
+  await warmUp(integration, spec, generateEvents(kind, spec.warmupEvents, spec.seed + 1))
   const events = generateEvents(kind, spec.events, spec.seed)
   override.to = `${baseUrl}/${tag}`
 

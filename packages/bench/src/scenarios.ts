@@ -80,3 +80,34 @@ export interface ScenarioSpec {
   /** `upstream` runs: the extraction to load it from (ensureUpstream), passed so that children need no download. */
   upstreamDir?: string
 }
+
+/**
+ * One paired measurement: ours, the floor and (with `upstreamDir`) upstream in ONE process, interleaved over `rounds`
+ * rounds, each implementation getting the same events in each round.
+ */
+/** A paired turn's minimum events on the batch path: 1,000-event turns alone vary ±30–50% with where GC pauses land. */
+export const PAIRED_EVENTS_PER_TURN = 5_000
+
+/** Events one implementation gets in one round. */
+export const eventsPerTurn = (spec: Pick<PairedSpec, 'events' | 'batchesPerTurn'>) => spec.events * spec.batchesPerTurn
+
+export interface PairedSpec {
+  action: BenchAction
+  path: BenchPath
+  /** Events per batch (batch path: one testBatchAction call) or per turn (single path: one testAction each). */
+  events: number
+  /**
+   * Batch path: batches of `events` each implementation gets per round, so that a turn covers enough events
+   * (PAIRED_EVENTS_PER_TURN) to average over garbage-collection pauses. 1 on the single path.
+   */
+  batchesPerTurn: number
+  rounds: number
+  /** Round r's events come from seed + r. */
+  seed: number
+  /** Events each implementation gets before the rounds (batch: in batches of 1,000). */
+  warmupEvents: number
+  /** The mapping's batch_size; the action's default (1001) when absent. */
+  batchSize?: number
+  /** Also measure upstream, loaded from this extraction; only on an action × path pair it has. */
+  upstreamDir?: string
+}

@@ -1,18 +1,41 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { createTestIntegration } from '@segment/actions-core'
 import destination from '@local/destination-actions/src/destinations/iterable'
-import { runBench, planOf } from '../bench'
+import { KNOWN_APIS } from '@local/cli/src/lib/api-base-url'
+import { runBench, pairedPlanOf, planOf } from '../bench'
 import { generateEvents } from '../events'
-import { buildReport, formatReport, median, toSample, type BenchOptions, type Report } from '../report'
+import { definitionFor, push, redirected } from '../harness'
+import { pairedResultOf, runPaired, spreadOf, type PairedResult } from '../paired'
+import {
+  buildReport,
+  formatReport,
+  median,
+  quantile,
+  toSample,
+  type BenchOptions,
+  type PairedOptions,
+  type Report
+} from '../report'
+import type { PairedMeasurement } from '../run-paired'
 import type { RunMeasurement } from '../run-scenario'
-import { ACTIONS, BENCH_ACTIONS, ceilingFor, type Impl, type ScenarioSpec } from '../scenarios'
-import { startSink } from '../sink'
+import {
+  ACTIONS,
+  BENCH_ACTIONS,
+  ceilingFor,
+  pathsOf,
+  type Impl,
+  type PairedSpec,
+  type ScenarioSpec
+} from '../scenarios'
+import { startSink, type Sink, type Tally } from '../sink'
 import {
   ensureUpstream,
   loadUpstreamDefinition,
   probeUpstreamPaths,
   upstreamMeasured,
+  upstreamNotMeasured,
   upstreamPathsOf,
   UPSTREAM_CACHE,
   UPSTREAM_PACKAGE,
@@ -199,6 +222,195 @@ describe('the scenarios', () => {
     expect(median([3, 1, 2])).toBe(2)
     expect(median([4, 1, 3, 2])).toBe(2.5)
   })
+
+  it('take quartiles, interpolating between ranks', () => {
+    expect(quantile([4, 1, 3, 2, 5], 0.25)).toBe(2)
+    expect(quantile([4, 1, 3, 2, 5], 0.75)).toBe(4)
+    expect(quantile([1, 2, 3, 4], 0.25)).toBe(1.75)
+    expect(quantile([7], 0.75)).toBe(7)
+    expect(quantile([1, 2, 3, 4], 0.5)).toBe(median([1, 2, 3, 4]))
+    expect(spreadOf([1.2, 1.0, 1.1])).toEqual({ median: 1.1, q1: 1.05, q3: expect.closeTo(1.15) })
+  })
+})
+
+const PAIRED: PairedOptions = {
+  batchSizes: [20],
+  singleSizes: [5],
+  rounds: 2,
+  warmupEvents: { single: 2, batch: 5 }
+}
+
+describe('the paired plan', () => {
+  it('has one measurement per action × path × size, upstream only where it has the path', () => {
+    const plan = pairedPlanOf(options({ actions: [...BENCH_ACTIONS], paired: { ...PAIRED, batchSizes: [20, 40] } }), {
+      dir: '/cache/3.497.0',
+      paths: UPSTREAM_PATHS
+    })
+    expect(plan.map((spec) => `${spec.action} ${spec.path} ${spec.events} ${spec.upstreamDir ?? '-'}`)).toEqual([
+      'updateUser single 5 /cache/3.497.0',
+      'updateUser batch 20 /cache/3.497.0',
+      'updateUser batch 40 /cache/3.497.0',
+      'trackEvent single 5 /cache/3.497.0',
+      'trackEvent batch 20 /cache/3.497.0',
+      'trackEvent batch 40 /cache/3.497.0',
+      'trackPage single 5 -',
+      'trackPage batch 20 -',
+      'trackPage batch 40 -',
+      'trackPurchase single 5 /cache/3.497.0'
+    ])
+    expect(plan.every((spec) => spec.rounds === 2 && spec.seed === 1)).toBe(true)
+    // Batch turns cover at least PAIRED_EVENTS_PER_TURN events: 250 × 20 and 125 × 40.
+    expect(plan.map((spec) => spec.batchesPerTurn)).toEqual([1, 250, 125, 1, 250, 125, 1, 250, 125, 1])
+    expect(plan.map((spec) => spec.warmupEvents)).toEqual([2, 5, 5, 2, 5, 5, 2, 5, 5, 2])
+  })
+
+  it('respects --actions and --paths, and is empty without paired options', () => {
+    const plan = pairedPlanOf(options({ actions: ['trackPurchase', 'trackEvent'], paths: ['batch'], paired: PAIRED }))
+    expect(plan.map((spec) => `${spec.action} ${spec.path}`)).toEqual(['trackEvent batch'])
+    expect(plan[0].upstreamDir).toBeUndefined()
+    expect(pairedPlanOf(options())).toEqual([])
+  })
+})
+
+/** Pushes events through each implementation on every bench path it has and checks they come back untouched. */
+async function expectEventsUnchanged(sink: Sink, impls: Impl[], upstreamDir?: string) {
+  const override = { from: KNOWN_APIS.iterable.origins, to: `${sink.baseUrl}/unchanged` }
+  for (const impl of impls) {
+    for (const action of BENCH_ACTIONS) {
+      for (const path of pathsOf(action)) {
+        const spec = { action, path, impl, upstreamDir }
+        if (impl === 'upstream' && !UPSTREAM_PATHS[action]?.includes(path)) continue
+        const events = generateEvents(ACTIONS[action].kind, 5, 3)
+        const before = JSON.stringify(events)
+        const integration = createTestIntegration(redirected(definitionFor(spec), override))
+        expect(await push(integration, spec, events)).toEqual({ succeeded: 5, failed: 0 })
+        expect(JSON.stringify(events)).toBe(before)
+      }
+    }
+  }
+  sink.forget('unchanged')
+}
+
+describe('a tiny paired run in this process', () => {
+  const ROUNDS = 2
+  let sink: Sink
+  let batch: PairedResult
+  let single: PairedResult
+  // Batch turns are two batches each, as the plan gives small batch sizes (see PAIRED_EVENTS_PER_TURN).
+  const spec = (path: 'single' | 'batch', events: number): PairedSpec => ({
+    action: 'updateUser',
+    path,
+    events,
+    batchesPerTurn: path === 'batch' ? 2 : 1,
+    rounds: ROUNDS,
+    seed: 1,
+    warmupEvents: 3
+  })
+
+  beforeAll(async () => {
+    sink = await startSink()
+    batch = await runPaired(spec('batch', 20), sink, { isolation: 'in-process', tag: 'pb' })
+    single = await runPaired(spec('single', 10), sink, { isolation: 'in-process', tag: 'ps' })
+  })
+
+  afterAll(() => sink.close())
+
+  it('gives ours and the floor every round, in rotated order, and no upstream without its folder', () => {
+    for (const result of [batch, single]) {
+      expect(Object.keys(result.impls)).toEqual(['ours', 'floor'])
+      expect(result.vsUpstream).toBeNull()
+      expect(result).toMatchObject({ action: 'updateUser', rounds: ROUNDS, warmupEvents: 3 })
+      expect(result.impls.ours.rounds.map((r) => [r.round, r.position])).toEqual([
+        [0, 0],
+        [1, 1]
+      ])
+      expect(result.impls.floor.rounds.map((r) => [r.round, r.position])).toEqual([
+        [0, 1],
+        [1, 0]
+      ])
+      for (const impl of Object.values(result.impls)) {
+        expect(impl.rounds).toHaveLength(ROUNDS)
+        for (const round of impl.rounds) {
+          expect(round.cpuMicros).toBeGreaterThan(0)
+          expect(round.cpuMicrosPerEvent).toBe(round.cpuMicros / (result.events * result.batchesPerTurn))
+        }
+        expect(impl.medianCpuMicrosPerEvent).toBe(median(impl.rounds.map((r) => r.cpuMicrosPerEvent)))
+      }
+    }
+  })
+
+  it('takes ours ÷ floor round by round, with its median and quartiles', () => {
+    for (const result of [batch, single]) {
+      const { ours, floor } = result.impls
+      expect(result.vsFloor.versus).toBe('floor')
+      expect(result.vsFloor.perRound).toEqual(
+        ours.rounds.map((round, index) => round.cpuMicrosPerEvent / floor.rounds[index].cpuMicrosPerEvent)
+      )
+      expect(result.vsFloor).toMatchObject(spreadOf(result.vsFloor.perRound))
+      expect(result.vsFloor.q1).toBeLessThanOrEqual(result.vsFloor.median)
+      expect(result.vsFloor.median).toBeLessThanOrEqual(result.vsFloor.q3)
+      expect(result.vsFloor).toMatchObject({ comparable: true, failedEvents: 0 })
+    }
+  })
+
+  it('accounts for every event of every round, at the sink too', () => {
+    for (const result of [batch, single]) {
+      expect(result.ok).toBe(true)
+      for (const impl of Object.values(result.impls)) {
+        const perTurn = result.events * result.batchesPerTurn
+        expect(impl.accounted).toEqual({
+          events: perTurn,
+          succeeded: perTurn * ROUNDS,
+          failed: 0,
+          recordsAtSink: perTurn * ROUNDS,
+          ok: true
+        })
+        for (const round of impl.rounds) {
+          expect(round).toMatchObject({ succeeded: perTurn, failed: 0, recordsAtSink: perTurn })
+          // Batch: one testBatchAction call per batch, one request each (20 < 1001); single: one per event.
+          expect(round.requests).toBe(result.path === 'batch' ? result.batchesPerTurn : result.events)
+          expect(round.bytes).toBeGreaterThan(0)
+        }
+      }
+    }
+    // The tags are forgotten once counted.
+    expect(sink.tally('pb-ours-0').requests).toBe(0)
+    expect(sink.tally('pb-warmup').requests).toBe(0)
+    expect(JSON.parse(JSON.stringify(batch))).toEqual(batch)
+  })
+
+  it('leaves the events unchanged, so that the implementations of a round can share them', async () => {
+    await expectEventsUnchanged(sink, ['ours', 'floor'])
+  })
+
+  it('shows failed events: the result is not ok and gives no verdict', async () => {
+    // Under a deeper path the sink finds no endpoint and answers 404.
+    const lost = { ...sink, baseUrl: `${sink.baseUrl}/nowhere` }
+    const result = await runPaired({ ...spec('batch', 20), rounds: 1 }, lost, { isolation: 'in-process' })
+    expect(result.ok).toBe(false)
+    expect(result.impls.ours.accounted).toMatchObject({ succeeded: 0, failed: 40, ok: true })
+    expect(result.impls.ours.accounted.firstError).toEqual(expect.any(String))
+    expect(result.vsFloor).toMatchObject({ comparable: false, failedEvents: 80 })
+  })
+})
+
+it('runs the paired measurement first in a bench run and reports it', async () => {
+  const report = await runBench(
+    options({ actions: ['trackEvent'], paths: ['batch'], warmupEvents: { single: 0, batch: 0 }, paired: PAIRED }),
+    'test'
+  )
+  expect(report.paired.map((row) => `${row.action} ${row.path} ${row.events} ${row.rounds}`)).toEqual([
+    'trackEvent batch 20 2'
+  ])
+  expect(report.paired[0].ok).toBe(true)
+  expect(report.summary.paired).toMatchObject({ batchEvents: [20], vsUpstream: null })
+  expect(Object.keys(report.summary.paired?.batchOverheadPercent ?? {})).toEqual(['trackEvent'])
+  expect(report.summary.allAccounted).toBe(true)
+  const text = formatReport(report)
+  expect(text).toContain('Paired CPU ratios (one process, implementations interleaved over 2 rounds on the same events')
+  expect(text.indexOf('Paired CPU ratios')).toBeLessThan(text.indexOf('Our cost relative to the floor'))
+  expect(text).toContain('Summary: batch-path CPU overhead over the floor (paired medians at 20 events): trackEvent ')
+  expect(text).toContain('Per-process medians: batch-path CPU overhead over the floor at the largest size: trackEvent')
 })
 
 describe('the events', () => {
@@ -477,6 +689,29 @@ describe('ours vs upstream, from synthetic runs', () => {
     )
   })
 
+  it("marks a slower median whose runs overlap upstream's as within noise, and still answers NO", () => {
+    const report = buildReport(
+      [
+        ...[48, 55, 62].map((cpu) => sample('updateUser', 'batch', 'ours', cpu)),
+        ...[50, 51, 52].map((cpu) => sample('updateUser', 'batch', 'upstream', cpu)),
+        ...[70, 71, 72].map((cpu) => sample('trackEvent', 'batch', 'ours', cpu)),
+        ...[50, 51, 52].map((cpu) => sample('trackEvent', 'batch', 'upstream', cpu))
+      ],
+      opts,
+      'test',
+      status
+    )
+    const updateUser = report.vsUpstream.find((c) => c.action === 'updateUser')!
+    const trackEvent = report.vsUpstream.find((c) => c.action === 'trackEvent')!
+    expect(updateUser).toMatchObject({ atLeastAsFast: false, withinNoise: true })
+    expect(trackEvent).toMatchObject({ atLeastAsFast: false, withinNoise: false })
+    expect(report.summary.vsUpstream?.atLeastAsFastEverywhere).toBe(false)
+    const text = formatReport(report)
+    expect(text).toMatch(/updateUser +batch +1,000 +55\.0 \/ 51\.0 .* NO \(within noise\)$/m)
+    expect(text).toMatch(/trackEvent +batch +1,000 +71\.0 \/ 51\.0 .* NO$/m)
+    expect(text).toContain('updateUser batch 1,000 (1.08×, within run-to-run noise)')
+  })
+
   it('shows upstream failures rather than calling a failed run fast', () => {
     const report = buildReport(
       [sample('updateUser', 'batch', 'ours', 60), sample('updateUser', 'batch', 'upstream', 50, 7)],
@@ -507,6 +742,226 @@ describe('ours vs upstream, from synthetic runs', () => {
     const text = formatReport(report)
     expect(text).not.toContain('Ours vs upstream')
     expect(text).toContain('vs upstream: not measured (npm pack failed)')
+  })
+})
+
+describe('paired verdicts, from synthetic rounds', () => {
+  const EVENTS_PER_ROUND = 1000
+  const status = upstreamMeasured({
+    package: UPSTREAM_PACKAGE,
+    version: UPSTREAM_VERSION,
+    dir: '/cache',
+    paths: UPSTREAM_PATHS
+  }).status
+  const opts = options({ actions: ['updateUser', 'trackEvent', 'trackPage'], paired: { ...PAIRED, rounds: 3 } })
+
+  /** A paired result whose implementations cost `cpu` µs/event round by round; `failed` events fail in round 0. */
+  const paired = (
+    action: PairedSpec['action'],
+    path: PairedSpec['path'],
+    cpu: Partial<Record<Impl, number[]>>,
+    failed: Partial<Record<Impl, number>> = {}
+  ): PairedResult => {
+    const impls = Object.keys(cpu) as Impl[]
+    const rounds = cpu.ours?.length ?? 0
+    const spec: PairedSpec = {
+      action,
+      path,
+      events: EVENTS_PER_ROUND,
+      batchesPerTurn: 1,
+      rounds,
+      seed: 1,
+      warmupEvents: 0
+    }
+    const measurement: PairedMeasurement = {}
+    const tallies = new Map<string, Tally>()
+    for (const impl of impls) {
+      measurement[impl] = (cpu[impl] ?? []).map((micros, round) => {
+        const lost = round === 0 ? (failed[impl] ?? 0) : 0
+        const sinkTag = `${impl}-${round}`
+        const records = EVENTS_PER_ROUND - lost
+        tallies.set(sinkTag, { requests: 1, bytes: records * 500, records, endpoints: {}, newConnections: 1 })
+        return {
+          round,
+          position: (impls.indexOf(impl) - (round % impls.length) + impls.length) % impls.length,
+          cpuMicros: micros * EVENTS_PER_ROUND,
+          wallMs: micros,
+          succeeded: records,
+          failed: lost,
+          ...(lost > 0 && { firstError: 'Bad Request' }),
+          sinkTag
+        }
+      })
+    }
+    return pairedResultOf(spec, measurement, (tag) => tallies.get(tag) as Tally)
+  }
+
+  it('prints the paired table first, and bases both verdicts on the paired medians: NOT met, NO', () => {
+    const rows = [
+      paired('updateUser', 'batch', { ours: [120, 110, 130], floor: [100, 100, 100], upstream: [130, 100, 120] }),
+      paired('trackEvent', 'single', {
+        ours: [900, 950, 1000],
+        floor: [1000, 1000, 1000],
+        upstream: [1000, 1000, 1000]
+      }),
+      paired('trackPage', 'batch', { ours: [50, 60, 55], floor: [50, 50, 50] })
+    ]
+    expect(rows[0].vsFloor.perRound).toEqual([1.2, 1.1, 1.3])
+    expect(rows[0].vsFloor).toMatchObject({ median: 1.2, q1: 1.15, comparable: true })
+    expect(rows[0].vsUpstream?.perRound.map((r) => Number(r.toFixed(3)))).toEqual([0.923, 1.1, 1.083])
+
+    // Per process, ours looks cheaper than both: the paired verdicts must win.
+    const report = buildReport(
+      [
+        ...(['ours', 'floor', 'upstream'] as Impl[]).map((impl) =>
+          toSample(
+            { action: 'updateUser', path: 'batch', impl, events: 1000, seed: 1, warmupEvents: 0 },
+            {
+              wallMs: 10,
+              cpuUserMicros: impl === 'ours' ? 50_000 : 100_000,
+              cpuSystemMicros: 0,
+              performCpuMicros: 0,
+              performWallMs: 0,
+              gcPauseMs: 0,
+              succeeded: 1000,
+              failed: 0,
+              rssBeforeBytes: 0,
+              maxRssBytes: 0,
+              peakScope: 'run',
+              heapUsedAfterBytes: 0
+            },
+            { requests: 1, bytes: 500_000, records: 1000, endpoints: {}, newConnections: 1 }
+          )
+        )
+      ],
+      opts,
+      'test',
+      status,
+      rows
+    )
+    expect(report.paired).toEqual(rows)
+    expect(report.summary.batchWithinTarget).toBe(true)
+    expect(report.summary.vsUpstream?.atLeastAsFastEverywhere).toBe(true)
+    expect(report.summary.paired).toEqual({
+      batchOverheadPercent: { updateUser: expect.closeTo(20), trackPage: expect.closeTo(10) },
+      batchEvents: [1000],
+      batchWithinTarget: false,
+      vsUpstream: {
+        package: UPSTREAM_PACKAGE,
+        version: UPSTREAM_VERSION,
+        atLeastAsFastEverywhere: false,
+        slower: ['updateUser batch 1,000 (1.08× [1.00–1.09])'],
+        notComparable: []
+      }
+    })
+
+    const text = formatReport(report)
+    expect(text).toContain(
+      'Paired CPU ratios (one process, implementations interleaved over 3 rounds on the same events; median [q1–q3] of per-round ratios)'
+    )
+    expect(text.indexOf('Paired CPU ratios')).toBeLessThan(text.indexOf('Our cost relative to the floor'))
+    expect(text.indexOf('Paired CPU ratios')).toBeLessThan(text.indexOf('Ours vs upstream'))
+    for (const heading of [
+      'events per turn',
+      'rounds',
+      'ours µs/ev (median)',
+      'floor µs/ev',
+      'ours÷floor median [q1–q3]',
+      'target ≤ 1.15',
+      'upstream µs/ev',
+      'ours÷upstream median [q1–q3]',
+      'at least as fast',
+      'ok'
+    ]) {
+      expect(text).toContain(heading)
+    }
+    expect(text).toMatch(
+      /^updateUser +batch +1,000 +3 +120\.0 +100\.0 +1\.20 \[1\.15–1\.25\] +NOT met +120\.0 +1\.08 \[1\.00–1\.09\] +NO +yes$/m
+    )
+    // Single path: no target; 0.95 ≤ 1.
+    expect(text).toMatch(
+      /^trackEvent +single +1,000 +3 +950\.0 +1000\.0 +0\.95 \[0\.93–0\.97\] +1000\.0 +0\.95 .* +yes +yes$/m
+    )
+    expect(text).toMatch(
+      /^trackPage +batch +1,000 +3 +55\.0 +50\.0 +1\.10 \[1\.05–1\.15\] +met +- +- +n\/a: upstream has no trackPage batch +yes$/m
+    )
+    expect(text).toContain(
+      'Summary: batch-path CPU overhead over the floor (paired medians at 1,000 events): updateUser +20%, trackPage +10% (target ≤ 15%: NOT met); ' +
+        `vs upstream (paired, ${UPSTREAM_PACKAGE} ${UPSTREAM_VERSION}): at least as fast per event on every shared path: NO (slower: updateUser batch 1,000 (1.08× [1.00–1.09])). ` +
+        'Per-process medians: batch-path CPU overhead over the floor at the largest size: updateUser -50% (target ≤ 15%: met); '
+    )
+    expect(text).toContain(
+      `vs upstream (${UPSTREAM_PACKAGE} ${UPSTREAM_VERSION}): at least as fast per event on every shared path: yes.`
+    )
+  })
+
+  it('says met and yes when the paired medians are within the target and at most upstream', () => {
+    const report = buildReport([], opts, 'test', status, [
+      paired('updateUser', 'batch', { ours: [110, 90, 114], floor: [100, 100, 100], upstream: [120, 80, 115] }),
+      paired('trackEvent', 'batch', { ours: [100, 100, 100], floor: [100, 100, 100], upstream: [100, 100, 100] })
+    ])
+    expect(report.summary.paired).toMatchObject({
+      batchWithinTarget: true,
+      vsUpstream: { atLeastAsFastEverywhere: true, slower: [], notComparable: [] }
+    })
+    const text = formatReport(report)
+    // Median of ours ÷ upstream per round (0.92, 1.13, 0.99): 0.99, even though one round was slower.
+    expect(text).toMatch(/^updateUser +batch .* +met +115\.0 +0\.99 \[0\.95–1\.06\] +yes +yes$/m)
+    expect(text).toContain(
+      'Summary: batch-path CPU overhead over the floor (paired medians at 1,000 events): updateUser +10%, trackEvent +0% (target ≤ 15%: met); ' +
+        `vs upstream (paired, ${UPSTREAM_PACKAGE} ${UPSTREAM_VERSION}): at least as fast per event on every shared path: yes. Per-process medians: `
+    )
+  })
+
+  it('never hides failed events: no verdict, the row is not ok, the summary says so', () => {
+    const report = buildReport([], opts, 'test', status, [
+      paired(
+        'updateUser',
+        'batch',
+        { ours: [90, 90, 90], floor: [100, 100, 100], upstream: [100, 100, 100] },
+        { upstream: 7 }
+      ),
+      paired('trackPage', 'batch', { ours: [90, 90, 90], floor: [100, 100, 100] }, { ours: 3 })
+    ])
+    const [updateUser, trackPage] = report.paired
+    expect(updateUser).toMatchObject({ ok: false, vsFloor: { comparable: true }, vsUpstream: { comparable: false } })
+    expect(trackPage).toMatchObject({ ok: false, vsFloor: { comparable: false, failedEvents: 3 } })
+    expect(report.summary).toMatchObject({
+      allAccounted: true,
+      failedEvents: 10,
+      paired: {
+        batchWithinTarget: null,
+        vsUpstream: {
+          atLeastAsFastEverywhere: false,
+          slower: [],
+          notComparable: ['updateUser batch 1,000 (ours 0 / upstream 7 failed)']
+        }
+      }
+    })
+    const text = formatReport(report)
+    expect(text).toMatch(
+      /^updateUser +batch .* +met +100\.0 +0\.90 \[0\.90–0\.90\] +n\/a: ours 0 \/ upstream 7 failed +NO \(upstream 7 failed \(Bad Request\)\)$/m
+    )
+    expect(text).toMatch(
+      /^trackPage +batch .* +n\/a: 3 events failed +- +- +n\/a: upstream has no trackPage batch +NO \(ours 3 failed \(Bad Request\)\)$/m
+    )
+    expect(text).toContain('(target ≤ 15%: n/a); ')
+    expect(text).toContain('NO (events failed: updateUser batch 1,000 (ours 0 / upstream 7 failed))')
+  })
+
+  it('says when upstream was not measured, and keeps the per-process summary alone without paired rows', () => {
+    const notMeasured = upstreamNotMeasured('disabled with --no-upstream').status
+    const report = buildReport([], opts, 'test', notMeasured, [
+      paired('updateUser', 'batch', { ours: [100, 100, 100], floor: [100, 100, 100] })
+    ])
+    const text = formatReport(report)
+    expect(text).toMatch(/^updateUser +batch .* +met +- +- +n\/a: upstream not measured +yes$/m)
+    expect(text).toContain('vs upstream (paired): not measured (disabled with --no-upstream). Per-process medians: ')
+
+    const without = formatReport(buildReport([], options(), 'test', notMeasured))
+    expect(without).not.toContain('Paired CPU ratios')
+    expect(without).toContain('Paired CPU comparison: not run')
+    expect(without).toContain('Summary: batch-path CPU overhead over the floor at the largest size: n/a')
   })
 })
 
@@ -548,4 +1003,40 @@ maybe(`loads upstream ${UPSTREAM_VERSION} from the cache and accounts for every 
   expect(report.vsUpstream.every((c) => c.accounted && c.atLeastAsFast !== null)).toBe(true)
   expect(report.summary.vsUpstream).not.toBeNull()
   expect(formatReport(report)).toContain('Ours vs upstream')
+})
+
+maybe(`pairs ours with upstream ${UPSTREAM_VERSION} round by round, accounting for every event`, async () => {
+  const sink = await startSink()
+  try {
+    for (const [action, path, events] of [
+      ['updateUser', 'batch', 20],
+      ['trackPurchase', 'single', 5]
+    ] as const) {
+      const spec = { action, path, events, batchesPerTurn: 1, rounds: 2, seed: 1, warmupEvents: 3, upstreamDir }
+      const result = await runPaired(spec, sink, {
+        isolation: 'in-process'
+      })
+      expect(Object.keys(result.impls)).toEqual(['ours', 'floor', 'upstream'])
+      const { ours, upstream } = result.impls
+      expect(upstream?.rounds.map((r) => [r.round, r.position])).toEqual([
+        [0, 2],
+        [1, 1]
+      ])
+      expect(result.vsUpstream?.perRound).toEqual(
+        ours.rounds.map((round, index) => round.cpuMicrosPerEvent / (upstream?.rounds[index].cpuMicrosPerEvent ?? NaN))
+      )
+      expect(result.vsUpstream).toMatchObject({ versus: 'upstream', comparable: true, failedEvents: 0 })
+      expect(result.ok).toBe(true)
+      expect(upstream?.accounted).toEqual({
+        events,
+        succeeded: events * 2,
+        failed: 0,
+        recordsAtSink: events * 2,
+        ok: true
+      })
+    }
+    await expectEventsUnchanged(sink, ['upstream'], upstreamDir)
+  } finally {
+    await sink.close()
+  }
 })

@@ -1,0 +1,197 @@
+import { median, quantile, type Accounting } from './report'
+import { inChild } from './runner'
+import type { PairedMeasurement, PairedRoundMeasurement } from './run-paired'
+import { eventsPerTurn, type Impl, type PairedSpec } from './scenarios'
+import type { Sink, Tally } from './sink'
+
+// The paired CPU comparison of one action × path × size: measured in one forked process (run-paired.ts), then the
+// sink's counts added, and ours ÷ floor and ours ÷ upstream taken round by round, summarized by median and quartiles.
+// This module loads no destination code, so the orchestrating process stays small.
+
+/** One implementation's turn in one round. */
+export interface PairedRound {
+  round: number
+  /** Its place in the round's order: 0 ran first. */
+  position: number
+  cpuMicros: number
+  cpuMicrosPerEvent: number
+  wallMs: number
+  succeeded: number
+  failed: number
+  firstError?: string
+  /** What the sink received from this turn. */
+  requests: number
+  bytes: number
+  recordsAtSink: number
+}
+
+export interface PairedImpl {
+  impl: Impl
+  /** One per round, in round order. */
+  rounds: PairedRound[]
+  medianCpuMicrosPerEvent: number
+  /** Over all rounds; `events` is per round. */
+  accounted: Accounting
+}
+
+export interface Spread {
+  median: number
+  /** First and third quartiles. */
+  q1: number
+  q3: number
+}
+
+/** ours ÷ `versus`, CPU µs per event, round by round. */
+export interface PairedRatio extends Spread {
+  versus: 'floor' | 'upstream'
+  perRound: number[]
+  /** Both sides ran every round, accounted for every event and failed none: otherwise no verdict. */
+  comparable: boolean
+  /** Failed events over all rounds, both sides. */
+  failedEvents: number
+}
+
+export interface PairedResult {
+  action: PairedSpec['action']
+  path: PairedSpec['path']
+  /** Events per batch (batch path) or per turn (single path). */
+  events: number
+  /** Batches of `events` per implementation per round (1 on the single path). */
+  batchesPerTurn: number
+  rounds: number
+  warmupEvents: number
+  impls: { ours: PairedImpl; floor: PairedImpl; upstream?: PairedImpl }
+  vsFloor: PairedRatio
+  /** Null when upstream did not run on this action × path (not measured, or it has no such path). */
+  vsUpstream: PairedRatio | null
+  /** Every implementation ran every round and accounted for every event, and none failed. */
+  ok: boolean
+}
+
+export interface PairedRunOptions {
+  isolation?: 'child-process' | 'in-process'
+  /** Prefix of the sink tags the measurement uses; they are forgotten afterwards. */
+  tag?: string
+  timeoutMs?: number
+}
+
+export const describePaired = (spec: PairedSpec) =>
+  `${spec.action} ${spec.path} paired ${spec.batchesPerTurn > 1 ? `${spec.batchesPerTurn} × ` : ''}${spec.events.toLocaleString('en-US')} events × ${spec.rounds} rounds`
+
+export function spreadOf(values: number[]): Spread {
+  return { median: median(values), q1: quantile(values, 0.25), q3: quantile(values, 0.75) }
+}
+
+/**
+ * Runs `spec` in one process (a forked child unless `in-process`) against `sink`, and returns every round's numbers
+ * with the per-round ratios.
+ */
+export async function runPaired(
+  spec: PairedSpec,
+  sink: Sink,
+  { isolation = 'child-process', tag = 'paired', timeoutMs = 10 * 60_000 }: PairedRunOptions = {}
+): Promise<PairedResult> {
+  let measurement: PairedMeasurement
+  if (isolation === 'in-process') {
+    // Loaded only here: the orchestrating process of a child-process run never loads the destination.
+    const { measurePaired } = await import('./run-paired')
+    measurement = await measurePaired(spec, sink.baseUrl, tag)
+  } else {
+    measurement = await inChild<PairedMeasurement>(
+      { kind: 'paired', spec, baseUrl: sink.baseUrl, tag },
+      describePaired(spec),
+      timeoutMs
+    )
+  }
+  const result = pairedResultOf(spec, measurement, (sinkTag) => sink.tally(sinkTag))
+  for (const turns of Object.values(measurement)) {
+    for (const turn of turns ?? []) sink.forget(turn.sinkTag)
+  }
+  sink.forget(`${tag}-warmup`)
+  return result
+}
+
+function implOf(
+  spec: PairedSpec,
+  impl: Impl,
+  turns: PairedRoundMeasurement[],
+  tallyOf: (tag: string) => Tally
+): PairedImpl {
+  const rounds: PairedRound[] = turns.map((turn) => {
+    const tally = tallyOf(turn.sinkTag)
+    return {
+      round: turn.round,
+      position: turn.position,
+      cpuMicros: turn.cpuMicros,
+      cpuMicrosPerEvent: turn.cpuMicros / eventsPerTurn(spec),
+      wallMs: turn.wallMs,
+      succeeded: turn.succeeded,
+      failed: turn.failed,
+      ...(turn.firstError !== undefined && { firstError: turn.firstError }),
+      requests: tally.requests,
+      bytes: tally.bytes,
+      recordsAtSink: tally.records
+    }
+  })
+  const sum = (pick: (round: PairedRound) => number) => rounds.reduce((total, round) => total + pick(round), 0)
+  const succeeded = sum((r) => r.succeeded)
+  const recordsAtSink = sum((r) => r.recordsAtSink)
+  const firstError = rounds.find((round) => round.firstError !== undefined)?.firstError
+  const everyRound = rounds.length === spec.rounds && rounds.every((round, index) => round.round === index)
+  return {
+    impl,
+    rounds,
+    medianCpuMicrosPerEvent: median(rounds.map((round) => round.cpuMicrosPerEvent)),
+    accounted: {
+      events: eventsPerTurn(spec),
+      succeeded,
+      failed: sum((r) => r.failed),
+      recordsAtSink,
+      ok:
+        everyRound &&
+        rounds.every((r) => r.succeeded + r.failed === eventsPerTurn(spec)) &&
+        recordsAtSink === succeeded,
+      ...(firstError !== undefined && { firstError })
+    }
+  }
+}
+
+/** Round by round; a missing round gives NaN, and such a side is not ok (see implOf), so never a verdict. */
+function ratioOf(ours: PairedImpl, other: PairedImpl, versus: PairedRatio['versus']): PairedRatio {
+  const perRound = ours.rounds.map(
+    (round, index) => round.cpuMicrosPerEvent / (other.rounds[index]?.cpuMicrosPerEvent ?? NaN)
+  )
+  const failedEvents = ours.accounted.failed + other.accounted.failed
+  return {
+    versus,
+    perRound,
+    ...spreadOf(perRound),
+    comparable: ours.accounted.ok && other.accounted.ok && failedEvents === 0,
+    failedEvents
+  }
+}
+
+/** The result of a measurement, given what the sink received under each turn's tag. */
+export function pairedResultOf(
+  spec: PairedSpec,
+  measurement: PairedMeasurement,
+  tallyOf: (sinkTag: string) => Tally
+): PairedResult {
+  const of = (impl: Impl) => implOf(spec, impl, measurement[impl] ?? [], tallyOf)
+  const ours = of('ours')
+  const floor = of('floor')
+  const upstream = measurement.upstream ? of('upstream') : undefined
+  const all = [ours, floor, ...(upstream ? [upstream] : [])]
+  return {
+    action: spec.action,
+    path: spec.path,
+    events: spec.events,
+    batchesPerTurn: spec.batchesPerTurn,
+    rounds: spec.rounds,
+    warmupEvents: spec.warmupEvents,
+    impls: { ours, floor, ...(upstream && { upstream }) },
+    vsFloor: ratioOf(ours, floor, 'floor'),
+    vsUpstream: upstream ? ratioOf(ours, upstream, 'upstream') : null,
+    ok: all.every((impl) => impl.accounted.ok && impl.accounted.failed === 0)
+  }
+}
