@@ -372,12 +372,18 @@ function rowOf(samples: Sample[]): Row {
 
 const difference = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b)
 
-function ratiosOf(rows: Row[]): Ratio[] {
+/** Each `ours` row beside the row of `impl` at the same action, path and size, where there is one. */
+function oursBeside(rows: Row[], impl: Impl): [Row, Row][] {
   const byKey = new Map(rows.map((row) => [keyOf(row), row]))
+  return rows.flatMap((ours) => {
+    const other = ours.impl === 'ours' ? byKey.get(keyOf({ ...ours, impl })) : undefined
+    return other ? [[ours, other] as [Row, Row]] : []
+  })
+}
+
+function ratiosOf(rows: Row[]): Ratio[] {
   const ratios: Ratio[] = []
-  for (const ours of rows.filter((row) => row.impl === 'ours')) {
-    const floor = byKey.get(keyOf({ ...ours, impl: 'floor' }))
-    if (!floor) continue
+  for (const [ours, floor] of oursBeside(rows, 'floor')) {
     const cpuRatio = ours.cpuMicrosPerEvent / floor.cpuMicrosPerEvent
     const overheadPercent = (cpuRatio - 1) * 100
     const targetPercent = ours.path === 'batch' ? BATCH_OVERHEAD_TARGET_PERCENT : null
@@ -400,11 +406,8 @@ function ratiosOf(rows: Row[]): Ratio[] {
 }
 
 function vsUpstreamOf(rows: Row[]): UpstreamComparison[] {
-  const byKey = new Map(rows.map((row) => [keyOf(row), row]))
   const comparisons: UpstreamComparison[] = []
-  for (const ours of rows.filter((row) => row.impl === 'ours')) {
-    const upstream = byKey.get(keyOf({ ...ours, impl: 'upstream' }))
-    if (!upstream) continue
+  for (const [ours, upstream] of oursBeside(rows, 'upstream')) {
     const accounted = ours.accounted.ok && upstream.accounted.ok
     const comparable = accounted && ours.accounted.failed === 0 && upstream.accounted.failed === 0
     const firstError = upstream.accounted.firstError ?? ours.accounted.firstError
