@@ -517,6 +517,14 @@ export const UPSTREAM_NOTE =
 
 const describeComparison = (c: UpstreamComparison) => `${c.action} ${c.path} ${int(c.events)}`
 
+const verdictFrom = (upstream: UpstreamStatus, slower: string[], notComparable: string[]): UpstreamVerdict => ({
+  package: upstream.package,
+  version: upstream.version,
+  atLeastAsFastEverywhere: slower.length === 0 && notComparable.length === 0,
+  slower,
+  notComparable
+})
+
 function verdictOf(upstream: UpstreamStatus, comparisons: UpstreamComparison[]): UpstreamVerdict | null {
   if (!upstream.measured || comparisons.length === 0) return null
   const slower = comparisons
@@ -530,13 +538,7 @@ function verdictOf(upstream: UpstreamStatus, comparisons: UpstreamComparison[]):
       (c) =>
         `${describeComparison(c)} (ours ${int(c.oursFailed)} / upstream ${int(c.upstreamFailed)} failed${c.accounted ? '' : ', events unaccounted'})`
     )
-  return {
-    package: upstream.package,
-    version: upstream.version,
-    atLeastAsFastEverywhere: slower.length === 0 && notComparable.length === 0,
-    slower,
-    notComparable
-  }
+  return verdictFrom(upstream, slower, notComparable)
 }
 
 const describePairedRow = (row: PairedResult) => `${row.action} ${row.path} ${int(row.events)}`
@@ -562,13 +564,7 @@ function pairedVerdictOf(upstream: UpstreamStatus, paired: PairedResult[]): Upst
       )
     }
   }
-  return {
-    package: upstream.package,
-    version: upstream.version,
-    atLeastAsFastEverywhere: slower.length === 0 && notComparable.length === 0,
-    slower,
-    notComparable
-  }
+  return verdictFrom(upstream, slower, notComparable)
 }
 
 /** (median ours ÷ floor − 1) × 100 at each action's largest paired batch size. */
