@@ -1,6 +1,5 @@
 import dayjs from 'dayjs'
 import utc from 'dayjs/plugin/utc'
-
 import { setOwnKey } from './own-keys'
 
 dayjs.extend(utc)
@@ -135,7 +134,7 @@ function convertObject(source: Record<string, unknown>): Record<string, unknown>
     const converted = convertValue(source[key])
     if (converted !== source[key]) {
       copy ??= { ...source }
-      copy[key] = converted
+      setOwnKey(copy, key, converted)
     }
   }
   return copy ?? source
