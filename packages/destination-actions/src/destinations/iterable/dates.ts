@@ -143,10 +143,11 @@ function convertObject(source: Record<string, unknown>): Record<string, unknown>
 /** Iterable's `createdAt`: Unix seconds. Numbers above 1e11 are taken as milliseconds (as JavaScript clocks give). */
 export function toUnixSeconds(value: string | number | undefined): number | undefined {
   if (value === undefined || value === '') return undefined
-  // A mapped property may hold epoch seconds or milliseconds as text; dayjs would read those digits as a year.
-  if (typeof value === 'string' && /^\d+(\.\d+)?$/.test(value.trim())) return toUnixSeconds(Number(value))
   if (typeof value === 'number') return Math.floor(value > 1e11 ? value / 1000 : value)
+  // The event's own timestamp, the usual case, first.
   if (isIsoDateTime(value)) return millisOf(value) / 1000
+  // A mapped property may hold epoch seconds or milliseconds as text; dayjs would read those digits as a year.
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return toUnixSeconds(Number(value))
   // Other forms (a date alone, a date-time without seconds' separator...) are dayjs's to read.
   const parsed = parseUtc(value)
   return parsed.isValid() ? parsed.unix() : undefined
