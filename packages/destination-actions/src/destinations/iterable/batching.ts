@@ -102,23 +102,6 @@ export class BodyPacker<Member extends { bytes: number }> {
   }
 }
 
-/** Every body BodyPacker makes of `members`. */
-export function chunk<Member extends { bytes: number }>(
-  members: Member[],
-  overheadBytes: number,
-  batchSize: number
-): Member[][] {
-  const packer = new BodyPacker<Member>(overheadBytes, batchSize)
-  const bodies: Member[][] = []
-  for (const member of members) {
-    const closed = packer.add(member)
-    if (closed) bodies.push(closed)
-  }
-  const last = packer.finish()
-  if (last) bodies.push(last)
-  return bodies
-}
-
 export async function sendBulk<Payload extends { batch_size?: number }, Record extends BulkRecord>(
   request: RequestClient,
   settings: Settings,

@@ -1,4 +1,5 @@
 import type { InputField } from '@segment/actions-core'
+import { DEFAULT_BATCH_SIZE } from './batching'
 
 // Shared field definitions. Keys and defaults follow the live "Iterable (Actions)" destination so that existing
 // customer mappings keep working: add here, never rename.
@@ -126,7 +127,7 @@ export const TEMPLATE_ID_FIELD: InputField = {
 
 export const ENABLE_BATCHING_FIELD: InputField = {
   label: 'Enable Batching',
-  description: "When enabled, Segment sends data to Iterable's bulk endpoint in batches of up to 1001.",
+  description: `When enabled, Segment sends data to Iterable's bulk endpoint in batches of up to ${DEFAULT_BATCH_SIZE}.`,
   type: 'boolean',
   required: false,
   default: true
@@ -138,7 +139,7 @@ export const BATCH_SIZE_FIELD: InputField = {
   type: 'number',
   unsafe_hidden: true,
   required: false,
-  default: 1001
+  default: DEFAULT_BATCH_SIZE
 }
 
 /**

@@ -2,7 +2,7 @@ import nock from 'nock'
 import { createTestEvent } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
-import { chunk, MAX_BULK_BODY_BYTES } from '../batching'
+import { BodyPacker, MAX_BULK_BODY_BYTES } from '../batching'
 import {
   acceptPost,
   BAD_API_KEY,
@@ -431,7 +431,19 @@ async function batchRefusedForOneType(kind: BulkAction, events: SegmentEvent[], 
 
 // ---------------------------------------------------------------------------------------------------------------
 
-describe('chunk', () => {
+describe('BodyPacker', () => {
+  /** Every body the packer makes of `members`, fed one by one as sendBulk does. */
+  function chunk<Member extends { bytes: number }>(members: Member[], overheadBytes: number, batchSize: number) {
+    const packer = new BodyPacker<Member>(overheadBytes, batchSize)
+    const bodies: Member[][] = []
+    for (const member of members) {
+      const closed = packer.add(member)
+      if (closed) bodies.push(closed)
+    }
+    const last = packer.finish()
+    if (last) bodies.push(last)
+    return bodies
+  }
   const members = (sizes: number[]) => sizes.map((bytes, index) => ({ index, record: { n: index }, bytes }))
   const indices = (chunks: { index: number }[][]) => chunks.map((members) => members.map((member) => member.index))
   const OVERHEAD = Buffer.byteLength(JSON.stringify({ events: [] }))
