@@ -9,7 +9,11 @@ const repoRoot = path.resolve(__dirname, '..')
 const servePort = Number(process.env.PORT ?? 3000)
 const emulatorPort = Number(process.env.EMULATOR_PORT ?? 4010)
 // A fixed, documented key: the emulator holds only what you send it on this machine.
-const emulatorApiKey = process.env.EMULATOR_API_KEY ?? 'local-emulator-key'
+const emulatorApiKey = process.env.EMULATOR_API_KEY?.trim() || 'local-emulator-key'
+// A key given in EMULATOR_API_KEY may be a real one: it is never printed, the curl reads it from the shell instead
+// (closing the single-quoted argument around it).
+const keyFromEnv = emulatorApiKey !== 'local-emulator-key'
+const shellKey = keyFromEnv ? `'"$EMULATOR_API_KEY"'` : emulatorApiKey
 const live = process.argv.includes('--live')
 
 function runServe(extraArgs: string[]) {
@@ -38,9 +42,11 @@ async function waitForServe(): Promise<boolean> {
   return false
 }
 
+const KEY_PLACEHOLDER = '<api key>'
+
 function tryIt(emulatorUrl: string): string {
   const identify = JSON.stringify({
-    settings: { apiKey: emulatorApiKey },
+    settings: { apiKey: KEY_PLACEHOLDER },
     payload: {
       type: 'identify',
       userId: 'user-1815',
@@ -48,7 +54,8 @@ function tryIt(emulatorUrl: string): string {
       traits: { email: 'ada@example.com', firstName: 'Ada', plan: 'premium', createdAt: '2023-12-10T08:15:00+01:00' }
     }
   })
-  return `curl -s localhost:${servePort}/updateUser -d '${identify}' && echo && curl -s ${emulatorUrl}/api/users/ada@example.com -H 'Api-Key: ${emulatorApiKey}'`
+  const body = identify.replace(KEY_PLACEHOLDER, shellKey)
+  return `curl -s localhost:${servePort}/updateUser -d '${body}' && echo && curl -s ${emulatorUrl}/api/users/ada@example.com -H 'Api-Key: ${shellKey}'`
 }
 
 async function main() {
@@ -83,7 +90,7 @@ async function main() {
 Iterable (Actions) is running locally.
   serve (the destination):    http://127.0.0.1:${servePort}   (GET /manifest, POST /<action>)
   Iterable API emulator:      ${emulator.url}   (GET /api/users/<email>, /_emulator/state)
-  API key the emulator takes: ${emulatorApiKey}
+  API key the emulator takes: ${keyFromEnv ? 'the one in EMULATOR_API_KEY' : emulatorApiKey}
 
 Send a Segment identify, then read the user back from the emulator:
   ${tryIt(emulator.url)}

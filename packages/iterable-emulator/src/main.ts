@@ -19,16 +19,19 @@ async function main(): Promise<void> {
   })
 
   const faults = emulator.faults()
+  // A key given in EMULATOR_API_KEY may be a real one: it is never printed, the examples read it from the shell.
+  const keyFromEnv = Boolean(process.env.EMULATOR_API_KEY?.trim())
+  const shellKey = keyFromEnv ? `'"$EMULATOR_API_KEY"'` : emulator.apiKey
   console.log(`Iterable API emulator listening on ${emulator.url}`)
-  console.log(`Accepted API key (header Api-Key): ${emulator.apiKey}`)
+  console.log(`Accepted API key (header Api-Key): ${keyFromEnv ? 'the one in EMULATOR_API_KEY' : emulator.apiKey}`)
   console.log(`Rate limits: ${options.rateLimits === false ? 'off' : 'on'}`)
   if (Object.keys(faults).length > 0) console.log(`Faults: ${JSON.stringify(faults)}`)
   console.log(`State: ${emulator.url}/_emulator/state   Reset: POST ${emulator.url}/_emulator/reset`)
   console.log('Try:')
   console.log(
-    `  curl -s -X POST ${emulator.url}/api/users/update -H 'Api-Key: ${emulator.apiKey}' -H 'Content-Type: application/json' -d '{"email":"jane@example.com","dataFields":{"plan":"pro"}}'`
+    `  curl -s -X POST ${emulator.url}/api/users/update -H 'Api-Key: ${shellKey}' -H 'Content-Type: application/json' -d '{"email":"jane@example.com","dataFields":{"plan":"pro"}}'`
   )
-  console.log(`  curl -s ${emulator.url}/api/users/jane@example.com -H 'Api-Key: ${emulator.apiKey}'`)
+  console.log(`  curl -s ${emulator.url}/api/users/jane@example.com -H 'Api-Key: ${shellKey}'`)
 
   const stop = () => {
     emulator.close().then(
