@@ -117,7 +117,7 @@ API calls go to the real API unless --api-url (or $ITERABLE_API_URL for Iterable
     }
 
     // A stray rejection in a destination must not take the server down: report it and keep serving.
-    process.on('unhandledRejection', (reason) => this.warn(`unhandled rejection: ${String(reason)}`))
+    process.on('unhandledRejection', (reason) => this.warn(running.redact(`unhandled rejection: ${String(reason)}`)))
     const stop = () => {
       void Promise.allSettled([watcher?.close(), running.close()]).then(() => process.exit(0))
     }

@@ -41,6 +41,31 @@ export function redactText(text: string, secrets: readonly string[]): string {
   return result
 }
 
+/**
+ * The secrets of the latest requests (the most recent `limit` distinct ones), for text made outside any one request,
+ * such as a destination's stray promise rejection, which may hold a key from the request that started it.
+ */
+export class RecentSecrets {
+  private readonly secrets = new Set<string>()
+
+  constructor(private readonly limit = 100) {}
+
+  remember(secrets: readonly string[]): void {
+    for (const secret of secrets) {
+      this.secrets.delete(secret)
+      this.secrets.add(secret)
+    }
+    for (const oldest of this.secrets) {
+      if (this.secrets.size <= this.limit) break
+      this.secrets.delete(oldest)
+    }
+  }
+
+  redact(text: string): string {
+    return redactText(text, [...this.secrets])
+  }
+}
+
 /** A deep copy of `value` with every secret replaced in strings and every credential header's value hidden. */
 export function redactDeep<T>(value: T, secrets: readonly string[]): T {
   return redactValue(value, secrets) as T

@@ -12,7 +12,7 @@ import {
 import type { AnyDestinationDefinition } from './destinations'
 import { withBaseUrlOverride, type BaseUrlOverride } from './api-base-url'
 import { describeFailure, summarizeExchanges, type Exchange, type RequestFailure } from './exchanges'
-import { redactDeep, redactText, secretValues } from './redact'
+import { RecentSecrets, redactDeep, redactText, secretValues } from './redact'
 
 // The development server behind `serve`: upstream actions-cli's routes and answer shapes, run through the framework
 // (`Destination`, `Action.execute`, `Destination.executeBatch`) exactly as Segment runs a destination.
@@ -30,6 +30,8 @@ export interface ServerOptions {
   log?: (line: string) => void
   /** Largest request body accepted (413 beyond it). */
   bodyLimit?: string | number
+  /** Remembers every request's secrets, to redact text made outside a request (see RunningServer.redact). */
+  recentSecrets?: RecentSecrets
 }
 
 /** The definition being served. Reloading replaces it; the app reads it on every request, so routes follow. */
@@ -93,6 +95,7 @@ export function createApp(served: ServedDestination, options: ServerOptions): ex
     const definition = served.definition
     const secrets = secretValues(definition, settings)
     res.locals.secrets = secrets
+    options.recentSecrets?.remember(secrets)
     const destination = new Destination(executable(served, options))
     try {
       await destination.testAuthentication(settings)
@@ -112,6 +115,7 @@ export function createApp(served: ServedDestination, options: ServerOptions): ex
     const raw = (req.body ?? {}) as Body
     const secrets = secretValues(definition, raw.settings, raw.auth)
     res.locals.secrets = secrets
+    options.recentSecrets?.remember(secrets)
     if (!Object.prototype.hasOwnProperty.call(definition.actions, slug)) {
       const error = `Unknown action "${slug}". ${definition.name} has: ${Object.keys(definition.actions).join(', ')}.`
       res.status(404).json({ error: redactText(error, secrets) })
@@ -282,13 +286,16 @@ export interface RunningServer {
   served: ServedDestination
   /** Loads the definition again; keeps serving the previous one (and says why) when the new one fails to load. */
   reload: () => boolean
+  /** `text` without any secret of the latest requests: for messages that belong to no request. */
+  redact: (text: string) => string
   close: () => Promise<void>
 }
 
 export async function startServer(options: ServerOptions & { port: number; host: string }): Promise<RunningServer> {
   const log = options.log ?? console.log
   const served: ServedDestination = { definition: options.load(), generation: 0 }
-  const server = http.createServer(createApp(served, options))
+  const recentSecrets = options.recentSecrets ?? new RecentSecrets()
+  const server = http.createServer(createApp(served, { ...options, recentSecrets }))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port, options.host, () => {
@@ -319,5 +326,6 @@ export async function startServer(options: ServerOptions & { port: number; host:
       server.closeAllConnections()
     })
 
-  return { url: `http://${urlHost}:${port}`, port, host: options.host, server, served, reload, close }
+  const redact = (text: string) => recentSecrets.redact(text)
+  return { url: `http://${urlHost}:${port}`, port, host: options.host, server, served, reload, redact, close }
 }

@@ -1,4 +1,4 @@
-import { REDACTED, redactDeep, redactText, secretValues } from '../redact'
+import { RecentSecrets, REDACTED, redactDeep, redactText, secretValues } from '../redact'
 import { fixtureDestination } from './fixtures'
 
 describe('secretValues', () => {
@@ -44,5 +44,17 @@ describe('redactDeep', () => {
 
   it('redactText hides every occurrence', () => {
     expect(redactText('s3cr3t-key and s3cr3t-key', secrets)).toBe(`${REDACTED} and ${REDACTED}`)
+  })
+})
+
+describe('RecentSecrets', () => {
+  it('redacts the secrets of the latest requests, forgetting the oldest beyond its limit', () => {
+    const recent = new RecentSecrets(2)
+    recent.remember(['key-a'])
+    recent.remember(['key-b'])
+    recent.remember(['key-a'])
+    recent.remember(['key-c'])
+
+    expect(recent.redact('key-a key-b key-c')).toBe(`${REDACTED} key-b ${REDACTED}`)
   })
 })

@@ -97,6 +97,15 @@ describe('serve, with the Iterable destination', () => {
     expect(json[0].message).toMatch(/apiKey/)
   })
 
+  it('redacts, in text made outside any request, the keys requests carried', async () => {
+    nock(ITERABLE).post('/api/users/update').reply(200, { msg: '', code: 'Success' })
+    await server.post('/updateUser', { payload: identify, settings: { apiKey: API_KEY } })
+
+    expect(server.redact(`stray rejection: Api-Key ${API_KEY} refused`)).toBe(
+      'stray rejection: Api-Key <redacted> refused'
+    )
+  })
+
   it('POST /authenticate answers {ok: true} when Iterable accepts the key', async () => {
     nock(ITERABLE, { reqheaders: { 'api-key': API_KEY } })
       .get('/api/webhooks')
