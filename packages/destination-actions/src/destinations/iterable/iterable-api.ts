@@ -120,7 +120,9 @@ type RetryableStatus = ConstructorParameters<typeof RetryableError>[1]
 export function translateIterableError(status: number, body: unknown, apiKey?: string): Error {
   // Redact before reading: readAnswer shortens long text, which could cut the key in two.
   const { msg, code } = readAnswer(typeof body === 'string' ? redact(body, apiKey) : body)
-  const detail = redact(`${status}${code ? ` ${code}` : ''}${msg ? `: ${msg}` : ''}`, apiKey)
+  // Iterable's msg often ends in a full stop; the messages below end the sentence themselves.
+  const message = msg?.replace(/\.+$/, '')
+  const detail = redact(`${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`, apiKey)
 
   if (status === 401) {
     return new InvalidAuthenticationError(
@@ -132,6 +134,13 @@ export function translateIterableError(status: number, body: unknown, apiKey?: s
       `Iterable refused the change: ${conflictDescription(code)} (${detail}).`,
       code ?? 'Conflict',
       409
+    )
+  }
+  if (status === 413) {
+    return new IntegrationError(
+      `Iterable refused the request as too large (${detail}). Iterable takes at most 4 MB of JSON per request: send less in this event's dataFields.`,
+      code ?? 'PayloadTooLarge',
+      413
     )
   }
   if (status === 429) {

@@ -137,6 +137,23 @@ describe('translateIterableError', () => {
     }
   )
 
+  it('says what to do about a request refused as too large, ending its sentence once', () => {
+    const error = translateIterableError(
+      413,
+      {
+        msg: 'Request body is 4100134 bytes; the limit is 4000000 bytes. Send fewer records per request.',
+        code: 'BatchTooLarge'
+      },
+      SECRET_API_KEY
+    )
+    expect(error).toBeInstanceOf(IntegrationError)
+    expect(error).not.toBeInstanceOf(RetryableError)
+    expect(error).toMatchObject({ status: 413, code: 'BatchTooLarge' })
+    expect(error.message).toContain('4 MB')
+    expect(error.message).toContain("send less in this event's dataFields")
+    expect(error.message).not.toContain('..')
+  })
+
   it('does not treat 501 as retryable', () => {
     const error = translateIterableError(501, { msg: 'Not implemented' }, SECRET_API_KEY)
     expect(error).not.toBeInstanceOf(RetryableError)
