@@ -126,16 +126,9 @@ function parseArgs(argv: string[]): Args {
     return index >= 0 ? argv[index + 1] : undefined
   }
   const known = new Set([
+    ...SIZE_OPTIONS,
     '--quick',
     '--medium',
-    '--runs',
-    '--batch-sizes',
-    '--single-sizes',
-    '--batch-size',
-    '--actions',
-    '--paths',
-    '--warmup',
-    '--seed',
     '--in-process',
     '--out',
     '--reference',
@@ -143,7 +136,6 @@ function parseArgs(argv: string[]): Args {
     '--no-upstream',
     '--upstream-version',
     '--no-paired',
-    '--paired-rounds',
     '--help'
   ])
   const unknown = argv.filter((arg) => arg.startsWith('--') && !known.has(arg))

@@ -69,7 +69,6 @@ export async function measurePaired(spec: PairedSpec, baseUrl: string, tag: stri
       const integration = integrations.get(impl) as TestDestination
       const sinkTag = `${tag}-${impl}-${round}`
       override.to = `${baseUrl}/${sinkTag}`
-      clearHarness(integration)
       // No forced GC between turns (see runScenario): each turn inherits the previous one's garbage, and the
       // rotation spreads that evenly over the implementations.
       const cpuBefore = process.cpuUsage()

@@ -81,16 +81,16 @@ export interface ScenarioSpec {
   upstreamDir?: string
 }
 
-/**
- * One paired measurement: ours, the floor and (with `upstreamDir`) upstream in ONE process, interleaved over `rounds`
- * rounds, each implementation getting the same events in each round.
- */
 /** A paired turn's minimum events on the batch path: 1,000-event turns alone vary ±30–50% with where GC pauses land. */
 export const PAIRED_EVENTS_PER_TURN = 5_000
 
 /** Events one implementation gets in one round. */
 export const eventsPerTurn = (spec: Pick<PairedSpec, 'events' | 'batchesPerTurn'>) => spec.events * spec.batchesPerTurn
 
+/**
+ * One paired measurement: ours, the floor and (with `upstreamDir`) upstream in ONE process, interleaved over `rounds`
+ * rounds, each implementation getting the same events in each round.
+ */
 export interface PairedSpec {
   action: BenchAction
   path: BenchPath
