@@ -1,4 +1,5 @@
 import type { RequestClient } from '@segment/actions-core'
+import { BASE_URLS } from '@local/destination-actions/src/destinations/iterable/iterable-api'
 import type { AnyDestinationDefinition } from './destinations'
 
 // Sends a destination's API calls somewhere else (an emulator, a mock) without the destination knowing: every request
@@ -9,7 +10,7 @@ import type { AnyDestinationDefinition } from './destinations'
 export const KNOWN_APIS: Record<string, { env: string; origins: string[] }> = {
   iterable: {
     env: 'ITERABLE_API_URL',
-    origins: ['https://api.iterable.com', 'https://api.eu.iterable.com']
+    origins: Object.values(BASE_URLS)
   }
 }
 
