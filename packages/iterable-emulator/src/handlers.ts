@@ -415,9 +415,10 @@ export function trackBulk(ctx: Context, body: unknown): Answer {
   if (malformed) return malformed
   const request = body as { events: EventRecord[]; createNewFields?: boolean | null }
   if (request.events.length === 0) return badParams('No events to track', { 'obj.events': 'events must not be empty' })
-  const paramErrors = request.events.reduce<PathErrors>(
-    (errors, record, index) => ({ ...errors, ...eventParamErrors(record, `obj.events[${index}]`) }),
-    {}
+  // One object filled in place: spreading it per event would copy every error gathered so far, event after event.
+  const paramErrors: PathErrors = {}
+  request.events.forEach((record, index) =>
+    Object.assign(paramErrors, eventParamErrors(record, `obj.events[${index}]`))
   )
   if (Object.keys(paramErrors).length > 0) return badParams('Invalid events', paramErrors)
 
