@@ -1,7 +1,9 @@
 import {
-  bulkUserRecord,
+  bulkUserRecordJson,
   trackEventBody,
+  trackEventRecordJson,
   trackPageBody,
+  trackPageRecordJson,
   trackPurchaseBody,
   updateCartBody,
   updateEmailBody,
@@ -96,6 +98,14 @@ const purchase: TrackPurchasePayload = {
 }
 const cart: UpdateCartPayload = { user: commerceUser, items: products }
 
+// The bulk path builds each record straight as JSON; read back, it is the record Iterable receives.
+const bulkUserRecord = (payload: UpdateUserPayload) => JSON.parse(bulkUserRecordJson(payload)) as unknown
+const bulkEventRecords = [
+  trackEventRecordJson(event),
+  trackPageRecordJson(page, settings),
+  trackPageRecordJson(screen, settings)
+].map((json) => JSON.parse(json) as unknown)
+
 /** Every body the destination sends, with the endpoint it goes to. */
 const BODIES: { name: string; endpoint: string; body: unknown }[] = [
   { name: 'updateUser', endpoint: '/api/users/update', body: userUpdateBody(user) },
@@ -121,7 +131,7 @@ const BODIES: { name: string; endpoint: string; body: unknown }[] = [
   {
     name: 'trackEvent and trackPage, batch',
     endpoint: '/api/events/trackBulk',
-    body: { events: [trackEventBody(event), trackPageBody(page, settings), trackPageBody(screen, settings)] }
+    body: { events: bulkEventRecords }
   },
   { name: 'trackPurchase', endpoint: '/api/commerce/trackPurchase', body: trackPurchaseBody(purchase) },
   { name: 'updateCart', endpoint: '/api/commerce/updateCart', body: updateCartBody(cart) },

@@ -24,12 +24,15 @@ import {
 export const MAX_BULK_BODY_BYTES = 4_000_000
 export const DEFAULT_BATCH_SIZE = 1001
 
-export interface BulkSpec<Payload, Record extends BulkRecord> {
+export interface BulkSpec<Payload> {
   endpoint: Extract<Endpoint, 'bulkUpdateUser' | 'bulkTrackEvent'>
   /** The key of the record list in the body: `users` or `events`. */
   listKey: 'users' | 'events'
-  /** The same transform as the single path; throws PayloadValidationError for an invalid event. */
-  toRecord: (payload: Payload) => Record
+  /**
+   * The event's record as JSON, built from the same parts as the single path's body; throws PayloadValidationError for
+   * an invalid event.
+   */
+  toRecordJson: (payload: Payload) => string
   /**
    * Body keys besides the record list (e.g. `updateOnly`), or undefined for none; events with different extras go in
    * different bodies.
@@ -37,28 +40,29 @@ export interface BulkSpec<Payload, Record extends BulkRecord> {
   bodyExtras?: (payload: Payload) => { [key: string]: unknown } | undefined
 }
 
-interface Prepared<Record> {
+interface Prepared {
   index: number
-  record: Record
-  /** The record as JSON: serialized once, to size the bodies, and sent as it is. */
+  /**
+   * The record as JSON: sized, sent and reported (`sent`) as it is. Parsed back only when Iterable's answer names
+   * records, to find this one among them.
+   */
   json: string
   bytes: number
 }
 
 /** Events that share body extras: their bodies' JSON up to the first record, and the body being filled. */
-interface Group<Record> {
+interface Group {
   /** `{"updateOnly":true,"users":[` */
   head: string
   /** Bytes of the body without its records: the head and the closing `]}`. */
   overhead: number
-  packer: BodyPacker<Prepared<Record>>
+  packer: BodyPacker<Prepared>
 }
 
 const BODY_TAIL = ']}'
 
 /** What JSON.stringify({...extras, [listKey]: records}) gives, from records already serialized. */
-const bodyJson = (head: string, members: Prepared<unknown>[]) =>
-  head + members.map(({ json }) => json).join(',') + BODY_TAIL
+const bodyJson = (head: string, members: Prepared[]) => head + members.map(({ json }) => json).join(',') + BODY_TAIL
 
 /** The smallest batch_size any event asks for (they share one mapping), at least 1. */
 function batchSizeOf(payloads: { batch_size?: number }[]): number {
@@ -102,18 +106,18 @@ export class BodyPacker<Member extends { bytes: number }> {
   }
 }
 
-export async function sendBulk<Payload extends { batch_size?: number }, Record extends BulkRecord>(
+export async function sendBulk<Payload extends { batch_size?: number }>(
   request: RequestClient,
   settings: Settings,
   payloads: Payload[],
-  spec: BulkSpec<Payload, Record>
+  spec: BulkSpec<Payload>
 ): Promise<MultiStatusResponse> {
   // Written at each event's index; an index left unset is reported by the framework as a failure, never a success.
   const results = new MultiStatusResponse()
   const batchSize = batchSizeOf(payloads)
-  const groups = new Map<string, Group<Record>>()
+  const groups = new Map<string, Group>()
 
-  const groupFor = (extras: { [key: string]: unknown } | undefined): Group<Record> => {
+  const groupFor = (extras: { [key: string]: unknown } | undefined): Group => {
     const key = extras === undefined ? '' : JSON.stringify(extras)
     let group = groups.get(key)
     if (!group) {
@@ -128,15 +132,14 @@ export async function sendBulk<Payload extends { batch_size?: number }, Record e
   // Bodies are sent as soon as they are full, so only one body's JSON per group is held at a time.
   for (let index = 0; index < payloads.length; index++) {
     const payload = payloads[index]
-    let record: Record
+    let json: string
     try {
-      record = spec.toRecord(payload)
+      json = spec.toRecordJson(payload)
     } catch (error) {
       results.setErrorResponseAtIndex(index, failureOf(error))
       continue
     }
     const group = groupFor(spec.bodyExtras?.(payload))
-    const json = JSON.stringify(record)
     const bytes = Buffer.byteLength(json)
     if (group.overhead + bytes > MAX_BULK_BODY_BYTES) {
       results.setErrorResponseAtIndex(index, {
@@ -146,7 +149,7 @@ export async function sendBulk<Payload extends { batch_size?: number }, Record e
       })
       continue
     }
-    const full = group.packer.add({ index, record, json, bytes })
+    const full = group.packer.add({ index, json, bytes })
     if (full) await deliver(full, group.head)
   }
   for (const group of groups.values()) {
@@ -155,7 +158,7 @@ export async function sendBulk<Payload extends { batch_size?: number }, Record e
   }
   return results
 
-  async function deliver(members: Prepared<Record>[], head: string) {
+  async function deliver(members: Prepared[], head: string) {
     let pending = members
     // Each round either settles every pending record or removes at least one, so the loop ends.
     while (pending.length > 0) {
@@ -163,23 +166,23 @@ export async function sendBulk<Payload extends { batch_size?: number }, Record e
       try {
         response = await sendToIterable(request, settings, spec.endpoint, { jsonText: bodyJson(head, pending) })
       } catch (error) {
-        for (const { index, record } of pending) results.setErrorResponseAtIndex(index, failureOf(error, record))
+        for (const { index, json } of pending) results.setErrorResponseAtIndex(index, failureOf(error, json))
         return
       }
       const body = answerBody(response) as JSONLikeObject | string
       if (isSuccess(response.status)) {
         const failureFor = bulkFailureLookup(body)
-        for (const { index, record } of pending) {
-          const failure = failureFor(record)
+        for (const { index, json } of pending) {
+          const failure = failureFor?.(recordOf(json))
           if (failure) {
             results.setErrorResponseAtIndex(index, {
               status: failure.status,
               errormessage: failure.message,
-              sent: asJson(record),
+              sent: json,
               body
             })
           } else {
-            results.setSuccessResponseAtIndex(index, { status: response.status, sent: asJson(record), body })
+            results.setSuccessResponseAtIndex(index, { status: response.status, sent: json, body })
           }
         }
         return
@@ -187,22 +190,17 @@ export async function sendBulk<Payload extends { batch_size?: number }, Record e
 
       // A body refused for one record's field type: those records fail, the others are sent again.
       const mismatches = typeMismatches(body)
-      const remaining: Prepared<Record>[] = []
+      const remaining: Prepared[] = []
       for (const member of pending) {
-        const reason = mismatches.length > 0 ? recordTypeMismatch(member.record, mismatches) : undefined
+        const reason = mismatches.length > 0 ? recordTypeMismatch(recordOf(member.json), mismatches) : undefined
         if (reason) {
-          results.setErrorResponseAtIndex(member.index, {
-            status: 400,
-            errormessage: reason,
-            sent: asJson(member.record),
-            body
-          })
+          results.setErrorResponseAtIndex(member.index, { status: 400, errormessage: reason, sent: member.json, body })
         } else remaining.push(member)
       }
       if (remaining.length === pending.length) {
         const error = translateIterableError(response.status, body, settings.apiKey)
-        for (const { index, record } of pending) {
-          results.setErrorResponseAtIndex(index, { ...failureOf(error, record), body })
+        for (const { index, json } of pending) {
+          results.setErrorResponseAtIndex(index, { ...failureOf(error, json), body })
         }
         return
       }
@@ -211,15 +209,15 @@ export async function sendBulk<Payload extends { batch_size?: number }, Record e
   }
 }
 
-const asJson = (record: unknown) => record as JSONLikeObject
+const recordOf = (json: string) => JSON.parse(json) as BulkRecord
 
-/** The multistatus entry of an event that failed with `error`, sent as `record` when it got that far. */
-function failureOf(error: unknown, record?: unknown) {
+/** The multistatus entry of an event that failed with `error`, sent as `json` when it got that far. */
+function failureOf(error: unknown, json?: string) {
   const { status, message } = error as { status?: number; message?: string }
   return {
     status: typeof status === 'number' ? status : 500,
     errormessage: message ?? String(error),
     ...(error instanceof PayloadValidationError && { errortype: 'PAYLOAD_VALIDATION_FAILED' as const }),
-    ...(record !== undefined && { sent: asJson(record) })
+    ...(json !== undefined && { sent: json })
   }
 }

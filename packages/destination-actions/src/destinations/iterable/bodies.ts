@@ -5,7 +5,7 @@ import type { Payload as TrackPagePayload } from './trackPage/generated-types'
 import type { Payload as TrackPurchasePayload } from './trackPurchase/generated-types'
 import type { Payload as UpdateCartPayload } from './updateCart/generated-types'
 import type { Payload as UpdateEmailPayload } from './updateEmail/generated-types'
-import { convertDates, toUnixSeconds, withIterableDates } from './dates'
+import { convertDates, iterableDataFieldsJson, toUnixSeconds, withIterableDates } from './dates'
 import { requireIdentifier } from './identity'
 import { toCommerceItems, requireWholeCart, type MappedItem } from './commerce-items'
 import { assertPageIsTracked, pageEventName, type PageKind } from './page-naming'
@@ -33,29 +33,58 @@ function definedOnly<T extends object>(body: T): T {
   return defined as T
 }
 
-/** User dataFields with dates converted and the phone number where Iterable reads it (`dataFields.phoneNumber`). */
-function userDataFields(dataFields: DataFields | undefined, phoneNumber: string | null | undefined): DataFields {
-  return withIterableDates(dataFields, phoneNumber ? { phoneNumber } : undefined)
+/**
+ * A body whose dataFields are not yet written: `keys` are its other keys as they are sent, `dataFields` the mapped
+ * ones (their date-times still to convert), `additions` set on dataFields as they are, over same-named fields. Written
+ * as an object for a single call (asBody) or straight as JSON for a bulk record (asJson), the same keys either way.
+ */
+interface BodyParts<Keys> {
+  keys: Keys
+  dataFields: DataFields | undefined
+  additions?: DataFields
+}
+
+const asBody = <Keys>({ keys, dataFields, additions }: BodyParts<Keys>): Keys & { dataFields: DataFields } => ({
+  ...keys,
+  dataFields: withIterableDates(dataFields, additions)
+})
+
+/** JSON.stringify(asBody(parts)), without copying dataFields (see iterableDataFieldsJson). */
+function asJson<Keys>({ keys, dataFields, additions }: BodyParts<Keys>): string {
+  const head = JSON.stringify(keys)
+  const fields = iterableDataFieldsJson(dataFields, additions)
+  return head === '{}' ? `{"dataFields":${fields}}` : `${head.slice(0, -1)},"dataFields":${fields}}`
+}
+
+type UserKeys = Omit<UserUpdateBody, 'dataFields'>
+
+/** A user's body; the phone number goes where Iterable reads it, `dataFields.phoneNumber`. */
+function userParts(user: UpdateUserPayload | TrackPurchasePayload['user'], extra?: DataFields): BodyParts<UserKeys> {
+  const phoneNumber = user.phoneNumber ? { phoneNumber: user.phoneNumber } : undefined
+  return {
+    keys: definedOnly({
+      email: user.email,
+      userId: user.userId,
+      preferUserId: user.preferUserId,
+      mergeNestedObjects: user.mergeNestedObjects
+    }),
+    dataFields: user.dataFields,
+    additions: extra ? { ...phoneNumber, ...extra } : phoneNumber
+  }
 }
 
 export function userUpdateBody(payload: UpdateUserPayload): UserUpdateBody {
   requireIdentifier(payload)
-  return definedOnly({
-    email: payload.email,
-    userId: payload.userId,
-    dataFields: userDataFields(payload.dataFields, payload.phoneNumber),
-    preferUserId: payload.preferUserId,
-    mergeNestedObjects: payload.mergeNestedObjects
-  })
+  return asBody(userParts(payload))
 }
 
 /**
- * A user record of a bulk update. Iterable's bulk endpoint has no email change; in hybrid projects setting
+ * A user record of a bulk update, as JSON. Iterable's bulk endpoint has no email change; in hybrid projects setting
  * `dataFields.email` changes it, which is what the live destination does with `newEmail` in batches.
  */
-export function bulkUserRecord(payload: UpdateUserPayload): UserUpdateBody {
-  const body = userUpdateBody(payload)
-  return payload.newEmail ? { ...body, dataFields: { ...body.dataFields, email: payload.newEmail } } : body
+export function bulkUserRecordJson(payload: UpdateUserPayload): string {
+  requireIdentifier(payload)
+  return asJson(userParts(payload, payload.newEmail ? { email: payload.newEmail } : undefined))
 }
 
 export function updateEmailBody(payload: UpdateEmailPayload): UpdateEmailBody {
@@ -80,41 +109,47 @@ interface EventLike {
   templateId?: number
 }
 
+type EventKeys = Omit<TrackEventBody, 'dataFields'>
+
 /** An events/track body; the caller has checked the identifiers. */
-function eventBody(payload: EventLike, eventName: string): TrackEventBody {
-  return definedOnly({
-    email: payload.email,
-    userId: payload.userId,
-    eventName,
-    id: payload.id,
-    createdAt: toUnixSeconds(payload.createdAt),
-    dataFields: withIterableDates(payload.dataFields),
-    campaignId: payload.campaignId,
-    templateId: payload.templateId
-  })
+function eventParts(payload: EventLike, eventName: string): BodyParts<EventKeys> {
+  return {
+    keys: definedOnly({
+      email: payload.email,
+      userId: payload.userId,
+      eventName,
+      id: payload.id,
+      createdAt: toUnixSeconds(payload.createdAt),
+      campaignId: payload.campaignId,
+      templateId: payload.templateId
+    }),
+    dataFields: payload.dataFields
+  }
 }
 
-export function trackEventBody(payload: TrackEventPayload): TrackEventBody {
+function trackEventParts(payload: TrackEventPayload): BodyParts<EventKeys> {
   requireIdentifier(payload)
-  return eventBody(payload, payload.eventName)
+  return eventParts(payload, payload.eventName)
 }
 
-export function trackPageBody(payload: TrackPagePayload, settings: Settings): TrackEventBody {
+export const trackEventBody = (payload: TrackEventPayload): TrackEventBody => asBody(trackEventParts(payload))
+export const trackEventRecordJson = (payload: TrackEventPayload): string => asJson(trackEventParts(payload))
+
+function trackPageParts(payload: TrackPagePayload, settings: Settings): BodyParts<EventKeys> {
   const page = { kind: (payload.eventType ?? 'page') as PageKind, name: payload.name, category: payload.category }
   requireIdentifier(payload)
   assertPageIsTracked(page, settings)
-  return eventBody(payload, pageEventName(page, settings))
+  return eventParts(payload, pageEventName(page, settings))
 }
+
+export const trackPageBody = (payload: TrackPagePayload, settings: Settings): TrackEventBody =>
+  asBody(trackPageParts(payload, settings))
+export const trackPageRecordJson = (payload: TrackPagePayload, settings: Settings): string =>
+  asJson(trackPageParts(payload, settings))
 
 function commerceUser(user: TrackPurchasePayload['user']): CommerceUser {
   requireIdentifier(user, { email: 'user.email', userId: 'user.userId' })
-  return definedOnly({
-    email: user.email,
-    userId: user.userId,
-    dataFields: userDataFields(user.dataFields, user.phoneNumber),
-    preferUserId: user.preferUserId,
-    mergeNestedObjects: user.mergeNestedObjects
-  })
+  return asBody(userParts(user))
 }
 
 export function trackPurchaseBody(payload: TrackPurchasePayload): TrackPurchaseBody {

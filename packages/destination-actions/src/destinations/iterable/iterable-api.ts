@@ -223,9 +223,9 @@ const stringsIn = (list: unknown): string[] =>
 
 /**
  * Reads a 200 bulk answer once and returns the lookup that tells, for each record sent, whether Iterable refused it
- * and why. A record Iterable does not name was accepted.
+ * and why; undefined when the answer names no record (then every record was accepted, none needs looking up).
  */
-export function bulkFailureLookup(body: unknown): (record: BulkRecord) => RecordFailure | undefined {
+export function bulkFailureLookup(body: unknown): ((record: BulkRecord) => RecordFailure | undefined) | undefined {
   const answer = readAnswer(body)
   const byIdentifier = new Map<string, RecordFailure>()
   const remember = (kind: IdentifierKind, value: string, failure: RecordFailure) => {
@@ -249,7 +249,7 @@ export function bulkFailureLookup(body: unknown): (record: BulkRecord) => Record
   }
   const disallowed = new Set(stringsIn(answer.disallowedEventNames))
 
-  if (byIdentifier.size === 0 && disallowed.size === 0) return () => undefined
+  if (byIdentifier.size === 0 && disallowed.size === 0) return undefined
   return (record) => {
     // A new email sent as dataFields.email (bulk email change) is what Iterable names when it refuses the change.
     const newEmail = record.dataFields?.email

@@ -3,7 +3,14 @@ import path from 'node:path'
 import dayjs from 'dayjs'
 import utc from 'dayjs/plugin/utc'
 import fc from 'fast-check'
-import { convertDates, toIterableDate, toUnixSeconds, withIterableDates } from '../dates'
+import {
+  convertDates,
+  convertJsonDates,
+  iterableDataFieldsJson,
+  toIterableDate,
+  toUnixSeconds,
+  withIterableDates
+} from '../dates'
 
 /** Freezes every object and array, so that any write by the code under test throws. */
 function deepFreeze<T>(value: T): T {
@@ -228,6 +235,122 @@ describe('withIterableDates', () => {
     expect(Object.getPrototypeOf(result)).toBe(Object.prototype)
     expect(Object.keys(result)).toEqual(['__proto__', 'plan'])
     expect(JSON.stringify(result)).toBe('{"__proto__":{"polluted":true},"plan":"pro"}')
+  })
+})
+
+describe('convertJsonDates', () => {
+  it('converts date-times that are values, at every depth, and leaves keys and text inside other strings alone', () => {
+    const value = {
+      '2023-02-05T20:42:10Z': 'a key that is a date-time stays a key',
+      signedUpAt: '2023-02-05T20:42:10.123-05:00',
+      quoted: 'she wrote "2023-02-05T20:42:10Z", then left',
+      escapedQuoteFirst: '"2023-02-05T20:42:10Z',
+      endsInBackslash: 'C:\\',
+      afterBackslash: '2023-02-05T20:42:10Z',
+      logins: ['2023-02-05T20:42:10Z', ['2023-02-06T08:00:00+02:00'], { at: '2023-02-05T20:42' }],
+      notDates: ['2023-02-05', '2023-02-30T10:00:00Z', '2023-02-05T20:42:10Z later', 'user-2023-02-05T20:42:10Z']
+    }
+
+    const converted = JSON.parse(convertJsonDates(JSON.stringify(value)))
+
+    expect(converted).toEqual({
+      ...value,
+      signedUpAt: '2023-02-06 01:42:10 +00:00',
+      afterBackslash: '2023-02-05 20:42:10 +00:00',
+      logins: ['2023-02-05 20:42:10 +00:00', ['2023-02-06 06:00:00 +00:00'], { at: '2023-02-05 20:42:00 +00:00' }]
+    })
+  })
+
+  it('returns the very text it was given when it holds no date-time', () => {
+    const json = JSON.stringify({ plan: 'pro', id: '0f8fad5b-d9cb-469f-a165-70867728950e', birthday: '1990-07-14' })
+
+    expect(convertJsonDates(json)).toBe(json)
+  })
+
+  // Any JSON value, with date-times (valid or not) and strings built to look like JSON around them mixed in.
+  const trickyString = fc.oneof(
+    fc.string(),
+    fc.constantFrom(
+      '2023-02-05T20:42:10Z',
+      '2023-02-05T20:42:10.123-05:00',
+      '2024-02-29T10:00:00+0200',
+      '2023-02-05 20:42',
+      '2023-02-30T10:00:00Z',
+      '"2023-02-05T20:42:10Z"',
+      '\\",2023-02-05T20:42:10Z',
+      ':"2023-02-05T20:42:10Z",',
+      '[2023-02-05T20:42:10Z]'
+    )
+  )
+  const jsonLike = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      trickyString,
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(trickyString, tie('value'), { maxKeys: 4 })
+    )
+  })).value
+
+  it('gives, for any JSON value, exactly the text of JSON.stringify(convertDates(value))', () => {
+    fc.assert(
+      fc.property(jsonLike, (value) => {
+        expect(convertJsonDates(JSON.stringify(value))).toBe(JSON.stringify(convertDates(value)))
+      }),
+      { numRuns: 3000 }
+    )
+  })
+})
+
+describe('iterableDataFieldsJson', () => {
+  it('is the JSON of withIterableDates: dates converted, additions appended as they are', () => {
+    const fields = deepFreeze({ plan: 'pro', signedUpAt: '2023-02-05T20:42:10-05:00', tags: ['2023-02-05T20:42:10Z'] })
+    const additions = { phoneNumber: '+14158675309', email: 'new@example.com' }
+
+    const json = iterableDataFieldsJson(fields, additions)
+
+    expect(json).toBe(JSON.stringify(withIterableDates(fields, additions)))
+    expect(JSON.parse(json)).toEqual({
+      plan: 'pro',
+      signedUpAt: '2023-02-06 01:42:10 +00:00',
+      tags: ['2023-02-05 20:42:10 +00:00'],
+      phoneNumber: '+14158675309',
+      email: 'new@example.com'
+    })
+  })
+
+  it('lets an addition replace a same-named field, once, without converting the addition', () => {
+    const fields = { phoneNumber: 'from traits', email: 'old@example.com', at: '2023-02-05T20:42:10Z' }
+
+    const json = iterableDataFieldsJson(fields, { email: '2023-02-05T20:42:10Z' })
+
+    expect(json.match(/"email"/g)).toHaveLength(1)
+    expect(JSON.parse(json)).toEqual({
+      phoneNumber: 'from traits',
+      at: '2023-02-05 20:42:10 +00:00',
+      email: '2023-02-05T20:42:10Z'
+    })
+    expect(fields.email).toBe('old@example.com')
+  })
+
+  it.each([
+    ['no fields and no additions', undefined, undefined, '{}'],
+    ['no fields', undefined, { phoneNumber: '+1' }, '{"phoneNumber":"+1"}'],
+    ['null fields', null as unknown as undefined, { phoneNumber: '+1' }, '{"phoneNumber":"+1"}'],
+    ['empty fields', {}, { phoneNumber: '+1' }, '{"phoneNumber":"+1"}'],
+    ['additions that are all undefined', { plan: 'pro' }, { phoneNumber: undefined }, '{"plan":"pro"}']
+  ])('gives valid JSON for %s', (_case, fields, additions, expected) => {
+    expect(iterableDataFieldsJson(fields, additions)).toBe(expected)
+  })
+
+  it('keeps an own "__proto__" field a field when an addition replaces another one', () => {
+    const fields = JSON.parse('{"__proto__": {"polluted": true}, "phoneNumber": "old"}') as { [key: string]: unknown }
+
+    expect(iterableDataFieldsJson(fields, { phoneNumber: 'new' })).toBe(
+      '{"__proto__":{"polluted":true},"phoneNumber":"new"}'
+    )
   })
 })
 

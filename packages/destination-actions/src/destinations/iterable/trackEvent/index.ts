@@ -13,7 +13,7 @@ import {
   BATCH_SIZE_FIELD
 } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { trackEventBody } from '../bodies'
+import { trackEventBody, trackEventRecordJson } from '../bodies'
 import { callIterable } from '../iterable-api'
 import { sendBulk } from '../batching'
 
@@ -42,7 +42,11 @@ const action: ActionDefinition<Settings, Payload> = {
   perform: (request, { payload, settings }) =>
     callIterable(request, settings, 'trackEvent', { json: trackEventBody(payload) }),
   performBatch: (request, { payload, settings }) =>
-    sendBulk(request, settings, payload, { endpoint: 'bulkTrackEvent', listKey: 'events', toRecord: trackEventBody })
+    sendBulk(request, settings, payload, {
+      endpoint: 'bulkTrackEvent',
+      listKey: 'events',
+      toRecordJson: trackEventRecordJson
+    })
 }
 
 export default action

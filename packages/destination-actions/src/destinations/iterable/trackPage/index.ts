@@ -13,7 +13,7 @@ import {
   BATCH_SIZE_FIELD
 } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { trackPageBody } from '../bodies'
+import { trackPageBody, trackPageRecordJson } from '../bodies'
 import { callIterable } from '../iterable-api'
 import { sendBulk } from '../batching'
 
@@ -77,7 +77,7 @@ const action: ActionDefinition<Settings, Payload> = {
     sendBulk(request, settings, payload, {
       endpoint: 'bulkTrackEvent',
       listKey: 'events',
-      toRecord: (page) => trackPageBody(page, settings)
+      toRecordJson: (page) => trackPageRecordJson(page, settings)
     })
 }
 

@@ -12,7 +12,7 @@ import {
   BATCH_SIZE_FIELD
 } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { userUpdateBody, updateEmailBody, bulkUserRecord } from '../bodies'
+import { userUpdateBody, updateEmailBody, bulkUserRecordJson } from '../bodies'
 import { sendBulk } from '../batching'
 import { callIterable } from '../iterable-api'
 
@@ -57,7 +57,7 @@ const action: ActionDefinition<Settings, Payload> = {
     sendBulk(request, settings, payload, {
       endpoint: 'bulkUpdateUser',
       listKey: 'users',
-      toRecord: bulkUserRecord,
+      toRecordJson: bulkUserRecordJson,
       // Per event, not the first event's value: events that differ go in separate bodies.
       bodyExtras: (user) => (user.updateOnly ? { updateOnly: true } : undefined)
     })
