@@ -11,19 +11,10 @@ import {
 import type { Payload as UpdateUserPayload } from '../updateUser/generated-types'
 import type { Payload as TrackEventPayload } from '../trackEvent/generated-types'
 import type { Payload as TrackPagePayload } from '../trackPage/generated-types'
-import { settings } from './support'
+import { deepFreeze, settings } from './support'
 
 // A bulk record is built straight as JSON, a single call's body as an object, from the same parts (bodies.ts). These
 // tests pin down that the two cannot differ: same keys, same values, dates converted the same way.
-
-/** Freezes every object and array, so that any write by the code under test throws. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const nested of Object.values(value)) deepFreeze(nested)
-    Object.freeze(value)
-  }
-  return value
-}
 
 const dateTime = fc.constantFrom(
   '2023-02-05T20:42:10Z',

@@ -11,15 +11,7 @@ import {
   toUnixSeconds,
   withIterableDates
 } from '../dates'
-
-/** Freezes every object and array, so that any write by the code under test throws. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const nested of Object.values(value)) deepFreeze(nested)
-    Object.freeze(value)
-  }
-  return value
-}
+import { deepFreeze } from './support'
 
 describe('toIterableDate', () => {
   it.each([

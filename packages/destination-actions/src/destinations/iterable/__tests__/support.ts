@@ -415,3 +415,15 @@ export const typeMismatch = (validationErrors: Json) => ({
   code: 'RequestFieldsTypesMismatched',
   params: { validationErrors }
 })
+
+// ---------------------------------------------------------------------------------------------------------------
+// Inputs that must not change.
+
+/** Freezes every object and array, so that any write by the code under test throws. */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const nested of Object.values(value)) deepFreeze(nested)
+    Object.freeze(value)
+  }
+  return value
+}
