@@ -43,26 +43,95 @@ export interface BulkSpec<Payload> {
 interface Prepared {
   index: number
   /**
-   * The record as JSON: sized, sent and reported (`sent`) as it is. Parsed back only when Iterable's answer names
-   * records, to find this one among them.
+   * The record as JSON: written into the body and reported (`sent`) as it is. Parsed back only when Iterable's answer
+   * names records, to find this one among them.
    */
   json: string
-  bytes: number
 }
 
-/** Events that share body extras: their bodies' JSON up to the first record, and the body being filled. */
-interface Group {
-  /** `{"updateOnly":true,"users":[` */
-  head: string
-  /** Bytes of the body without its records: the head and the closing `]}`. */
-  overhead: number
-  packer: BodyPacker<Prepared>
-}
-
+const COMMA = 0x2c
 const BODY_TAIL = ']}'
 
-/** What JSON.stringify({...extras, [listKey]: records}) gives, from records already serialized. */
-const bodyJson = (head: string, members: Prepared[]) => head + members.map(({ json }) => json).join(',') + BODY_TAIL
+/** A bulk body as it is sent: its members, and its JSON as UTF-8 bytes. */
+export interface WrittenBody<Member> {
+  members: Member[]
+  bytes: Buffer
+}
+
+/**
+ * Writes bulk bodies of at most `batchSize` members and MAX_BULK_BODY_BYTES bytes, in input order. Each record's JSON
+ * is encoded once, as it comes, and that encoding counts its bytes: no record is measured on its own, and no body is
+ * joined as text for the request client to encode again. `add` hands back the body it had to close to make room, so
+ * that it can be sent (and freed) before the next is filled.
+ */
+export class BulkBodyWriter<Member extends { json: string }> {
+  /** Bytes of a body without members: the head and the closing `]}`. */
+  private readonly overheadBytes: number
+  private members: Member[] = []
+  /** Where bodies are written: allocated once, at the size limit; each body is copied out at its own size. */
+  private scratch: Buffer | undefined
+  private length = 0
+
+  /**
+   * `head`: the body's JSON up to its first record, e.g. `{"updateOnly":true,"users":[`. `limitBytes`: Iterable's,
+   * unless a test needs a smaller one.
+   */
+  constructor(
+    readonly head: string,
+    private readonly batchSize: number,
+    private readonly limitBytes = MAX_BULK_BODY_BYTES
+  ) {
+    this.overheadBytes = Buffer.byteLength(head) + BODY_TAIL.length
+  }
+
+  /** Adds `member` to the body being written, or to a new one when that is full. A member must fit a body alone. */
+  add(member: Member): WrittenBody<Member> | undefined {
+    const closed = this.members.length > 0 && !this.fits(member.json) ? this.finish() : undefined
+    if (this.members.length === 0 && !this.fits(member.json)) {
+      throw new RangeError('A record larger than a bulk body was given to BulkBodyWriter: check oversizedBytes first')
+    }
+    const scratch = (this.scratch ??= Buffer.allocUnsafeSlow(this.limitBytes))
+    if (this.members.length === 0) this.length = scratch.write(this.head)
+    else scratch[this.length++] = COMMA
+    this.length += scratch.write(member.json, this.length)
+    this.members.push(member)
+    return closed
+  }
+
+  /** Bytes of `json` when no body can hold it; undefined when one can. */
+  oversizedBytes(json: string): number | undefined {
+    const room = this.limitBytes - this.overheadBytes
+    if (json.length * 3 <= room) return undefined
+    const bytes = Buffer.byteLength(json)
+    return bytes > room ? bytes : undefined
+  }
+
+  /** The body being written, if it has any member; the writer starts a new one. */
+  finish(): WrittenBody<Member> | undefined {
+    const scratch = this.scratch
+    if (this.members.length === 0 || !scratch) return undefined
+    this.length += scratch.write(BODY_TAIL, this.length)
+    const body = { members: this.members, bytes: Buffer.from(scratch.subarray(0, this.length)) }
+    this.members = []
+    return body
+  }
+
+  /** Whether `json`, its comma and the body's tail fit in the body being written (or in a new one). */
+  private fits(json: string): boolean {
+    if (this.members.length >= this.batchSize) return false
+    const used = this.members.length > 0 ? this.length + 1 : this.overheadBytes - BODY_TAIL.length
+    const room = this.limitBytes - BODY_TAIL.length - used
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: only a record that could come near the limit is counted exactly.
+    return json.length * 3 <= room || Buffer.byteLength(json) <= room
+  }
+}
+
+/** One body of `members`, which fit one: the part of a sent body that is sent again. */
+function rewrite<Member extends { json: string }>(head: string, members: Member[]): Buffer {
+  const writer = new BulkBodyWriter<Member>(head, members.length)
+  for (const member of members) writer.add(member)
+  return writer.finish()?.bytes ?? Buffer.from(head + BODY_TAIL)
+}
 
 /** The smallest batch_size any event asks for (they share one mapping), at least 1. */
 function batchSizeOf(payloads: { batch_size?: number }[]): number {
@@ -70,40 +139,6 @@ function batchSizeOf(payloads: { batch_size?: number }[]): number {
   let smallest = Infinity
   for (const { batch_size: size } of payloads) if (typeof size === 'number' && size < smallest) smallest = size
   return Math.max(1, Math.floor(smallest === Infinity ? DEFAULT_BATCH_SIZE : smallest))
-}
-
-/**
- * Fills bodies of at most `batchSize` members and MAX_BULK_BODY_BYTES bytes, in input order: `add` hands back the
- * body it had to close to make room, so that it can be sent (and its JSON freed) before the next is filled.
- */
-export class BodyPacker<Member extends { bytes: number }> {
-  private current: Member[] = []
-  private currentBytes: number
-
-  constructor(
-    private readonly overheadBytes: number,
-    private readonly batchSize: number
-  ) {
-    this.currentBytes = overheadBytes
-  }
-
-  add(member: Member): Member[] | undefined {
-    const full =
-      this.current.length > 0 &&
-      (this.current.length >= this.batchSize || this.currentBytes + 1 + member.bytes > MAX_BULK_BODY_BYTES) // 1: a comma
-    const closed = full ? this.finish() : undefined
-    this.currentBytes += member.bytes + (this.current.length > 0 ? 1 : 0)
-    this.current.push(member)
-    return closed
-  }
-
-  /** The body being filled, if it has any member; the packer starts a new one. */
-  finish(): Member[] | undefined {
-    const body = this.current
-    this.current = []
-    this.currentBytes = this.overheadBytes
-    return body.length > 0 ? body : undefined
-  }
 }
 
 export async function sendBulk<Payload extends { batch_size?: number }>(
@@ -115,21 +150,21 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
   // Written at each event's index; an index left unset is reported by the framework as a failure, never a success.
   const results = new MultiStatusResponse()
   const batchSize = batchSizeOf(payloads)
-  const groups = new Map<string, Group>()
+  // Events with different body extras go in different bodies: one writer for each.
+  const writers = new Map<string, BulkBodyWriter<Prepared>>()
 
-  const groupFor = (extras: { [key: string]: unknown } | undefined): Group => {
+  const writerFor = (extras: { [key: string]: unknown } | undefined): BulkBodyWriter<Prepared> => {
     const key = extras === undefined ? '' : JSON.stringify(extras)
-    let group = groups.get(key)
-    if (!group) {
+    let writer = writers.get(key)
+    if (!writer) {
       const head = JSON.stringify({ ...extras, [spec.listKey]: [] }).slice(0, -BODY_TAIL.length)
-      const overhead = Buffer.byteLength(head + BODY_TAIL)
-      group = { head, overhead, packer: new BodyPacker(overhead, batchSize) }
-      groups.set(key, group)
+      writer = new BulkBodyWriter<Prepared>(head, batchSize)
+      writers.set(key, writer)
     }
-    return group
+    return writer
   }
 
-  // Bodies are sent as soon as they are full, so only one body's JSON per group is held at a time.
+  // Bodies are sent as soon as they are full, so only one body per writer is held at a time.
   for (let index = 0; index < payloads.length; index++) {
     const payload = payloads[index]
     let json: string
@@ -139,32 +174,33 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
       results.setErrorResponseAtIndex(index, failureOf(error))
       continue
     }
-    const group = groupFor(spec.bodyExtras?.(payload))
-    const bytes = Buffer.byteLength(json)
-    if (group.overhead + bytes > MAX_BULK_BODY_BYTES) {
+    const writer = writerFor(spec.bodyExtras?.(payload))
+    const oversized = writer.oversizedBytes(json)
+    if (oversized !== undefined) {
       results.setErrorResponseAtIndex(index, {
         status: 400,
         errortype: 'PAYLOAD_VALIDATION_FAILED',
-        errormessage: `This event is ${bytes} bytes of JSON, over the ${MAX_BULK_BODY_BYTES}-byte limit of Iterable's bulk endpoints: send less in its dataFields.`
+        errormessage: `This event is ${oversized} bytes of JSON, over the ${MAX_BULK_BODY_BYTES}-byte limit of Iterable's bulk endpoints: send less in its dataFields.`
       })
       continue
     }
-    const full = group.packer.add({ index, json, bytes })
-    if (full) await deliver(full, group.head)
+    const full = writer.add({ index, json })
+    if (full) await deliver(full, writer.head)
   }
-  for (const group of groups.values()) {
-    const last = group.packer.finish()
-    if (last) await deliver(last, group.head)
+  for (const writer of writers.values()) {
+    const last = writer.finish()
+    if (last) await deliver(last, writer.head)
   }
   return results
 
-  async function deliver(members: Prepared[], head: string) {
+  async function deliver({ members, bytes }: WrittenBody<Prepared>, head: string) {
     let pending = members
+    let pendingBytes = bytes
     // Each round either settles every pending record or removes at least one, so the loop ends.
     while (pending.length > 0) {
       let response
       try {
-        response = await sendToIterable(request, settings, spec.endpoint, { jsonText: bodyJson(head, pending) })
+        response = await sendToIterable(request, settings, spec.endpoint, { jsonBytes: pendingBytes })
       } catch (error) {
         for (const { index, json } of pending) results.setErrorResponseAtIndex(index, failureOf(error, json))
         return
@@ -205,6 +241,7 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
         return
       }
       pending = remaining
+      pendingBytes = rewrite(head, remaining)
     }
   }
 }

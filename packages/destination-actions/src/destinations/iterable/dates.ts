@@ -62,6 +62,38 @@ function millisOf(value: string): number {
   return shifted - MILLIS_IN_400_YEARS
 }
 
+const MILLIS_IN_DAY = 86_400_000
+/** Days from 0000-03-01 to 1970-01-01: the civil calendar below counts years from March, so leap days end them. */
+const DAYS_TO_EPOCH_FROM_MARCH_0000 = 719_468
+const DAYS_IN_400_YEARS = 146_097
+const TWO_DIGITS = Array.from({ length: 100 }, (_, number) => (number < 10 ? `0${number}` : `${number}`))
+
+/**
+ * A whole-second instant as `YYYY-MM-DD HH:mm:ss +00:00`, or undefined outside years 0–9999. Arithmetic rather than
+ * Date#toISOString, which formats through a C printf and cost more than everything else done to a date-time. The
+ * calendar part is H. Hinnant's civil_from_days.
+ */
+function iterableUtcText(millis: number): string | undefined {
+  const days = Math.floor(millis / MILLIS_IN_DAY)
+  const secondOfDay = (millis - days * MILLIS_IN_DAY) / 1000
+  const fromMarch0000 = days + DAYS_TO_EPOCH_FROM_MARCH_0000
+  const era = Math.floor(fromMarch0000 / DAYS_IN_400_YEARS)
+  const dayOfEra = fromMarch0000 - era * DAYS_IN_400_YEARS
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365
+  )
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100))
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153)
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+  const year = era * 400 + yearOfEra + (month <= 2 ? 1 : 0)
+  if (year < 0 || year > 9999) return undefined
+  const hour = Math.floor(secondOfDay / 3600)
+  const minute = Math.floor((secondOfDay - hour * 3600) / 60)
+  const second = secondOfDay - hour * 3600 - minute * 60
+  return `${TWO_DIGITS[Math.floor(year / 100)]}${TWO_DIGITS[year % 100]}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]} ${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]} +00:00`
+}
+
 /** dayjs in UTC mode reads a zone-less time as UTC (whatever the server's zone) and a zoned one at its offset. */
 const parseUtc = (value: string) => dayjs.utc(value.replace(',', '.'))
 
@@ -72,10 +104,8 @@ export function toIterableDate(value: string): string {
   if (zoneOffsetMinutes(value) === 0) {
     return `${value.slice(0, 10)} ${value.slice(11, 16)}:${hasSeconds(value) ? value.slice(17, 19) : '00'} +00:00`
   }
-  // toISOString is `YYYY-MM-DDTHH:mm:ss.sssZ` for years 0–9999; an offset can push a date just outside them.
-  const iso = new Date(millisOf(value)).toISOString()
-  if (iso.length !== 24) return value
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} +00:00`
+  // An offset can push a date just outside years 0–9999, which Iterable's format cannot write: left as it is.
+  return iterableUtcText(millisOf(value)) ?? value
 }
 
 /**

@@ -52,8 +52,8 @@ export interface IterableAnswer {
 interface CallOptions {
   method?: 'get' | 'post'
   json?: unknown
-  /** A body already serialized as JSON (the bulk path sizes its records that way, and need not serialize them twice). */
-  jsonText?: string
+  /** A body already written as JSON, in UTF-8 (the bulk path writes its records so, and sizes them by it). */
+  jsonBytes?: Buffer
 }
 
 /** Sends one request to Iterable and returns its answer whatever the status; only a missing answer throws. */
@@ -66,9 +66,9 @@ export async function sendToIterable<T = IterableAnswer>(
   try {
     return await request<T>(endpointUrl(endpoint, settings.dataCenterLocation), {
       method: options.method ?? 'post',
-      ...(options.jsonText === undefined
+      ...(options.jsonBytes === undefined
         ? { json: options.json }
-        : { body: options.jsonText, headers: { 'content-type': 'application/json' } }),
+        : { body: options.jsonBytes, headers: { 'content-type': 'application/json' } }),
       timeout: REQUEST_TIMEOUT_MS,
       throwHttpErrors: false
     })

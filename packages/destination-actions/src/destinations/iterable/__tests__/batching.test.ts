@@ -2,7 +2,8 @@ import nock from 'nock'
 import { createTestEvent } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
-import { BodyPacker, MAX_BULK_BODY_BYTES } from '../batching'
+import fc from 'fast-check'
+import { BulkBodyWriter, MAX_BULK_BODY_BYTES, type WrittenBody } from '../batching'
 import {
   acceptPost,
   BAD_API_KEY,
@@ -443,71 +444,118 @@ async function batchRefusedForOneType(kind: BulkAction, events: SegmentEvent[], 
 
 // ---------------------------------------------------------------------------------------------------------------
 
-describe('BodyPacker', () => {
-  /** Every body the packer makes of `members`, fed one by one as sendBulk does. */
-  function chunk<Member extends { bytes: number }>(members: Member[], overheadBytes: number, batchSize: number) {
-    const packer = new BodyPacker<Member>(overheadBytes, batchSize)
-    const bodies: Member[][] = []
-    for (const member of members) {
-      const closed = packer.add(member)
-      if (closed) bodies.push(closed)
+describe('BulkBodyWriter', () => {
+  const HEAD = '{"events":['
+  /** Every body the writer makes of `jsons`, fed one by one as sendBulk does: each body's records and bytes. */
+  function write(jsons: string[], batchSize: number, limitBytes?: number) {
+    const writer = new BulkBodyWriter<{ index: number; json: string }>(HEAD, batchSize, limitBytes)
+    const bodies: { indices: number[]; text: string; bytes: number }[] = []
+    const keep = (body: WrittenBody<{ index: number; json: string }> | undefined) => {
+      if (body) {
+        bodies.push({
+          indices: body.members.map(({ index }) => index),
+          text: body.bytes.toString('utf8'),
+          bytes: body.bytes.length
+        })
+      }
     }
-    const last = packer.finish()
-    if (last) bodies.push(last)
+    jsons.forEach((json, index) => keep(writer.add({ index, json })))
+    keep(writer.finish())
     return bodies
   }
-  const members = (sizes: number[]) => sizes.map((bytes, index) => ({ index, record: { n: index }, bytes }))
-  const indices = (chunks: { index: number }[][]) => chunks.map((members) => members.map((member) => member.index))
-  const OVERHEAD = Buffer.byteLength(JSON.stringify({ events: [] }))
+  /** A JSON string value of exactly `bytes` bytes of UTF-8, made of `char`. */
+  const jsonOfBytes = (bytes: number, char = 'x') => `"${char.repeat((bytes - 2) / Buffer.byteLength(char))}"`
+  const OVERHEAD = Buffer.byteLength('{"events":[]}')
 
-  it('cuts a group into chunks of at most batchSize members', () => {
-    expect(indices(chunk(members([10, 10, 10, 10, 10]), OVERHEAD, 2))).toEqual([[0, 1], [2, 3], [4]])
-    expect(indices(chunk(members([10, 10, 10]), OVERHEAD, 1))).toEqual([[0], [1], [2]])
-    expect(indices(chunk(members([10, 10, 10]), OVERHEAD, 1001))).toEqual([[0, 1, 2]])
+  it('writes each body as the UTF-8 bytes of its JSON: the head, the records joined by commas, the tail', () => {
+    const jsons = ['{"id":"a"}', '{"note":"naïve “quotes” \\ and 😀"}', '{"id":"c"}']
+    expect(write(jsons, 2)).toEqual([
+      {
+        indices: [0, 1],
+        text: `{"events":[${jsons[0]},${jsons[1]}]}`,
+        bytes: Buffer.byteLength(`{"events":[${jsons[0]},${jsons[1]}]}`)
+      },
+      { indices: [2], text: `{"events":[${jsons[2]}]}`, bytes: Buffer.byteLength(`{"events":[${jsons[2]}]}`) }
+    ])
   })
 
-  it('cuts a group so that no body exceeds MAX_BULK_BODY_BYTES, counting the body overhead and the commas', () => {
+  it('cuts the records into bodies of at most batchSize', () => {
+    const jsons = ['1', '2', '3', '4', '5']
+    expect(write(jsons, 2).map((body) => body.indices)).toEqual([[0, 1], [2, 3], [4]])
+    expect(write(jsons.slice(0, 3), 1).map((body) => body.indices)).toEqual([[0], [1], [2]])
+    expect(write(jsons.slice(0, 3), 1001).map((body) => body.indices)).toEqual([[0, 1, 2]])
+  })
+
+  it('cuts so that no body exceeds MAX_BULK_BODY_BYTES, counting the head, the tail and the commas', () => {
     expect(MAX_BULK_BODY_BYTES).toBe(4_000_000)
-    expect(indices(chunk(members([1_500_000, 1_500_000, 1_500_000]), OVERHEAD, 1001))).toEqual([[0, 1], [2]])
+    const large = jsonOfBytes(1_500_000)
+    expect(write([large, large, large], 1001).map((body) => body.indices)).toEqual([[0, 1], [2]])
 
     // overhead + a + 1 comma + b === 4,000,000 exactly: one body; one byte more: two.
     const exact = MAX_BULK_BODY_BYTES - OVERHEAD - 2_000_000 - 1
-    expect(indices(chunk(members([2_000_000, exact]), OVERHEAD, 1001))).toEqual([[0, 1]])
-    expect(indices(chunk(members([2_000_000, exact + 1]), OVERHEAD, 1001))).toEqual([[0], [1]])
-  })
-
-  it('applies the count and the byte limits together', () => {
-    expect(indices(chunk(members([10, 3_000_000, 10, 10, 2_000_000, 10]), OVERHEAD, 3))).toEqual([
-      [0, 1, 2],
-      [3, 4, 5]
-    ])
-    expect(indices(chunk(members([10, 3_000_000, 1_000_000, 10, 10]), OVERHEAD, 3))).toEqual([
-      [0, 1],
-      [2, 3, 4]
+    const fitting = write([jsonOfBytes(2_000_000), jsonOfBytes(exact)], 1001)
+    expect(fitting.map((body) => body.indices)).toEqual([[0, 1]])
+    expect(fitting[0].bytes).toBe(MAX_BULK_BODY_BYTES)
+    expect(write([jsonOfBytes(2_000_000), jsonOfBytes(exact + 1)], 1001).map((body) => body.indices)).toEqual([
+      [0],
+      [1]
     ])
   })
 
-  it('keeps the input order and every member', () => {
-    const sizes = [5, 1_900_000, 7, 2_100_000, 3, 3_999_000, 1, 1, 1]
-    const chunks = chunk(members(sizes), OVERHEAD, 4)
-    expect(indices(chunks).flat()).toEqual(sizes.map((_, index) => index))
-    for (const members of chunks) {
-      expect(members.length).toBeLessThanOrEqual(4)
-      const bytes = OVERHEAD + members.reduce((sum, member) => sum + member.bytes, 0) + members.length - 1
-      expect(bytes).toBeLessThanOrEqual(MAX_BULK_BODY_BYTES)
+  it('counts bytes of UTF-8, not characters, for 2-, 3- and 4-byte characters alike', () => {
+    for (const char of ['é', '€', '😀']) {
+      // About 2,000,000 bytes each in at most 1,000,002 characters: two would fit with the overhead if characters
+      // were counted.
+      const record = `"${char.repeat(Math.floor(2_000_000 / Buffer.byteLength(char)))}"`
+      expect(write([record, record, record], 1001).map((body) => body.indices)).toEqual([[0], [1], [2]])
+      // A second record that brings the body to exactly the limit joins it; one a byte larger does not.
+      const rest = MAX_BULK_BODY_BYTES - OVERHEAD - 1 - Buffer.byteLength(record)
+      const [body] = write([record, jsonOfBytes(rest)], 1001)
+      expect(body).toMatchObject({ indices: [0, 1], bytes: MAX_BULK_BODY_BYTES })
+      expect(write([record, jsonOfBytes(rest + 1)], 1001).map((body) => body.indices)).toEqual([[0], [1]])
     }
   })
 
-  it('gives a member that only fits alone a chunk of its own', () => {
-    expect(indices(chunk(members([100, 3_999_900, 100]), OVERHEAD, 1001))).toEqual([[0], [1], [2]])
+  it('keeps the input order and every record, and never writes a body over its limit, for any records', () => {
+    // A small limit stands in for Iterable's 4 MB, so that records of any characters come near it often.
+    const recordArb = fc.string({ unit: 'binary', maxLength: 40 }).map((text) => JSON.stringify({ text }))
+    fc.assert(
+      fc.property(
+        fc.array(recordArb, { maxLength: 30 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 140, max: 400 }),
+        (jsons, batchSize, limitBytes) => {
+          const bodies = write(jsons, batchSize, limitBytes)
+          expect(bodies.flatMap((body) => body.indices)).toEqual(jsons.map((_, index) => index))
+          for (const body of bodies) {
+            expect(body.text).toBe(`{"events":[${body.indices.map((index) => jsons[index]).join(',')}]}`)
+            expect(body.bytes).toBe(Buffer.byteLength(body.text))
+            expect(body.bytes).toBeLessThanOrEqual(limitBytes)
+            expect(body.indices.length).toBeLessThanOrEqual(batchSize)
+          }
+          // Greedy: a body was closed only when the next record could not join it.
+          for (let next = 1; next < bodies.length; next++) {
+            const closed = bodies[next - 1]
+            const first = jsons[bodies[next].indices[0]]
+            const full = closed.indices.length === batchSize || closed.bytes + 1 + Buffer.byteLength(first) > limitBytes
+            expect(full).toBe(true)
+          }
+        }
+      ),
+      { numRuns: 500 }
+    )
   })
 
-  it('never drops a member, even one over the limit alone (sendBulk refuses those before chunking)', () => {
-    expect(indices(chunk(members([100, MAX_BULK_BODY_BYTES + 1, 100]), OVERHEAD, 1001))).toEqual([[0], [1], [2]])
+  it('refuses a record no body could hold, rather than write a truncated body', () => {
+    const writer = new BulkBodyWriter<{ json: string }>(HEAD, 10, 100)
+    expect(() => writer.add({ json: jsonOfBytes(100 - OVERHEAD + 1) })).toThrow(RangeError)
+    expect(writer.finish()).toBeUndefined()
+    writer.add({ json: jsonOfBytes(100 - OVERHEAD) })
+    expect(writer.finish()?.bytes.length).toBe(100)
   })
 
-  it('returns no chunk for no member', () => {
-    expect(chunk([], OVERHEAD, 10)).toEqual([])
+  it('returns no body for no record', () => {
+    expect(write([], 10)).toEqual([])
   })
 })
 
@@ -896,7 +944,7 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
     const sent = multistatus.map((entry) => entry.sent as string)
     for (const n of [0, 2, 3, 4]) expect(typeof sent[n]).toBe('string')
     // The bodies are the sent texts joined, byte for byte: each `sent` is its record's text in its body.
-    const bodyTexts = responses.map((response) => response.options.body)
+    const bodyTexts = responses.map((response) => (response.options.body as Buffer).toString('utf8'))
     expect(bodyTexts).toHaveLength(2)
     expect(bodyTexts).toEqual(
       expect.arrayContaining([

@@ -47,9 +47,47 @@ describe('toIterableDate', () => {
     ['an impossible month', '2023-13-05T10:00:00Z'],
     ['a date-time followed by text', '2023-02-05T20:42:10Z please'],
     ['a date in Iterable format already', '2023-02-05 20:42:10 +00:00'],
-    ['a US-style date', '02/05/2023 20:42']
+    ['a US-style date', '02/05/2023 20:42'],
+    ['a date-time whose offset moves it before year 0', '0000-01-01T00:30:00+01:00'],
+    ['a date-time whose offset moves it past year 9999', '9999-12-31T23:30:00-01:00']
   ])('leaves %s unchanged', (_case, input) => {
     expect(toIterableDate(input)).toBe(input)
+  })
+})
+
+describe('toIterableDate against Date#toISOString', () => {
+  const pad = (value: number) => String(Math.abs(value)).padStart(2, '0')
+  // Whole-second instants over the years Iterable's format can write, each written at some zone offset; some near the
+  // ends of that range and around century leap days, where a calendar computation would go wrong first.
+  const secondsOf = (iso: string) => Date.parse(iso) / 1000
+  const near = (iso: string) => fc.integer({ min: secondsOf(iso) - 3 * 86_400, max: secondsOf(iso) + 3 * 86_400 })
+  const instantAtOffset = fc.record({
+    seconds: fc.oneof(
+      fc.integer({ min: secondsOf('0000-01-01T00:00:00Z'), max: secondsOf('9999-12-31T23:59:59Z') }),
+      near('0000-01-02T00:00:00Z'),
+      near('9999-12-30T00:00:00Z'),
+      near('1900-03-01T00:00:00Z'),
+      near('2000-03-01T00:00:00Z'),
+      near('2100-03-01T00:00:00Z'),
+      near('1970-01-01T00:00:00Z')
+    ),
+    offsetMinutes: fc.integer({ min: -12 * 60, max: 14 * 60 })
+  })
+
+  it('writes every instant of years 0–9999, at any offset, as its UTC date and time (beyond them: unchanged)', () => {
+    fc.assert(
+      fc.property(instantAtOffset, ({ seconds, offsetMinutes }) => {
+        const local = new Date(seconds * 1000 + offsetMinutes * 60_000).toISOString()
+        fc.pre(local.length === 24)
+        const zone = `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.trunc(offsetMinutes / 60))}:${pad(offsetMinutes % 60)}`
+        const utc = new Date(seconds * 1000).toISOString()
+        const input = `${local.slice(0, 19)}${zone}`
+        // A UTC year outside 0–9999 has no place in Iterable's format: such a value is left as it is.
+        const expected = utc.length === 24 ? `${utc.slice(0, 10)} ${utc.slice(11, 19)} +00:00` : input
+        expect(toIterableDate(input)).toBe(expected)
+      }),
+      { numRuns: 5000 }
+    )
   })
 })
 
