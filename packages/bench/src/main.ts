@@ -1,6 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { runBench } from './bench'
+import {
+  buildInstructionReport,
+  formatInstructionReport,
+  INSTRUCTION_EVENTS,
+  instructionPlanOf,
+  runInstructionCounts,
+  valgrindVersion
+} from './instructions'
+import { startSink } from './sink'
 import { formatReport, type BenchOptions, type PairedOptions } from './report'
 import { BENCH_ACTIONS, type BenchAction, type BenchPath } from './scenarios'
 import {
@@ -99,6 +108,10 @@ turns over many rounds on the same events, and reports the median of the per-rou
   --reference             write packages/bench/results/reference.json (the committed reference run; --medium
                           unless another mode is given)
   --full                  the full run even with --reference
+  --instructions          instead of the above: count instructions per event with valgrind's callgrind (ours, the
+                          floor, upstream; batch ${INSTRUCTION_EVENTS.batch.toLocaleString('en-US')}, single ${INSTRUCTION_EVENTS.single.toLocaleString('en-US')} events), the same
+                          on every run (~10 min on 2 cores); with --reference, written to
+                          results/reference-instructions.json
   --help                  this text
 `
 
@@ -115,6 +128,7 @@ interface Args {
   mode: string
   out?: string
   help: boolean
+  instructions: boolean
   /** The upstream version to measure; null with --no-upstream. */
   upstreamVersion: string | null
 }
@@ -136,6 +150,7 @@ function parseArgs(argv: string[]): Args {
     '--no-upstream',
     '--upstream-version',
     '--no-paired',
+    '--instructions',
     '--help'
   ])
   const unknown = argv.filter((arg) => arg.startsWith('--') && !known.has(arg))
@@ -180,7 +195,9 @@ function parseArgs(argv: string[]): Args {
     throw new Error('--warmup takes a whole number of events')
   }
   const mode = `${modeName}${custom ? ' (custom options)' : ''}`
-  const out = has('--reference') ? path.join(RESULTS_DIR, 'reference.json') : valueOf('--out')
+  const instructions = has('--instructions')
+  const referenceFile = instructions ? 'reference-instructions.json' : 'reference.json'
+  const out = has('--reference') ? path.join(RESULTS_DIR, referenceFile) : valueOf('--out')
   const upstreamVersion = has('--no-upstream')
     ? null
     : has('--upstream-version')
@@ -189,7 +206,7 @@ function parseArgs(argv: string[]): Args {
   if (upstreamVersion !== null && (upstreamVersion === '' || upstreamVersion.startsWith('--'))) {
     throw new Error('--upstream-version takes a version, e.g. --upstream-version 3.497.0')
   }
-  return { options, mode, out, help: has('--help'), upstreamVersion }
+  return { options, mode, out, help: has('--help'), instructions, upstreamVersion }
 }
 
 /** Upstream for this run; a failed download is a warning, not a failed bench: ours and the floor still run. */
@@ -204,8 +221,34 @@ function upstreamFor(version: string | null, log: (line: string) => void): Upstr
   }
 }
 
+/** `report` as JSON in `out`, or in results/ under a name made of `prefix` and its date. */
+function writeReport(report: { date: string }, out: string | undefined, prefix: string, started: number) {
+  const file = out ? path.resolve(out) : path.join(RESULTS_DIR, `${prefix}-${report.date.replace(/[:.]/g, '-')}.json`)
+  mkdirSync(path.dirname(file), { recursive: true })
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
+  process.stdout.write(
+    `\nWrote ${path.relative(process.cwd(), file)} (${Math.round((Date.now() - started) / 1000)} s)\n`
+  )
+}
+
+async function countInstructions(args: Args, upstream: UpstreamPlan, log: (line: string) => void, started: number) {
+  const valgrind = valgrindVersion()
+  if (!valgrind) throw new Error('--instructions needs valgrind (Debian: apt-get install valgrind)')
+  const plan = instructionPlanOf(args.options.actions, args.options.paths, upstream.target, args.options.seed)
+  const sink = await startSink()
+  try {
+    const counts = await runInstructionCounts(plan, sink, log)
+    const report = buildInstructionReport(counts, valgrind, upstream.status)
+    process.stdout.write(`\n${formatInstructionReport(report)}\n`)
+    writeReport(report, args.out, 'bench-instructions', started)
+  } finally {
+    await sink.close()
+  }
+}
+
 async function main() {
-  const { options, mode, out, help, upstreamVersion } = parseArgs(process.argv.slice(2))
+  const args = parseArgs(process.argv.slice(2))
+  const { options, mode, out, help, upstreamVersion } = args
   if (help) {
     process.stdout.write(HELP)
     return
@@ -213,17 +256,13 @@ async function main() {
   const started = Date.now()
   const log = (line: string) => process.stderr.write(`${line}\n`)
   const upstream = upstreamFor(upstreamVersion, log)
+  if (args.instructions) {
+    await countInstructions(args, upstream, log, started)
+    return
+  }
   const report = await runBench(options, mode, log, upstream)
   process.stdout.write(`\n${formatReport(report)}\n`)
-
-  const file = out
-    ? path.resolve(out)
-    : path.join(RESULTS_DIR, `bench-${mode.split(' ')[0]}-${report.date.replace(/[:.]/g, '-')}.json`)
-  mkdirSync(path.dirname(file), { recursive: true })
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
-  process.stdout.write(
-    `\nWrote ${path.relative(process.cwd(), file)} (${Math.round((Date.now() - started) / 1000)} s)\n`
-  )
+  writeReport(report, out, `bench-${mode.split(' ')[0]}`, started)
 }
 
 main().catch((error: unknown) => {

@@ -659,7 +659,7 @@ const int = (value: number) => (Number.isFinite(value) ? Math.round(value).toLoc
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '-')
 const signed = (value: number | null) => (value === null ? '' : `${value >= 0 ? '+' : ''}${fixed(value, 1)} µs/ev`)
 
-function table(headers: string[], rows: string[][], rightAligned: boolean[]): string {
+export function table(headers: string[], rows: string[][], rightAligned: boolean[]): string {
   const widths = headers.map((header, column) => Math.max(header.length, ...rows.map((row) => row[column].length)))
   const line = (cells: string[]) =>
     cells

@@ -203,16 +203,17 @@ export const ITEMS_FIELD: InputField = {
   default: {
     '@arrayPath': [
       '$.properties.products',
+      // Paths relative to each product, as upstream writes them; `$.` is the whole product.
       {
-        id: { '@path': '$.product_id' },
-        sku: { '@path': '$.sku' },
-        categories: { '@path': '$.category' },
-        name: { '@path': '$.name' },
-        price: { '@path': '$.price' },
-        quantity: { '@path': '$.quantity' },
-        url: { '@path': '$.url' },
-        imageUrl: { '@path': '$.image_url' },
-        description: { '@path': '$.description' },
+        id: { '@path': 'product_id' },
+        sku: { '@path': 'sku' },
+        categories: { '@path': 'category' },
+        name: { '@path': 'name' },
+        price: { '@path': 'price' },
+        quantity: { '@path': 'quantity' },
+        url: { '@path': 'url' },
+        imageUrl: { '@path': 'image_url' },
+        description: { '@path': 'description' },
         // The whole product: commerce-items.ts keeps only the keys that are not item fields.
         dataFields: { '@path': '$.' }
       }

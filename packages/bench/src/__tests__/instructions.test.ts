@@ -1,0 +1,166 @@
+import { execFile } from 'node:child_process'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import {
+  buildInstructionReport,
+  formatInstructionReport,
+  INSTRUCTION_EVENTS,
+  instructionPlanOf,
+  instructionRowsOf,
+  measuredInstructions,
+  type InstructionCount,
+  type InstructionSpec
+} from '../instructions'
+import { BENCH_ACTIONS, pathsOf, type Impl } from '../scenarios'
+import { startSink } from '../sink'
+import { upstreamNotMeasured } from '../upstream'
+
+// The instruction counts' plan, parsing and table. valgrind itself is not run here (a count takes minutes); the child
+// it runs is, natively, on a few events.
+
+const dump = (totals: number) =>
+  `version: 1\ncreator: callgrind-3.19.0\nevents: Ir\nsummary: ${totals}\ntotals: ${totals}\n`
+
+describe('measuredInstructions', () => {
+  it('takes the highest-numbered dump: the one callgrind wrote at the second marker, covering the measured part', () => {
+    const files = {
+      'callgrind.out': dump(900),
+      'callgrind.out.1': dump(10),
+      'callgrind.out.2': dump(20),
+      'callgrind.out.10': dump(5_000),
+      'callgrind.out.9': dump(700)
+    }
+    expect(measuredInstructions(files, 'callgrind.out')).toBe(5_000)
+  })
+
+  it('refuses files without both markers’ dumps, rather than report a wrong part', () => {
+    expect(() =>
+      measuredInstructions({ 'callgrind.out': dump(900), 'callgrind.out.1': dump(10) }, 'callgrind.out')
+    ).toThrow(/1 dump/)
+    expect(() =>
+      measuredInstructions({ 'callgrind.out.1': dump(10), 'callgrind.out.2': 'no totals here' }, 'callgrind.out')
+    ).toThrow(/No totals/)
+  })
+})
+
+describe('instructionPlanOf', () => {
+  it('counts ours and the floor on every path, and upstream only on the paths it has', () => {
+    const plan = instructionPlanOf(BENCH_ACTIONS, ['single', 'batch'], {
+      dir: '/cache/3.497.0',
+      paths: { updateUser: ['single', 'batch'], trackPurchase: ['single'] }
+    })
+    const describe = (spec: InstructionSpec) => `${spec.action} ${spec.path} ${spec.impl} ${spec.events}`
+    expect(plan.map(describe)).toEqual(
+      BENCH_ACTIONS.flatMap((action) =>
+        pathsOf(action).flatMap((path) => {
+          const impls: Impl[] =
+            action === 'updateUser' || (action === 'trackPurchase' && path === 'single')
+              ? ['ours', 'floor', 'upstream']
+              : ['ours', 'floor']
+          return impls.map((impl) => `${action} ${path} ${impl} ${INSTRUCTION_EVENTS[path]}`)
+        })
+      )
+    )
+    expect(plan.filter((spec) => spec.impl === 'upstream').every((spec) => spec.upstreamDir === '/cache/3.497.0')).toBe(
+      true
+    )
+    expect(plan.filter((spec) => spec.impl !== 'upstream').every((spec) => spec.upstreamDir === undefined)).toBe(true)
+  })
+
+  it('keeps to the actions and paths asked for', () => {
+    const plan = instructionPlanOf(['trackEvent'], ['batch'])
+    expect(plan.map((spec) => `${spec.action} ${spec.path} ${spec.impl}`)).toEqual([
+      'trackEvent batch ours',
+      'trackEvent batch floor'
+    ])
+  })
+})
+
+function count(spec: Partial<InstructionSpec> & Pick<InstructionSpec, 'impl'>, perEvent: number, failed = 0) {
+  const full: InstructionSpec = { action: 'updateUser', path: 'batch', events: 100, warmupEvents: 0, seed: 1, ...spec }
+  const result: InstructionCount = {
+    spec: full,
+    succeeded: full.events - failed,
+    failed,
+    instructions: perEvent * full.events,
+    perEvent,
+    requests: 1,
+    records: full.events
+  }
+  return result
+}
+
+describe('instruction rows and table', () => {
+  const counts = [
+    count({ impl: 'ours' }, 290_000),
+    count({ impl: 'floor' }, 250_000),
+    count({ impl: 'upstream' }, 310_000),
+    count({ impl: 'ours', action: 'trackPage' }, 200_000),
+    count({ impl: 'floor', action: 'trackPage' }, 160_000)
+  ]
+
+  it('gives each action × path its implementations and ours ÷ floor and ÷ upstream', () => {
+    const rows = instructionRowsOf(counts)
+    expect(rows).toHaveLength(2)
+    expect(rows[0]).toMatchObject({ action: 'updateUser', path: 'batch', ok: true })
+    expect(rows[0].vsFloor).toBeCloseTo(290 / 250)
+    expect(rows[0].vsUpstream).toBeCloseTo(290 / 310)
+    expect(rows[1].vsFloor).toBeCloseTo(200 / 160)
+    expect(rows[1].vsUpstream).toBeUndefined()
+  })
+
+  it('marks a row not ok when any implementation lost an event', () => {
+    const rows = instructionRowsOf([count({ impl: 'ours' }, 290_000), count({ impl: 'floor' }, 250_000, 1)])
+    expect(rows[0].ok).toBe(false)
+  })
+
+  it('prints every row and the verdict against upstream, whichever way it goes', () => {
+    const report = buildInstructionReport(counts, 'valgrind-3.19.0', upstreamNotMeasured('test').status)
+    const text = formatInstructionReport(report)
+    expect(text).toMatch(/updateUser\s+batch\s+100\s+290,000\s+250,000\s+310,000\s+1\.160\s+0\.935\s+yes/)
+    expect(text).toMatch(/trackPage\s+batch\s+100\s+200,000\s+160,000\s+-\s+1\.250\s+-\s+yes/)
+    expect(text).toContain(
+      'Ours vs upstream: fewer instructions per event on every shared path (highest ours/upstream 0.935)'
+    )
+
+    const slower = buildInstructionReport(
+      [count({ impl: 'ours' }, 320_000), count({ impl: 'floor' }, 250_000), count({ impl: 'upstream' }, 310_000)],
+      'valgrind-3.19.0',
+      upstreamNotMeasured('test').status
+    )
+    expect(formatInstructionReport(slower)).toContain('NOT fewer instructions per event')
+  })
+})
+
+describe('count-child (run natively here; under callgrind by --instructions)', () => {
+  it('pushes the measured events to its tag and prints their outcome', async () => {
+    const sink = await startSink()
+    try {
+      const spec: InstructionSpec = {
+        action: 'trackEvent',
+        path: 'batch',
+        impl: 'ours',
+        events: 30,
+        warmupEvents: 5,
+        seed: 3
+      }
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          '-r',
+          'ts-node/register/transpile-only',
+          path.join(__dirname, '../count-child.ts'),
+          JSON.stringify(spec),
+          sink.baseUrl,
+          'c'
+        ],
+        { env: { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, '../../../../tsconfig.json') } }
+      )
+      expect(JSON.parse(stdout.trim())).toEqual({ succeeded: 30, failed: 0 })
+      expect(sink.tally('c')).toMatchObject({ records: 30, endpoints: { '/api/events/trackBulk': 1 } })
+      expect(sink.tally('c-warmup').records).toBe(5)
+    } finally {
+      await sink.close()
+    }
+  }, 60_000)
+})

@@ -1,0 +1,48 @@
+import { setFlagsFromString } from 'node:v8'
+import { createTestIntegration } from '@segment/actions-core'
+import { KNOWN_APIS, type BaseUrlOverride } from '@local/cli/src/lib/api-base-url'
+import { generateEvents } from './events'
+import { clearHarness, definitionFor, push, redirected, warmUp, WARMUP_BATCH, type PushOutcome } from './harness'
+import { ACTIONS } from './scenarios'
+import type { InstructionSpec } from './instructions'
+
+// Entry point of one instruction count (instructions.ts runs it under valgrind's callgrind): warm up, then push the
+// measured events between two calls of V8's SetFlagsFromString, at which callgrind dumps its counts. The part between
+// the two dumps is the measured events' alone. Prints the pushes' outcome as one JSON line.
+
+/** A call callgrind can see by name (it dumps before each) and that changes nothing: the flag is set already. */
+export const MARKER_FLAG = '--no-memory-reducer'
+const mark = () => setFlagsFromString(MARKER_FLAG)
+
+async function main() {
+  const [specJson, baseUrl, tag] = process.argv.slice(2)
+  const spec = JSON.parse(specJson) as InstructionSpec
+  const kind = ACTIONS[spec.action].kind
+  const override: BaseUrlOverride = { from: KNOWN_APIS.iterable.origins, to: `${baseUrl}/${tag}-warmup` }
+  const integration = createTestIntegration(redirected(definitionFor(spec), override))
+  await warmUp(integration, spec, generateEvents(kind, spec.warmupEvents, spec.seed + 1))
+  // Every event generated before the first mark: generating them is not the implementation's cost.
+  const events = generateEvents(kind, spec.events, spec.seed)
+  const turn = spec.path === 'batch' ? WARMUP_BATCH : events.length
+  override.to = `${baseUrl}/${tag}`
+  clearHarness(integration)
+
+  const outcome: PushOutcome = { succeeded: 0, failed: 0 }
+  mark()
+  for (let start = 0; start < events.length; start += turn) {
+    const { succeeded, failed, firstError } = await push(integration, spec, events.slice(start, start + turn))
+    clearHarness(integration)
+    outcome.succeeded += succeeded
+    outcome.failed += failed
+    outcome.firstError ??= firstError
+  }
+  mark()
+  process.stdout.write(`${JSON.stringify(outcome)}\n`)
+  // Keep-alive sockets would keep the process alive.
+  process.exit(0)
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  process.exit(1)
+})

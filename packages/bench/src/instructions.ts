@@ -1,0 +1,278 @@
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { PushOutcome } from './harness'
+import { machine, table, type Machine } from './report'
+import { BENCH_ACTIONS, pathsOf, type BenchAction, type BenchPath, type Impl } from './scenarios'
+import type { Sink } from './sink'
+import type { UpstreamStatus, UpstreamTarget } from './upstream'
+
+// Instruction counts: the same pushes through the framework's harness, counted by valgrind's callgrind instead of
+// timed. Node runs with --predictable (one thread, no time-driven heuristics) and without the memory reducer (a
+// timer-driven GC), so a count is the same from run to run, whatever else the machine does: it settles what the
+// paired CPU ratios leave within their noise. Instructions are not time (cache misses and parallel GC do not show),
+// so the counts complement the CPU measurements and do not replace them.
+
+const CHILD = path.join(__dirname, 'count-child.ts')
+const TSCONFIG = path.resolve(__dirname, '../../../tsconfig.json')
+/** The function count-child.ts calls at each end of the measured part; callgrind dumps before each call. */
+const MARKER_FUNCTION = 'v8::V8::SetFlagsFromString*'
+/** A count runs 50–100 times slower than natively: about 1–2 minutes each. */
+const COUNT_TIMEOUT_MS = 15 * 60_000
+
+/** Events counted per implementation: batch paths in batches of 1,000 (Segment's size), single paths one by one. */
+export const INSTRUCTION_EVENTS: Record<BenchPath, number> = { batch: 10_000, single: 1_000 }
+const INSTRUCTION_WARMUP: Record<BenchPath, number> = { batch: 3_000, single: 300 }
+
+export interface InstructionSpec {
+  action: BenchAction
+  path: BenchPath
+  impl: Impl
+  events: number
+  warmupEvents: number
+  seed: number
+  upstreamDir?: string
+}
+
+export interface InstructionCount extends PushOutcome {
+  spec: InstructionSpec
+  /** Instructions executed from the first measured event to the last one's status, all threads (there is one). */
+  instructions: number
+  perEvent: number
+  /** What the sink received for the measured events. */
+  requests: number
+  records: number
+}
+
+/** valgrind's version line, or undefined when it is not installed. */
+export function valgrindVersion(): string | undefined {
+  const result = spawnSync('valgrind', ['--version'], { encoding: 'utf8' })
+  return result.status === 0 ? result.stdout.trim() : undefined
+}
+
+/** Ours, the floor and (where it has the path) upstream, for every action × path asked for. */
+export function instructionPlanOf(
+  actions: readonly BenchAction[] = BENCH_ACTIONS,
+  paths: readonly BenchPath[] = ['single', 'batch'],
+  upstream?: Pick<UpstreamTarget, 'dir' | 'paths'>,
+  seed = 1
+): InstructionSpec[] {
+  const plan: InstructionSpec[] = []
+  for (const action of actions) {
+    for (const path of pathsOf(action).filter((p) => paths.includes(p))) {
+      const impls: Impl[] = upstream?.paths[action]?.includes(path) ? ['ours', 'floor', 'upstream'] : ['ours', 'floor']
+      for (const impl of impls) {
+        plan.push({
+          action,
+          path,
+          impl,
+          events: INSTRUCTION_EVENTS[path],
+          warmupEvents: INSTRUCTION_WARMUP[path],
+          seed,
+          ...(impl === 'upstream' && { upstreamDir: upstream?.dir })
+        })
+      }
+    }
+  }
+  return plan
+}
+
+/**
+ * The instructions of the measured part, from callgrind's files (name → text): the highest-numbered dump, which
+ * covers the first marker call to the second. Throws when the files do not hold both markers' dumps.
+ */
+export function measuredInstructions(files: Record<string, string>, outFile: string): number {
+  const dumps = Object.keys(files)
+    .map((name) => ({ name, number: Number(name.slice(outFile.length + 1)) }))
+    .filter(({ name, number }) => name.startsWith(`${outFile}.`) && Number.isInteger(number) && number > 0)
+    .sort((a, b) => a.number - b.number)
+  // Node sets V8 flags itself while starting; the two markers come after those calls.
+  if (dumps.length < 2) throw new Error(`callgrind wrote ${dumps.length} dump(s), not the two markers' ones`)
+  const totals = /^totals:\s+(\d+)/m.exec(files[dumps[dumps.length - 1].name])
+  if (!totals) throw new Error(`No totals line in callgrind's ${dumps[dumps.length - 1].name}`)
+  return Number(totals[1])
+}
+
+/** Runs one count in its own process under callgrind; its requests go to `${sink.baseUrl}/${tag}`. */
+export async function countInstructions(spec: InstructionSpec, sink: Sink, tag: string): Promise<InstructionCount> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-callgrind-'))
+  const outFile = 'callgrind.out'
+  try {
+    const stdout = await run(
+      'valgrind',
+      [
+        '--tool=callgrind',
+        `--callgrind-out-file=${path.join(dir, outFile)}`,
+        `--dump-before=${MARKER_FUNCTION}`,
+        process.execPath,
+        '--predictable',
+        '--no-memory-reducer',
+        '-r',
+        'ts-node/register/transpile-only',
+        CHILD,
+        JSON.stringify(spec),
+        sink.baseUrl,
+        tag
+      ],
+      { ...process.env, TS_NODE_PROJECT: TSCONFIG }
+    )
+    const outcome = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as PushOutcome
+    const files = Object.fromEntries(readdirSync(dir).map((name) => [name, readFileSync(path.join(dir, name), 'utf8')]))
+    const instructions = measuredInstructions(files, outFile)
+    const tally = sink.tally(tag)
+    return {
+      spec,
+      ...outcome,
+      instructions,
+      perEvent: instructions / spec.events,
+      requests: tally.requests,
+      records: tally.records
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+    sink.forget(tag)
+    sink.forget(`${tag}-warmup`)
+  }
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), COUNT_TIMEOUT_MS)
+    child.once('error', reject)
+    child.once('close', (code) => {
+      clearTimeout(timer)
+      if (code === 0) resolve(stdout)
+      else reject(new Error(`${command} exited with ${code}: ${stderr.split('\n').slice(-8).join('\n')}`))
+    })
+  })
+}
+
+/** Every count of `plan`, `parallel` at a time (they do not disturb each other's counts), in plan order. */
+export async function runInstructionCounts(
+  plan: InstructionSpec[],
+  sink: Sink,
+  log: (line: string) => void,
+  parallel = Math.max(1, os.availableParallelism())
+): Promise<InstructionCount[]> {
+  const counts: InstructionCount[] = new Array(plan.length)
+  let next = 0
+  const worker = async () => {
+    while (next < plan.length) {
+      const index = next++
+      const spec = plan[index]
+      counts[index] = await countInstructions(spec, sink, `count${index}`)
+      log(
+        `[instructions ${index + 1}/${plan.length}] ${spec.action} ${spec.path} ${spec.impl}: ` +
+          `${Math.round(counts[index].perEvent).toLocaleString('en-US')} instructions/event` +
+          (counts[index].failed > 0 ? `, ${counts[index].failed} FAILED (${counts[index].firstError})` : '')
+      )
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(parallel, plan.length) }, worker))
+  return counts
+}
+
+export interface InstructionRow {
+  action: BenchAction
+  path: BenchPath
+  events: number
+  perEvent: { [impl in Impl]?: number }
+  /** ours ÷ floor, and ours ÷ upstream where upstream has the path. */
+  vsFloor: number
+  vsUpstream?: number
+  /** Every event of every implementation got a 2xx status and reached the sink. */
+  ok: boolean
+}
+
+/** One row per action × path, from the counts of its implementations. */
+export function instructionRowsOf(counts: InstructionCount[]): InstructionRow[] {
+  const rows = new Map<string, InstructionRow>()
+  for (const count of counts) {
+    const { action, path, impl, events } = count.spec
+    const key = `${action} ${path}`
+    const row = rows.get(key) ?? { action, path, events, perEvent: {}, vsFloor: NaN, ok: true }
+    row.perEvent[impl] = count.perEvent
+    row.ok &&= count.failed === 0 && count.succeeded === events && count.records === events
+    rows.set(key, row)
+  }
+  for (const row of rows.values()) {
+    const { ours, floor, upstream } = row.perEvent
+    row.vsFloor = ours !== undefined && floor !== undefined ? ours / floor : NaN
+    if (ours !== undefined && upstream !== undefined) row.vsUpstream = ours / upstream
+  }
+  return [...rows.values()]
+}
+
+export interface InstructionReport {
+  title: string
+  date: string
+  node: string
+  valgrind: string
+  machine: Machine
+  upstream: UpstreamStatus
+  rows: InstructionRow[]
+  /** Every count as measured. */
+  counts: InstructionCount[]
+}
+
+export function buildInstructionReport(
+  counts: InstructionCount[],
+  valgrind: string,
+  upstream: UpstreamStatus
+): InstructionReport {
+  return {
+    title: 'Iterable destination: instructions per event (valgrind callgrind)',
+    date: new Date().toISOString(),
+    node: process.version,
+    valgrind,
+    machine: machine(),
+    upstream,
+    rows: instructionRowsOf(counts),
+    counts
+  }
+}
+
+const int = (value: number | undefined) => (value === undefined ? '-' : Math.round(value).toLocaleString('en-US'))
+const ratio = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(3))
+
+export function formatInstructionReport(report: InstructionReport): string {
+  const { rows } = report
+  const out = [
+    report.title,
+    `${report.date}  ${report.machine.cpuModel}  Node ${report.node}  ${report.valgrind}`,
+    'node --predictable --no-memory-reducer under callgrind: one thread, no time-driven heuristics, so each count is ' +
+      'the same on every run. Instructions are not time: see the paired CPU ratios for that.',
+    '',
+    table(
+      ['action', 'path', 'events', 'ours', 'floor', 'upstream', 'ours/floor', 'ours/upstream', 'ok'],
+      rows.map((row) => [
+        row.action,
+        row.path,
+        int(row.events),
+        int(row.perEvent.ours),
+        int(row.perEvent.floor),
+        int(row.perEvent.upstream),
+        ratio(row.vsFloor),
+        ratio(row.vsUpstream),
+        row.ok ? 'yes' : 'NO'
+      ]),
+      [false, false, true, true, true, true, true, true, false]
+    )
+  ]
+  const shared = rows.filter((row) => row.vsUpstream !== undefined)
+  if (shared.length > 0) {
+    const worst = Math.max(...shared.map((row) => row.vsUpstream as number))
+    out.push(
+      '',
+      `Ours vs upstream: ${worst <= 1 ? 'fewer' : 'NOT fewer'} instructions per event on every shared path ` +
+        `(highest ours/upstream ${ratio(worst)}).`
+    )
+  }
+  return out.join('\n')
+}
