@@ -100,10 +100,7 @@ export class BulkBodyWriter<Member extends { json: string }> {
 
   /** Bytes of `json` when no body can hold it; undefined when one can. */
   oversizedBytes(json: string): number | undefined {
-    const room = this.limitBytes - this.overheadBytes
-    if (json.length * 3 <= room) return undefined
-    const bytes = Buffer.byteLength(json)
-    return bytes > room ? bytes : undefined
+    return fitsIn(json, this.limitBytes - this.overheadBytes) ? undefined : Buffer.byteLength(json)
   }
 
   /** The body being written, if it has any member; the writer starts a new one. */
@@ -120,17 +117,21 @@ export class BulkBodyWriter<Member extends { json: string }> {
   private fits(json: string): boolean {
     if (this.members.length >= this.batchSize) return false
     const used = this.members.length > 0 ? this.length + 1 : this.overheadBytes - BODY_TAIL.length
-    const room = this.limitBytes - BODY_TAIL.length - used
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: only a record that could come near the limit is counted exactly.
-    return json.length * 3 <= room || Buffer.byteLength(json) <= room
+    return fitsIn(json, this.limitBytes - BODY_TAIL.length - used)
   }
 }
 
-/** One body of `members`, which fit one: the part of a sent body that is sent again. */
+/** Whether `json` takes at most `room` bytes of UTF-8. */
+function fitsIn(json: string, room: number): boolean {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: only a record that could come near the limit is counted exactly.
+  return json.length * 3 <= room || Buffer.byteLength(json) <= room
+}
+
+/** One body of `members` (at least one, and they fit one): the part of a sent body that is sent again. */
 function rewrite<Member extends { json: string }>(head: string, members: Member[]): Buffer {
   const writer = new BulkBodyWriter<Member>(head, members.length)
   for (const member of members) writer.add(member)
-  return writer.finish()?.bytes ?? Buffer.from(head + BODY_TAIL)
+  return (writer.finish() as WrittenBody<Member>).bytes
 }
 
 /** The smallest batch_size any event asks for (they share one mapping), at least 1. */

@@ -18,8 +18,10 @@ const COLON = 58
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 const isLeapYear = (year: number) => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
 const daysInMonth = (year: number, month: number) => (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1])
-/** Days in 400 Gregorian years: Date.UTC(year + 400, ...) less this reads years 0–99 right (Date.UTC alone: 19xx). */
-const MILLIS_IN_400_YEARS = 146_097 * 86_400_000
+const MILLIS_IN_DAY = 86_400_000
+const DAYS_IN_400_YEARS = 146_097
+/** 400 Gregorian years: Date.UTC(year + 400, ...) less this reads years 0–99 right (Date.UTC alone: 19xx). */
+const MILLIS_IN_400_YEARS = DAYS_IN_400_YEARS * MILLIS_IN_DAY
 
 function digitsAt(value: string, start: number, count: number): number {
   let number = 0
@@ -62,10 +64,8 @@ function millisOf(value: string): number {
   return shifted - MILLIS_IN_400_YEARS
 }
 
-const MILLIS_IN_DAY = 86_400_000
 /** Days from 0000-03-01 to 1970-01-01: the civil calendar below counts years from March, so leap days end them. */
 const DAYS_TO_EPOCH_FROM_MARCH_0000 = 719_468
-const DAYS_IN_400_YEARS = 146_097
 const TWO_DIGITS = Array.from({ length: 100 }, (_, number) => (number < 10 ? `0${number}` : `${number}`))
 
 /**
