@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8'
 import { createTestIntegration } from '@segment/actions-core'
 import { KNOWN_APIS, type BaseUrlOverride } from '@local/cli/src/lib/api-base-url'
 import { generateEvents } from './events'
-import { clearHarness, definitionFor, push, redirected, warmUp, WARMUP_BATCH, type PushOutcome } from './harness'
+import { definitionFor, pushEach, redirected, warmUp, WARMUP_BATCH } from './harness'
 import { ACTIONS } from './scenarios'
 import type { InstructionSpec } from './instructions'
 
@@ -25,17 +25,12 @@ async function main() {
   const events = generateEvents(kind, spec.events, spec.seed)
   const turn = spec.path === 'batch' ? WARMUP_BATCH : events.length
   override.to = `${baseUrl}/${tag}`
-  clearHarness(integration)
 
-  const outcome: PushOutcome = { succeeded: 0, failed: 0 }
+  const batches = Array.from({ length: Math.ceil(events.length / turn) }, (_, n) =>
+    events.slice(n * turn, (n + 1) * turn)
+  )
   mark()
-  for (let start = 0; start < events.length; start += turn) {
-    const { succeeded, failed, firstError } = await push(integration, spec, events.slice(start, start + turn))
-    clearHarness(integration)
-    outcome.succeeded += succeeded
-    outcome.failed += failed
-    outcome.firstError ??= firstError
-  }
+  const outcome = await pushEach(integration, spec, batches)
   mark()
   process.stdout.write(`${JSON.stringify(outcome)}\n`)
   // Keep-alive sockets would keep the process alive.

@@ -97,6 +97,23 @@ export async function push(
   return outcome
 }
 
+/** Pushes each of `batches` in turn (a harness call per batch, or per event on the single path), clearing between. */
+export async function pushEach(
+  integration: TestDestination,
+  target: PushTarget,
+  batches: SegmentEvent[][]
+): Promise<PushOutcome> {
+  const outcome: PushOutcome = { succeeded: 0, failed: 0 }
+  for (const events of batches) {
+    clearHarness(integration)
+    const { succeeded, failed, firstError } = await push(integration, target, events)
+    outcome.succeeded += succeeded
+    outcome.failed += failed
+    outcome.firstError ??= firstError
+  }
+  return outcome
+}
+
 /** Warms up as production runs: batches of up to WARMUP_BATCH events (single path: one event at a time). */
 export async function warmUp(integration: TestDestination, target: PushTarget, events: SegmentEvent[]) {
   for (let start = 0; start < events.length; start += WARMUP_BATCH) {

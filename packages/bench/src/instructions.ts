@@ -79,18 +79,23 @@ export function instructionPlanOf(
 }
 
 /**
- * The instructions of the measured part, from callgrind's files (name → text): the highest-numbered dump, which
- * covers the first marker call to the second. Throws when the files do not hold both markers' dumps.
+ * The file of the measured part among callgrind's files in a directory: the highest-numbered dump, written at the
+ * second marker call and covering the part since the first. Throws when the two markers' dumps are not there.
  */
-export function measuredInstructions(files: Record<string, string>, outFile: string): number {
-  const dumps = Object.keys(files)
+export function measuredDumpOf(fileNames: string[], outFile: string): string {
+  const dumps = fileNames
     .map((name) => ({ name, number: Number(name.slice(outFile.length + 1)) }))
     .filter(({ name, number }) => name.startsWith(`${outFile}.`) && Number.isInteger(number) && number > 0)
     .sort((a, b) => a.number - b.number)
   // Node sets V8 flags itself while starting; the two markers come after those calls.
   if (dumps.length < 2) throw new Error(`callgrind wrote ${dumps.length} dump(s), not the two markers' ones`)
-  const totals = /^totals:\s+(\d+)/m.exec(files[dumps[dumps.length - 1].name])
-  if (!totals) throw new Error(`No totals line in callgrind's ${dumps[dumps.length - 1].name}`)
+  return dumps[dumps.length - 1].name
+}
+
+/** The instruction total of a callgrind dump. */
+export function totalOf(dump: string, name: string): number {
+  const totals = /^totals:\s+(\d+)/m.exec(dump)
+  if (!totals) throw new Error(`No totals line in callgrind's ${name}`)
   return Number(totals[1])
 }
 
@@ -118,8 +123,9 @@ export async function countInstructions(spec: InstructionSpec, sink: Sink, tag: 
       { ...process.env, TS_NODE_PROJECT: TSCONFIG }
     )
     const outcome = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as PushOutcome
-    const files = Object.fromEntries(readdirSync(dir).map((name) => [name, readFileSync(path.join(dir, name), 'utf8')]))
-    const instructions = measuredInstructions(files, outFile)
+    // Each dump is megabytes of per-function costs: only the measured one is read.
+    const measured = measuredDumpOf(readdirSync(dir), outFile)
+    const instructions = totalOf(readFileSync(path.join(dir, measured), 'utf8'), measured)
     const tally = sink.tally(tag)
     return {
       spec,

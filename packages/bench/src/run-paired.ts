@@ -2,15 +2,7 @@ import { performance } from 'node:perf_hooks'
 import { createTestIntegration } from '@segment/actions-core'
 import { KNOWN_APIS, type BaseUrlOverride } from '@local/cli/src/lib/api-base-url'
 import { generateEvents } from './events'
-import {
-  clearHarness,
-  definitionFor,
-  push,
-  redirected,
-  warmUp,
-  type PushOutcome,
-  type TestDestination
-} from './harness'
+import { definitionFor, pushEach, redirected, warmUp, type PushOutcome, type TestDestination } from './harness'
 import { ACTIONS, type Impl, type PairedSpec } from './scenarios'
 
 // One paired measurement in this process: the implementations take turns over many short rounds on the same events,
@@ -73,14 +65,7 @@ export async function measurePaired(spec: PairedSpec, baseUrl: string, tag: stri
       // rotation spreads that evenly over the implementations.
       const cpuBefore = process.cpuUsage()
       const started = performance.now()
-      const outcome: PushOutcome = { succeeded: 0, failed: 0 }
-      for (const events of batches) {
-        clearHarness(integration)
-        const { succeeded, failed, firstError } = await push(integration, spec, events)
-        outcome.succeeded += succeeded
-        outcome.failed += failed
-        outcome.firstError ??= firstError
-      }
+      const outcome = await pushEach(integration, spec, batches)
       const wallMs = performance.now() - started
       const cpu = process.cpuUsage(cpuBefore)
       measured[impl]?.push({ round, position, cpuMicros: cpu.user + cpu.system, wallMs, ...outcome, sinkTag })

@@ -7,7 +7,8 @@ import {
   INSTRUCTION_EVENTS,
   instructionPlanOf,
   instructionRowsOf,
-  measuredInstructions,
+  measuredDumpOf,
+  totalOf,
   type InstructionCount,
   type InstructionSpec
 } from '../instructions'
@@ -21,25 +22,19 @@ import { upstreamNotMeasured } from '../upstream'
 const dump = (totals: number) =>
   `version: 1\ncreator: callgrind-3.19.0\nevents: Ir\nsummary: ${totals}\ntotals: ${totals}\n`
 
-describe('measuredInstructions', () => {
+describe("reading callgrind's files", () => {
   it('takes the highest-numbered dump: the one callgrind wrote at the second marker, covering the measured part', () => {
-    const files = {
-      'callgrind.out': dump(900),
-      'callgrind.out.1': dump(10),
-      'callgrind.out.2': dump(20),
-      'callgrind.out.10': dump(5_000),
-      'callgrind.out.9': dump(700)
-    }
-    expect(measuredInstructions(files, 'callgrind.out')).toBe(5_000)
+    const names = ['callgrind.out', 'callgrind.out.1', 'callgrind.out.2', 'callgrind.out.10', 'callgrind.out.9']
+    expect(measuredDumpOf(names, 'callgrind.out')).toBe('callgrind.out.10')
   })
 
   it('refuses files without both markers’ dumps, rather than report a wrong part', () => {
-    expect(() =>
-      measuredInstructions({ 'callgrind.out': dump(900), 'callgrind.out.1': dump(10) }, 'callgrind.out')
-    ).toThrow(/1 dump/)
-    expect(() =>
-      measuredInstructions({ 'callgrind.out.1': dump(10), 'callgrind.out.2': 'no totals here' }, 'callgrind.out')
-    ).toThrow(/No totals/)
+    expect(() => measuredDumpOf(['callgrind.out', 'callgrind.out.1'], 'callgrind.out')).toThrow(/1 dump/)
+  })
+
+  it("reads a dump's total, and refuses one without it", () => {
+    expect(totalOf(dump(5_000), 'callgrind.out.10')).toBe(5_000)
+    expect(() => totalOf('no totals here', 'callgrind.out.2')).toThrow(/No totals/)
   })
 })
 
