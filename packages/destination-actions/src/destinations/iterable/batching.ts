@@ -52,6 +52,13 @@ interface Prepared {
 const COMMA = 0x2c
 const BODY_TAIL = ']}'
 
+/**
+ * Scratch buffers of finished writers, for the next batches. A new 4 MB buffer per batch is external memory to V8,
+ * which answers a steady stream of it with full garbage collections; two cover a couple of batches at once.
+ */
+const idleScratch: Buffer[] = []
+const MAX_IDLE_SCRATCH = 2
+
 /** A bulk body as it is sent: its members, and its JSON as UTF-8 bytes. */
 export interface WrittenBody<Member> {
   members: Member[]
@@ -68,7 +75,10 @@ export class BulkBodyWriter<Member extends { json: string }> {
   /** Bytes of a body without members: the head and the closing `]}`. */
   private readonly overheadBytes: number
   private members: Member[] = []
-  /** Where bodies are written: allocated once, at the size limit; each body is copied out at its own size. */
+  /**
+   * Where bodies are written: taken from idleScratch (or allocated) at the size limit on the first member, given back
+   * by release(); each body is copied out at its own size.
+   */
   private scratch: Buffer | undefined
   private length = 0
 
@@ -90,7 +100,7 @@ export class BulkBodyWriter<Member extends { json: string }> {
     if (this.members.length === 0 && !this.fits(member.json)) {
       throw new RangeError('A record larger than a bulk body was given to BulkBodyWriter: check oversizedBytes first')
     }
-    const scratch = (this.scratch ??= Buffer.allocUnsafeSlow(this.limitBytes))
+    const scratch = (this.scratch ??= idleScratch.pop() ?? Buffer.allocUnsafeSlow(MAX_BULK_BODY_BYTES))
     if (this.members.length === 0) this.length = scratch.write(this.head)
     else scratch[this.length++] = COMMA
     this.length += scratch.write(member.json, this.length)
@@ -113,6 +123,13 @@ export class BulkBodyWriter<Member extends { json: string }> {
     return body
   }
 
+  /** Gives the scratch buffer back for other writers; the body being written, if any, is dropped. */
+  release(): void {
+    if (this.scratch && idleScratch.length < MAX_IDLE_SCRATCH) idleScratch.push(this.scratch)
+    this.scratch = undefined
+    this.members = []
+  }
+
   /** Whether `json`, its comma and the body's tail fit in the body being written (or in a new one). */
   private fits(json: string): boolean {
     if (this.members.length >= this.batchSize) return false
@@ -131,7 +148,9 @@ function fitsIn(json: string, room: number): boolean {
 function rewrite<Member extends { json: string }>(head: string, members: Member[]): Buffer {
   const writer = new BulkBodyWriter<Member>(head, members.length)
   for (const member of members) writer.add(member)
-  return (writer.finish() as WrittenBody<Member>).bytes
+  const { bytes } = writer.finish() as WrittenBody<Member>
+  writer.release()
+  return bytes
 }
 
 /** The smallest batch_size any event asks for (they share one mapping), at least 1. */
@@ -166,31 +185,35 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
   }
 
   // Bodies are sent as soon as they are full, so only one body per writer is held at a time.
-  for (let index = 0; index < payloads.length; index++) {
-    const payload = payloads[index]
-    let json: string
-    try {
-      json = spec.toRecordJson(payload)
-    } catch (error) {
-      results.setErrorResponseAtIndex(index, failureOf(error))
-      continue
+  try {
+    for (let index = 0; index < payloads.length; index++) {
+      const payload = payloads[index]
+      let json: string
+      try {
+        json = spec.toRecordJson(payload)
+      } catch (error) {
+        results.setErrorResponseAtIndex(index, failureOf(error))
+        continue
+      }
+      const writer = writerFor(spec.bodyExtras?.(payload))
+      const oversized = writer.oversizedBytes(json)
+      if (oversized !== undefined) {
+        results.setErrorResponseAtIndex(index, {
+          status: 400,
+          errortype: 'PAYLOAD_VALIDATION_FAILED',
+          errormessage: `This event is ${oversized} bytes of JSON, over the ${MAX_BULK_BODY_BYTES}-byte limit of Iterable's bulk endpoints: send less in its dataFields.`
+        })
+        continue
+      }
+      const full = writer.add({ index, json })
+      if (full) await deliver(full, writer.head)
     }
-    const writer = writerFor(spec.bodyExtras?.(payload))
-    const oversized = writer.oversizedBytes(json)
-    if (oversized !== undefined) {
-      results.setErrorResponseAtIndex(index, {
-        status: 400,
-        errortype: 'PAYLOAD_VALIDATION_FAILED',
-        errormessage: `This event is ${oversized} bytes of JSON, over the ${MAX_BULK_BODY_BYTES}-byte limit of Iterable's bulk endpoints: send less in its dataFields.`
-      })
-      continue
+    for (const writer of writers.values()) {
+      const last = writer.finish()
+      if (last) await deliver(last, writer.head)
     }
-    const full = writer.add({ index, json })
-    if (full) await deliver(full, writer.head)
-  }
-  for (const writer of writers.values()) {
-    const last = writer.finish()
-    if (last) await deliver(last, writer.head)
+  } finally {
+    for (const writer of writers.values()) writer.release()
   }
   return results
 

@@ -5,7 +5,7 @@ import type { Payload as TrackPagePayload } from './trackPage/generated-types'
 import type { Payload as TrackPurchasePayload } from './trackPurchase/generated-types'
 import type { Payload as UpdateCartPayload } from './updateCart/generated-types'
 import type { Payload as UpdateEmailPayload } from './updateEmail/generated-types'
-import { convertDates, iterableDataFieldsJson, toUnixSeconds, withIterableDates } from './dates'
+import { convertDates, iterableRecordJson, toUnixSeconds, withIterableDates } from './dates'
 import { requireIdentifier } from './identity'
 import { toCommerceItems, requireWholeCart, type MappedItem } from './commerce-items'
 import { assertPageIsTracked, pageEventName, type PageKind } from './page-naming'
@@ -49,12 +49,9 @@ const asBody = <Keys>({ keys, dataFields, additions }: BodyParts<Keys>): Keys & 
   dataFields: withIterableDates(dataFields, additions)
 })
 
-/** JSON.stringify(asBody(parts)), without copying dataFields (see iterableDataFieldsJson). */
-function asJson<Keys>({ keys, dataFields, additions }: BodyParts<Keys>): string {
-  const head = JSON.stringify(keys)
-  const fields = iterableDataFieldsJson(dataFields, additions)
-  return head === '{}' ? `{"dataFields":${fields}}` : `${head.slice(0, -1)},"dataFields":${fields}}`
-}
+/** JSON.stringify(asBody(parts)), without copying dataFields (see iterableRecordJson). */
+const asJson = <Keys extends object>({ keys, dataFields, additions }: BodyParts<Keys>): string =>
+  iterableRecordJson(keys as { [key: string]: unknown }, dataFields, additions)
 
 type UserKeys = Omit<UserUpdateBody, 'dataFields'>
 

@@ -557,6 +557,23 @@ describe('BulkBodyWriter', () => {
   it('returns no body for no record', () => {
     expect(write([], 10)).toEqual([])
   })
+
+  it('keeps the bodies of writers alive at once apart, and a body intact after its writer is released', () => {
+    const first = new BulkBodyWriter<{ json: string }>(HEAD, 10)
+    const second = new BulkBodyWriter<{ json: string }>(HEAD, 10)
+    first.add({ json: '{"id":"first"}' })
+    second.add({ json: '{"id":"second"}' })
+    const firstBody = first.finish()
+    first.release()
+    // The released scratch buffer is the next writer's: what it writes must not reach the body already made.
+    const next = new BulkBodyWriter<{ json: string }>(HEAD, 10)
+    next.add({ json: '{"id":"next!"}' })
+
+    expect(firstBody?.bytes.toString()).toBe('{"events":[{"id":"first"}]}')
+    expect(second.finish()?.bytes.toString()).toBe('{"events":[{"id":"second"}]}')
+    expect(next.finish()?.bytes.toString()).toBe('{"events":[{"id":"next!"}]}')
+    expect(firstBody?.bytes.toString()).toBe('{"events":[{"id":"first"}]}')
+  })
 })
 
 const USER_BULK: BulkAction = {

@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import {
   convertDates,
   convertJsonDates,
-  iterableDataFieldsJson,
+  iterableRecordJson,
   toIterableDate,
   toUnixSeconds,
   withIterableDates
@@ -268,6 +268,34 @@ describe('withIterableDates', () => {
   })
 })
 
+// Any JSON value, with date-times (valid or not) and strings built to look like JSON around them mixed in.
+const trickyString = fc.oneof(
+  fc.string(),
+  fc.constantFrom(
+    '2023-02-05T20:42:10Z',
+    '2023-02-05T20:42:10.123-05:00',
+    '2024-02-29T10:00:00+0200',
+    '2023-02-05 20:42',
+    '2023-02-30T10:00:00Z',
+    '"2023-02-05T20:42:10Z"',
+    '\\",2023-02-05T20:42:10Z',
+    ':"2023-02-05T20:42:10Z",',
+    '[2023-02-05T20:42:10Z]',
+    '"dataFields":{"at":"2023-02-05T20:42:10Z"}'
+  )
+)
+const jsonLike = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    trickyString,
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(trickyString, tie('value'), { maxKeys: 4 })
+  )
+})).value
+
 describe('convertJsonDates', () => {
   it('converts date-times that are values, at every depth, and leaves keys and text inside other strings alone', () => {
     const value = {
@@ -297,33 +325,6 @@ describe('convertJsonDates', () => {
     expect(convertJsonDates(json)).toBe(json)
   })
 
-  // Any JSON value, with date-times (valid or not) and strings built to look like JSON around them mixed in.
-  const trickyString = fc.oneof(
-    fc.string(),
-    fc.constantFrom(
-      '2023-02-05T20:42:10Z',
-      '2023-02-05T20:42:10.123-05:00',
-      '2024-02-29T10:00:00+0200',
-      '2023-02-05 20:42',
-      '2023-02-30T10:00:00Z',
-      '"2023-02-05T20:42:10Z"',
-      '\\",2023-02-05T20:42:10Z',
-      ':"2023-02-05T20:42:10Z",',
-      '[2023-02-05T20:42:10Z]'
-    )
-  )
-  const jsonLike = fc.letrec((tie) => ({
-    value: fc.oneof(
-      { depthSize: 'small' },
-      trickyString,
-      fc.integer(),
-      fc.boolean(),
-      fc.constant(null),
-      fc.array(tie('value'), { maxLength: 4 }),
-      fc.dictionary(trickyString, tie('value'), { maxKeys: 4 })
-    )
-  })).value
-
   it('gives, for any JSON value, exactly the text of JSON.stringify(convertDates(value))', () => {
     fc.assert(
       fc.property(jsonLike, (value) => {
@@ -334,30 +335,47 @@ describe('convertJsonDates', () => {
   })
 })
 
-describe('iterableDataFieldsJson', () => {
-  it('is the JSON of withIterableDates: dates converted, additions appended as they are', () => {
+describe('iterableRecordJson', () => {
+  const keys = { email: 'ada@example.com', userId: 'user-1', preferUserId: true }
+  const recordOf = (json: string) => JSON.parse(json) as { dataFields: { [key: string]: unknown } }
+
+  it('is the JSON of the record with withIterableDates: keys as they are, dates converted, additions appended', () => {
     const fields = deepFreeze({ plan: 'pro', signedUpAt: '2023-02-05T20:42:10-05:00', tags: ['2023-02-05T20:42:10Z'] })
     const additions = { phoneNumber: '+14158675309', email: 'new@example.com' }
 
-    const json = iterableDataFieldsJson(fields, additions)
+    const json = iterableRecordJson(keys, fields, additions)
 
-    expect(json).toBe(JSON.stringify(withIterableDates(fields, additions)))
+    expect(json).toBe(JSON.stringify({ ...keys, dataFields: withIterableDates(fields, additions) }))
     expect(JSON.parse(json)).toEqual({
-      plan: 'pro',
-      signedUpAt: '2023-02-06 01:42:10 +00:00',
-      tags: ['2023-02-05 20:42:10 +00:00'],
-      phoneNumber: '+14158675309',
-      email: 'new@example.com'
+      ...keys,
+      dataFields: {
+        plan: 'pro',
+        signedUpAt: '2023-02-06 01:42:10 +00:00',
+        tags: ['2023-02-05 20:42:10 +00:00'],
+        phoneNumber: '+14158675309',
+        email: 'new@example.com'
+      }
+    })
+  })
+
+  it('never converts the keys, even a date-time or text that looks like the dataFields key', () => {
+    const trickyKeys = { userId: '2023-02-05T20:42:10Z', eventName: '"dataFields":{"at":"2023-02-05T20:42:10Z"}' }
+
+    const json = iterableRecordJson(trickyKeys, { at: '2023-02-05T20:42:10Z' }, { phoneNumber: '+1' })
+
+    expect(JSON.parse(json)).toEqual({
+      ...trickyKeys,
+      dataFields: { at: '2023-02-05 20:42:10 +00:00', phoneNumber: '+1' }
     })
   })
 
   it('lets an addition replace a same-named field, once, without converting the addition', () => {
     const fields = { phoneNumber: 'from traits', email: 'old@example.com', at: '2023-02-05T20:42:10Z' }
 
-    const json = iterableDataFieldsJson(fields, { email: '2023-02-05T20:42:10Z' })
+    const json = iterableRecordJson(keys, fields, { email: '2023-02-05T20:42:10Z' })
 
-    expect(json.match(/"email"/g)).toHaveLength(1)
-    expect(JSON.parse(json)).toEqual({
+    expect(json.match(/"email"/g)).toHaveLength(2)
+    expect(recordOf(json).dataFields).toEqual({
       phoneNumber: 'from traits',
       at: '2023-02-05 20:42:10 +00:00',
       email: '2023-02-05T20:42:10Z'
@@ -371,15 +389,42 @@ describe('iterableDataFieldsJson', () => {
     ['null fields', null as unknown as undefined, { phoneNumber: '+1' }, '{"phoneNumber":"+1"}'],
     ['empty fields', {}, { phoneNumber: '+1' }, '{"phoneNumber":"+1"}'],
     ['additions that are all undefined', { plan: 'pro' }, { phoneNumber: undefined }, '{"plan":"pro"}']
-  ])('gives valid JSON for %s', (_case, fields, additions, expected) => {
-    expect(iterableDataFieldsJson(fields, additions)).toBe(expected)
+  ])('gives valid JSON for %s', (_case, fields, additions, expectedFields) => {
+    expect(iterableRecordJson(keys, fields, additions)).toBe(
+      `${JSON.stringify(keys).slice(0, -1)},"dataFields":${expectedFields}}`
+    )
+    expect(iterableRecordJson({}, fields, additions)).toBe(`{"dataFields":${expectedFields}}`)
   })
 
   it('keeps an own "__proto__" field a field when an addition replaces another one', () => {
     const fields = JSON.parse('{"__proto__": {"polluted": true}, "phoneNumber": "old"}') as { [key: string]: unknown }
 
-    expect(iterableDataFieldsJson(fields, { phoneNumber: 'new' })).toBe(
-      '{"__proto__":{"polluted":true},"phoneNumber":"new"}'
+    expect(iterableRecordJson({}, fields, { phoneNumber: 'new' })).toBe(
+      '{"dataFields":{"__proto__":{"polluted":true},"phoneNumber":"new"}}'
+    )
+  })
+
+  const scalar = fc.oneof(trickyString, fc.integer(), fc.boolean())
+  const recordKeys = fc.record(
+    { email: scalar, userId: scalar, eventName: scalar, createdAt: fc.integer() },
+    { requiredKeys: [] }
+  )
+  const fieldsOf = fc.option(fc.dictionary(trickyString, jsonLike, { maxKeys: 5 }), { nil: undefined })
+  const additionsOf = fc.option(fc.dictionary(fc.constantFrom('phoneNumber', 'email', 'plan'), scalar), {
+    nil: undefined
+  })
+
+  it('gives, for any keys, fields and additions, the record that JSON.stringify of withIterableDates gives', () => {
+    fc.assert(
+      fc.property(recordKeys, fieldsOf, additionsOf, (recordKeys, fields, additions) => {
+        const json = iterableRecordJson(recordKeys, fields, additions)
+        const expected = JSON.stringify({ ...recordKeys, dataFields: withIterableDates(fields, additions) })
+        const replaces = Object.keys(additions ?? {}).some((key) => Object.hasOwn(fields ?? {}, key))
+        // A replacing addition is written after the other fields, not in the replaced field's place.
+        if (replaces) expect(JSON.parse(json)).toEqual(JSON.parse(expected))
+        else expect(json).toBe(expected)
+      }),
+      { numRuns: 3000 }
     )
   })
 })
