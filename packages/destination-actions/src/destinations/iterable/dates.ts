@@ -192,9 +192,9 @@ const DATA_FIELDS_KEY = '"dataFields":'
 
 /**
  * JSON.stringify({ ...keys, dataFields: withIterableDates(fields, additions) }) (an addition that replaces a field comes
- * last, not in its place), without copying `fields` and written once: the bulk path serializes thousands of records a batch, and copying the framework's objects (dictionary-mode,
- * past a dozen keys) cost more than serializing them and converting the dates in the text. `keys` hold scalars only
- * (they are not converted).
+ * last, not in its place), without copying `fields` and written once: the bulk path serializes thousands of records a
+ * batch, and copying the framework's objects (dictionary-mode, past a dozen keys) cost more than serializing them and
+ * converting the dates in the text. `keys` hold scalars only (they are not converted).
  */
 export function iterableRecordJson(
   keys: { [key: string]: unknown },
