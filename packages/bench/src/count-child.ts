@@ -4,7 +4,7 @@ import { KNOWN_APIS, type BaseUrlOverride } from '@local/cli/src/lib/api-base-ur
 import { generateEvents } from './events'
 import { definitionFor, pushEach, redirected, warmUp, WARMUP_BATCH } from './harness'
 import { ACTIONS } from './scenarios'
-import type { InstructionSpec } from './instructions'
+import { cycledTurns, type InstructionSpec } from './instructions'
 
 // Entry point of one instruction count (instructions.ts runs it under valgrind's callgrind): warm up, then push the
 // measured events between two calls of V8's SetFlagsFromString, at which callgrind dumps its counts. The part between
@@ -20,15 +20,14 @@ async function main() {
   const kind = ACTIONS[spec.action].kind
   const override: BaseUrlOverride = { from: KNOWN_APIS.iterable.origins, to: `${baseUrl}/${tag}-warmup` }
   const integration = createTestIntegration(redirected(definitionFor(spec), override))
-  await warmUp(integration, spec, generateEvents(kind, spec.warmupEvents, spec.seed + 1))
+  const warmupDistinct = generateEvents(kind, Math.min(spec.warmupEvents, spec.distinctEvents), spec.seed + 1)
+  await warmUp(integration, spec, cycledTurns(warmupDistinct, spec.warmupEvents, spec.warmupEvents).flat())
   // Every event generated before the first mark: generating them is not the implementation's cost.
-  const events = generateEvents(kind, spec.events, spec.seed)
-  const turn = spec.path === 'batch' ? WARMUP_BATCH : events.length
+  const distinct = generateEvents(kind, spec.distinctEvents, spec.seed)
+  const turn = spec.path === 'batch' ? WARMUP_BATCH : spec.events
+  const batches = cycledTurns(distinct, spec.events, turn)
   override.to = `${baseUrl}/${tag}`
 
-  const batches = Array.from({ length: Math.ceil(events.length / turn) }, (_, n) =>
-    events.slice(n * turn, (n + 1) * turn)
-  )
   mark()
   const outcome = await pushEach(integration, spec, batches)
   mark()

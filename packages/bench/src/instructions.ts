@@ -21,15 +21,27 @@ const MARKER_FUNCTION = 'v8::V8::SetFlagsFromString*'
 /** A count runs 50–100 times slower than natively: about 1–2 minutes each. */
 const COUNT_TIMEOUT_MS = 15 * 60_000
 
-/** Events counted per implementation: batch paths in batches of 1,000 (Segment's size), single paths one by one. */
-export const INSTRUCTION_EVENTS: Record<BenchPath, number> = { batch: 10_000, single: 1_000 }
-const INSTRUCTION_WARMUP: Record<BenchPath, number> = { batch: 3_000, single: 300 }
+/**
+ * Events counted per implementation: batch paths in batches of 1,000 (Segment's size), single paths one by one. A batch
+ * count spans several full garbage collections (at 10,000 events, whether one fell inside the count or just after it
+ * moved the result by up to 10%), and its warm-up lets V8 finish optimizing the code run once per batch (3,000 events
+ * left 10–25k instructions an event of compilation in the count).
+ */
+export const INSTRUCTION_EVENTS: Record<BenchPath, number> = { batch: 50_000, single: 1_000 }
+const INSTRUCTION_WARMUP: Record<BenchPath, number> = { batch: 30_000, single: 300 }
+/**
+ * Distinct events behind a count, pushed in turn until the count is reached: generating 50,000 up front would keep
+ * them all alive, and every full collection would mark them, whichever implementation it fell to.
+ */
+const DISTINCT_EVENTS = 10_000
 
 export interface InstructionSpec {
   action: BenchAction
   path: BenchPath
   impl: Impl
   events: number
+  /** How many different events make up `events`, pushed over and over. */
+  distinctEvents: number
   warmupEvents: number
   seed: number
   upstreamDir?: string
@@ -43,6 +55,15 @@ export interface InstructionCount extends PushOutcome {
   /** What the sink received for the measured events. */
   requests: number
   records: number
+}
+
+/** `total` items in turns of at most `turn`, taken from `items` in order and from their start again when they run out. */
+export function cycledTurns<T>(items: readonly T[], total: number, turn: number): T[][] {
+  const turns: T[][] = []
+  for (let done = 0; done < total; done += turn) {
+    turns.push(Array.from({ length: Math.min(turn, total - done) }, (_, k) => items[(done + k) % items.length]))
+  }
+  return turns
 }
 
 /** valgrind's version line, or undefined when it is not installed. */
@@ -68,6 +89,7 @@ export function instructionPlanOf(
           path,
           impl,
           events: INSTRUCTION_EVENTS[path],
+          distinctEvents: Math.min(INSTRUCTION_EVENTS[path], DISTINCT_EVENTS),
           warmupEvents: INSTRUCTION_WARMUP[path],
           seed,
           ...(impl === 'upstream' && { upstreamDir: upstream?.dir })

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import {
+  cycledTurns,
   buildInstructionReport,
   formatInstructionReport,
   INSTRUCTION_EVENTS,
@@ -72,7 +73,15 @@ describe('instructionPlanOf', () => {
 })
 
 function count(spec: Partial<InstructionSpec> & Pick<InstructionSpec, 'impl'>, perEvent: number, failed = 0) {
-  const full: InstructionSpec = { action: 'updateUser', path: 'batch', events: 100, warmupEvents: 0, seed: 1, ...spec }
+  const full: InstructionSpec = {
+    action: 'updateUser',
+    path: 'batch',
+    events: 100,
+    distinctEvents: 100,
+    warmupEvents: 0,
+    seed: 1,
+    ...spec
+  }
   const result: InstructionCount = {
     spec: full,
     succeeded: full.events - failed,
@@ -127,6 +136,15 @@ describe('instruction rows and table', () => {
   })
 })
 
+describe('cycledTurns', () => {
+  it('takes the items in order, starts again from the first when they run out, and stops at the total', () => {
+    expect(cycledTurns(['a', 'b', 'c'], 7, 3)).toEqual([['a', 'b', 'c'], ['a', 'b', 'c'], ['a']])
+    expect(cycledTurns(['a', 'b', 'c'], 5, 2)).toEqual([['a', 'b'], ['c', 'a'], ['b']])
+    expect(cycledTurns(['a', 'b'], 2, 1000)).toEqual([['a', 'b']])
+    expect(cycledTurns(['a'], 0, 10)).toEqual([])
+  })
+})
+
 describe('count-child (run natively here; under callgrind by --instructions)', () => {
   it('pushes the measured events to its tag and prints their outcome', async () => {
     const sink = await startSink()
@@ -136,6 +154,7 @@ describe('count-child (run natively here; under callgrind by --instructions)', (
         path: 'batch',
         impl: 'ours',
         events: 30,
+        distinctEvents: 12,
         warmupEvents: 5,
         seed: 3
       }
@@ -152,6 +171,7 @@ describe('count-child (run natively here; under callgrind by --instructions)', (
         { env: { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, '../../../../tsconfig.json') } }
       )
       expect(JSON.parse(stdout.trim())).toEqual({ succeeded: 30, failed: 0 })
+      // 30 events, pushed from 12 distinct ones, in one turn (turns are of 1,000).
       expect(sink.tally('c')).toMatchObject({ records: 30, endpoints: { '/api/events/trackBulk': 1 } })
       expect(sink.tally('c-warmup').records).toBe(5)
     } finally {
