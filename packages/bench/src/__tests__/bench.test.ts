@@ -566,6 +566,14 @@ describe('ensureUpstream, without the network', () => {
   })
 })
 
+/** Upstream as it is when it was downloaded and loaded, with UPSTREAM_PATHS. */
+const MEASURED_UPSTREAM = upstreamMeasured({
+  package: UPSTREAM_PACKAGE,
+  version: UPSTREAM_VERSION,
+  dir: '/cache',
+  paths: UPSTREAM_PATHS
+}).status
+
 describe('ours vs upstream, from synthetic runs', () => {
   const EVENTS_PER_RUN = 1000
 
@@ -604,12 +612,7 @@ describe('ours vs upstream, from synthetic runs', () => {
     })
   }
 
-  const status = upstreamMeasured({
-    package: UPSTREAM_PACKAGE,
-    version: UPSTREAM_VERSION,
-    dir: '/cache',
-    paths: UPSTREAM_PATHS
-  }).status
+  const status = MEASURED_UPSTREAM
   const opts = options({ actions: ['updateUser', 'trackEvent'], batchSizes: [EVENTS_PER_RUN] })
 
   it('compares per shared action, path and size, and says yes when ours costs no more CPU per event', () => {
@@ -747,12 +750,7 @@ describe('ours vs upstream, from synthetic runs', () => {
 
 describe('paired verdicts, from synthetic rounds', () => {
   const EVENTS_PER_ROUND = 1000
-  const status = upstreamMeasured({
-    package: UPSTREAM_PACKAGE,
-    version: UPSTREAM_VERSION,
-    dir: '/cache',
-    paths: UPSTREAM_PATHS
-  }).status
+  const status = MEASURED_UPSTREAM
   const opts = options({ actions: ['updateUser', 'trackEvent', 'trackPage'], paired: { ...PAIRED, rounds: 3 } })
 
   /** A paired result whose implementations cost `cpu` µs/event round by round; `failed` events fail in round 0. */
