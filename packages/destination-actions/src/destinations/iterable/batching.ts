@@ -84,13 +84,14 @@ export class BulkBodyWriter<Member extends { json: string }> {
 
   /**
    * `head`: the body's JSON up to its first record, e.g. `{"updateOnly":true,"users":[`. `limitBytes`: Iterable's,
-   * unless a test needs a smaller one.
+   * unless a test needs a smaller one; never more, as scratch buffers are of that size.
    */
   constructor(
     readonly head: string,
     private readonly batchSize: number,
     private readonly limitBytes = MAX_BULK_BODY_BYTES
   ) {
+    if (limitBytes > MAX_BULK_BODY_BYTES) throw new RangeError(`A bulk body is at most ${MAX_BULK_BODY_BYTES} bytes`)
     this.overheadBytes = Buffer.byteLength(head) + BODY_TAIL.length
   }
 

@@ -547,6 +547,7 @@ describe('BulkBodyWriter', () => {
   })
 
   it('refuses a record no body could hold, rather than write a truncated body', () => {
+    expect(() => new BulkBodyWriter(HEAD, 10, MAX_BULK_BODY_BYTES + 1)).toThrow(RangeError)
     const writer = new BulkBodyWriter<{ json: string }>(HEAD, 10, 100)
     expect(() => writer.add({ json: jsonOfBytes(100 - OVERHEAD + 1) })).toThrow(RangeError)
     expect(writer.finish()).toBeUndefined()
