@@ -1,12 +1,13 @@
 import { median, quantile, type Accounting } from './report'
-import { inChild } from './runner'
-import type { PairedMeasurement, PairedRoundMeasurement } from './run-paired'
-import { eventsPerTurn, type Impl, type PairedSpec } from './scenarios'
+import { turnTakerInChild } from './runner'
+import type { PairedMeasurement, PairedRoundMeasurement, TurnTaker } from './run-paired'
+import { eventsPerTurn, pairedImplsOf, type Impl, type PairedSpec } from './scenarios'
 import type { Sink, Tally } from './sink'
 
-// The paired CPU comparison of one action × path × size: measured in one forked process (run-paired.ts), then the
-// sink's counts added, and ours ÷ floor and ours ÷ upstream taken round by round, summarized by median and quartiles.
-// This module loads no destination code, so the orchestrating process stays small.
+// The paired CPU comparison of one action × path × size: each implementation in its own forked process
+// (run-paired.ts), taking turns round by round; then the sink's counts added, and ours ÷ floor and ours ÷ upstream
+// taken round by round, summarized by median and quartiles. This module loads no destination code, so the
+// orchestrating process stays small.
 
 /** One implementation's turn in one round. */
 export interface PairedRound {
@@ -23,6 +24,8 @@ export interface PairedRound {
   requests: number
   bytes: number
   recordsAtSink: number
+  /** The process that ran the turn: one per implementation, unless measured in-process. */
+  pid: number
 }
 
 export interface PairedImpl {
@@ -83,25 +86,32 @@ export function spreadOf(values: number[]): Spread {
 }
 
 /**
- * Runs `spec` in one process (a forked child unless `in-process`) against `sink`, and returns every round's numbers
- * with the per-round ratios.
+ * Runs `spec` against `sink`: each implementation warmed up in a process of its own (forked, unless `in-process`, where
+ * they share this one), then the rounds, in which they take their turns one after the other in an order rotated by the
+ * round, so that none always runs first. Returns every round's numbers with the per-round ratios.
  */
 export async function runPaired(
   spec: PairedSpec,
   sink: Sink,
   { isolation = 'child-process', tag = 'paired', timeoutMs = 10 * 60_000 }: PairedRunOptions = {}
 ): Promise<PairedResult> {
+  const impls = pairedImplsOf(spec)
+  // Loaded only in-process: the orchestrating process of a child-process run never loads the destination.
+  const open =
+    isolation === 'in-process'
+      ? (await import('./run-paired')).warmedUpTurnTaker
+      : (s: PairedSpec, impl: Impl, baseUrl: string, t: string) => turnTakerInChild(s, impl, baseUrl, t, timeoutMs)
+  // The warm-ups run side by side: nothing is measured yet.
+  const opened = await Promise.allSettled(impls.map((impl) => open(spec, impl, sink.baseUrl, tag)))
+  const takers = new Map<Impl, TurnTaker>()
+  opened.forEach((outcome, index) => outcome.status === 'fulfilled' && takers.set(impls[index], outcome.value))
   let measurement: PairedMeasurement
-  if (isolation === 'in-process') {
-    // Loaded only here: the orchestrating process of a child-process run never loads the destination.
-    const { measurePaired } = await import('./run-paired')
-    measurement = await measurePaired(spec, sink.baseUrl, tag)
-  } else {
-    measurement = await inChild<PairedMeasurement>(
-      { kind: 'paired', spec, baseUrl: sink.baseUrl, tag },
-      describePaired(spec),
-      timeoutMs
-    )
+  try {
+    const failed = opened.find((outcome) => outcome.status === 'rejected')
+    if (failed) throw (failed as PromiseRejectedResult).reason
+    measurement = await measureRounds(spec, impls, takers)
+  } finally {
+    for (const taker of takers.values()) taker.close()
   }
   const result = pairedResultOf(spec, measurement, (sinkTag) => sink.tally(sinkTag))
   for (const turns of Object.values(measurement)) {
@@ -109,6 +119,21 @@ export async function runPaired(
   }
   sink.forget(`${tag}-warmup`)
   return result
+}
+
+async function measureRounds(
+  spec: PairedSpec,
+  impls: Impl[],
+  takers: Map<Impl, TurnTaker>
+): Promise<PairedMeasurement> {
+  const measured: PairedMeasurement = Object.fromEntries(impls.map((impl) => [impl, []]))
+  for (let round = 0; round < spec.rounds; round++) {
+    const order = impls.map((_, index) => impls[(index + round) % impls.length])
+    for (const [position, impl] of order.entries()) {
+      measured[impl]?.push(await (takers.get(impl) as TurnTaker).takeTurn({ round, position }))
+    }
+  }
+  return measured
 }
 
 function implOf(
@@ -130,7 +155,8 @@ function implOf(
       ...(turn.firstError !== undefined && { firstError: turn.firstError }),
       requests: tally.requests,
       bytes: tally.bytes,
-      recordsAtSink: tally.records
+      recordsAtSink: tally.records,
+      pid: turn.pid
     }
   })
   const sum = (pick: (round: PairedRound) => number) => rounds.reduce((total, round) => total + pick(round), 0)

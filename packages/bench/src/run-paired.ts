@@ -2,12 +2,13 @@ import { performance } from 'node:perf_hooks'
 import { createTestIntegration } from '@segment/actions-core'
 import { KNOWN_APIS, type BaseUrlOverride } from '@local/cli/src/lib/api-base-url'
 import { generateEvents } from './events'
-import { definitionFor, pushEach, redirected, warmUp, type PushOutcome, type TestDestination } from './harness'
+import { definitionFor, pushEach, redirected, warmUp, type PushOutcome } from './harness'
 import { ACTIONS, type Impl, type PairedSpec } from './scenarios'
 
-// One paired measurement in this process: the implementations take turns over many short rounds on the same events,
-// so they share this process's CPU speed, JIT and heap. The ratio of two implementations within a round is then far
-// steadier than the ratio of two processes' medians on a shared machine.
+// One implementation's side of a paired measurement: warmed up once, then pushing each round's events when its turn
+// comes and measuring its own CPU. paired.ts runs one of these per implementation, each in its own process, and calls
+// them in turn: the turns of a round are close in time (same CPU speed and machine load), and no implementation
+// shares a heap or a JIT with another (which cost the measured one: see the bench README).
 
 /** Keeps warm-up events away from the rounds' seeds (seed + round × batchesPerTurn + batch). */
 const WARMUP_SEED_OFFSET = 1_000_000
@@ -22,54 +23,66 @@ export interface PairedRoundMeasurement extends PushOutcome {
   wallMs: number
   /** Where its requests went: `${tag}-${impl}-${round}` on the sink. */
   sinkTag: string
+  /** The process that ran it. */
+  pid: number
 }
 
 /** Per implementation, one entry per round, in round order. */
 export type PairedMeasurement = { [impl in Impl]?: PairedRoundMeasurement[] }
 
-export const pairedImplsOf = (spec: Pick<PairedSpec, 'upstreamDir'>): Impl[] =>
-  spec.upstreamDir ? ['ours', 'floor', 'upstream'] : ['ours', 'floor']
+export interface Turn {
+  round: number
+  position: number
+}
+
+/** One warmed-up implementation, ready to take its turns. */
+export interface TurnTaker {
+  takeTurn(turn: Turn): Promise<PairedRoundMeasurement>
+  close(): void
+}
+
+/** The events of round `round`: the same for every implementation, in whichever process it runs. */
+export function roundEvents(spec: PairedSpec, round: number) {
+  const kind = ACTIONS[spec.action].kind
+  return Array.from({ length: spec.batchesPerTurn }, (_, batch) =>
+    generateEvents(kind, spec.events, spec.seed + round * spec.batchesPerTurn + batch)
+  )
+}
 
 /**
- * Runs `spec` in this process: warm-up requests go to `${baseUrl}/${tag}-warmup`, round r of implementation i to
- * `${baseUrl}/${tag}-${i}-${r}`. Throws when the action, or upstream, has no such path.
+ * Warms `impl` up in this process and returns it ready for its turns: warm-up requests go to `${baseUrl}/${tag}-warmup`,
+ * round r's to `${baseUrl}/${tag}-${impl}-${r}`. Throws when the action, or upstream, has no such path.
  */
-export async function measurePaired(spec: PairedSpec, baseUrl: string, tag: string): Promise<PairedMeasurement> {
+export async function warmedUpTurnTaker(
+  spec: PairedSpec,
+  impl: Impl,
+  baseUrl: string,
+  tag: string
+): Promise<TurnTaker> {
   if (spec.path === 'batch' && !ACTIONS[spec.action].endpoints.batch) {
     throw new Error(`${spec.action} has no batch path`)
   }
-  const kind = ACTIONS[spec.action].kind
-  const impls = pairedImplsOf(spec)
   const override: BaseUrlOverride = { from: KNOWN_APIS.iterable.origins, to: `${baseUrl}/${tag}-warmup` }
-  const integrations = new Map<Impl, TestDestination>(
-    impls.map((impl) => [impl, createTestIntegration(redirected(definitionFor({ ...spec, impl }), override))])
-  )
+  const integration = createTestIntegration(redirected(definitionFor({ ...spec, impl }), override))
+  const kind = ACTIONS[spec.action].kind
+  await warmUp(integration, spec, generateEvents(kind, spec.warmupEvents, spec.seed + WARMUP_SEED_OFFSET))
 
-  const warmup = generateEvents(kind, spec.warmupEvents, spec.seed + WARMUP_SEED_OFFSET)
-  for (const [, integration] of integrations) await warmUp(integration, spec, warmup)
-
-  const measured: PairedMeasurement = Object.fromEntries(impls.map((impl) => [impl, []]))
-  for (let round = 0; round < spec.rounds; round++) {
-    // Shared by the implementations: the framework maps each event into new payloads and leaves the events as they
-    // were (checked in the tests), so every implementation gets the same input.
-    const batches = Array.from({ length: spec.batchesPerTurn }, (_, batch) =>
-      generateEvents(kind, spec.events, spec.seed + round * spec.batchesPerTurn + batch)
-    )
-    // Rotated each round, so that no implementation always runs first, right after the events were generated.
-    const order = impls.map((_, index) => impls[(index + round) % impls.length])
-    for (const [position, impl] of order.entries()) {
-      const integration = integrations.get(impl) as TestDestination
+  return {
+    async takeTurn({ round, position }) {
+      // Generated before the measurement starts: making events is not the implementation's cost.
+      const batches = roundEvents(spec, round)
       const sinkTag = `${tag}-${impl}-${round}`
       override.to = `${baseUrl}/${sinkTag}`
-      // No forced GC between turns (see runScenario): each turn inherits the previous one's garbage, and the
-      // rotation spreads that evenly over the implementations.
+      // No forced GC between turns (see runScenario): each turn inherits its own previous turn's garbage.
       const cpuBefore = process.cpuUsage()
       const started = performance.now()
       const outcome = await pushEach(integration, spec, batches)
       const wallMs = performance.now() - started
       const cpu = process.cpuUsage(cpuBefore)
-      measured[impl]?.push({ round, position, cpuMicros: cpu.user + cpu.system, wallMs, ...outcome, sinkTag })
+      return { round, position, cpuMicros: cpu.user + cpu.system, wallMs, ...outcome, sinkTag, pid: process.pid }
+    },
+    close() {
+      // Nothing to free: the integration goes with its process, or with the garbage.
     }
   }
-  return measured
 }

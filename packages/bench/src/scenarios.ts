@@ -88,8 +88,8 @@ export const PAIRED_EVENTS_PER_TURN = 5_000
 export const eventsPerTurn = (spec: Pick<PairedSpec, 'events' | 'batchesPerTurn'>) => spec.events * spec.batchesPerTurn
 
 /**
- * One paired measurement: ours, the floor and (with `upstreamDir`) upstream in ONE process, interleaved over `rounds`
- * rounds, each implementation getting the same events in each round.
+ * One paired measurement: ours, the floor and (with `upstreamDir`) upstream, each in a process of its own, taking
+ * turns over `rounds` rounds, each implementation getting the same events in each round.
  */
 export interface PairedSpec {
   action: BenchAction
@@ -111,3 +111,6 @@ export interface PairedSpec {
   /** Also measure upstream, loaded from this extraction; only on an action × path pair it has. */
   upstreamDir?: string
 }
+
+export const pairedImplsOf = (spec: Pick<PairedSpec, 'upstreamDir'>): Impl[] =>
+  spec.upstreamDir ? ['ours', 'floor', 'upstream'] : ['ours', 'floor']

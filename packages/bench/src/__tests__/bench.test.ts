@@ -379,9 +379,31 @@ describe('a tiny paired run in this process', () => {
     expect(JSON.parse(JSON.stringify(batch))).toEqual(batch)
   })
 
-  it('leaves the events unchanged, so that the implementations of a round can share them', async () => {
+  it('leaves the events unchanged, so that a turn can be repeated on the same events', async () => {
     await expectEventsUnchanged(sink, ['ours', 'floor'])
   })
+
+  it('runs every turn in this process when asked to', () => {
+    for (const result of [batch, single]) {
+      for (const impl of Object.values(result.impls))
+        expect(impl.rounds.map((r) => r.pid)).toEqual([process.pid, process.pid])
+    }
+  })
+
+  it('by default gives each implementation a process of its own, in which it takes all its turns', async () => {
+    const result = await runPaired(spec('single', 5), sink, { tag: 'pc' })
+    expect(result.ok).toBe(true)
+    const pids = Object.values(result.impls).map((impl) => new Set(impl.rounds.map((r) => r.pid)))
+    for (const processes of pids) expect(processes.size).toBe(1)
+    const [ours, floor] = pids.map((processes) => [...processes][0])
+    expect(ours).not.toBe(floor)
+    expect([ours, floor]).not.toContain(process.pid)
+    expect(result.impls.ours.rounds.map((r) => [r.round, r.position])).toEqual([
+      [0, 0],
+      [1, 1]
+    ])
+    expect(sink.tally('pc-ours-1').requests).toBe(0)
+  }, 60_000)
 
   it('shows failed events: the result is not ok and gives no verdict', async () => {
     // Under a deeper path the sink finds no endpoint and answers 404.
@@ -787,7 +809,8 @@ describe('paired verdicts, from synthetic rounds', () => {
           succeeded: records,
           failed: lost,
           ...(lost > 0 && { firstError: 'Bad Request' }),
-          sinkTag
+          sinkTag,
+          pid: 1000 + impls.indexOf(impl)
         }
       })
     }
