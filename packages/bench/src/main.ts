@@ -114,7 +114,7 @@ turns over many rounds on the same events, and reports the median of the per-rou
   --full                  the full run even with --reference
   --instructions          instead of the above: count instructions per event with valgrind's callgrind (ours, the
                           floor, upstream; batch ${INSTRUCTION_EVENTS.batch.toLocaleString('en-US')}, single ${INSTRUCTION_EVENTS.single.toLocaleString('en-US')} events), the same
-                          on every run (~45 min on 2 cores); with --reference, written to
+                          on every run (~80 min on 2 cores); with --reference, written to
                           results/reference-instructions.json
   --help                  this text
 `
