@@ -509,7 +509,7 @@ export const NOTES = [
 
 /** Added when the paired measurement ran. */
 export const PAIRED_NOTE =
-  'Paired CPU ratios (the verdicts): per action × path × size, ONE process runs ours, the floor and upstream (where it has the path) in turns over many short rounds; each round they get the same freshly generated events, in an order that rotates from round to round, and each turn’s process.cpuUsage ÷ events is recorded. Ratio per round = ours ÷ floor, ours ÷ upstream; reported: median [first–third quartile] over the rounds. Machine noise hits every implementation of a round alike, so it cancels in the ratio.'
+  'Paired CPU ratios (the verdicts): per action × path × size, ours, the floor and upstream (where it has the path), each warmed up in a process of its own (unless --in-process), take turns over many short rounds; each round they get the same generated events, in an order that rotates from round to round, and each turn’s process.cpuUsage ÷ events is recorded. Ratio per round = ours ÷ floor, ours ÷ upstream; reported: median [first–third quartile] over the rounds. Machine noise hits every implementation of a round alike, so it cancels in the ratio.'
 
 /** Added when upstream was measured. */
 export const UPSTREAM_NOTE =
@@ -902,7 +902,7 @@ const PAIRED_TARGET_RATIO = 1 + BATCH_OVERHEAD_TARGET_PERCENT / 100
 function pairedTable(report: Report): string {
   const rounds = [...new Set(report.paired.map((row) => row.rounds))].join(' / ')
   const title =
-    `Paired CPU ratios (one process, implementations interleaved over ${rounds} rounds on the same events; median [q1–q3] of per-round ratios).\n` +
+    `Paired CPU ratios (implementations taking turns over ${rounds} rounds on the same events, each in its own process unless --in-process; median [q1–q3] of per-round ratios).\n` +
     `How to read it: ours÷floor 1.10 means 10% more CPU per event than the floor; ours÷upstream 0.90 means 10% less than upstream. These medians give the verdicts.`
   const notComparableCell = (ratio: PairedRatio) =>
     ratio.failedEvents > 0 ? `n/a: ${int(ratio.failedEvents)} events failed` : 'n/a: events unaccounted'

@@ -429,7 +429,9 @@ it('runs the paired measurement first in a bench run and reports it', async () =
   expect(Object.keys(report.summary.paired?.batchOverheadPercent ?? {})).toEqual(['trackEvent'])
   expect(report.summary.allAccounted).toBe(true)
   const text = formatReport(report)
-  expect(text).toContain('Paired CPU ratios (one process, implementations interleaved over 2 rounds on the same events')
+  expect(text).toContain(
+    'Paired CPU ratios (implementations taking turns over 2 rounds on the same events, each in its own process'
+  )
   expect(text.indexOf('Paired CPU ratios')).toBeLessThan(text.indexOf('Our cost relative to the floor'))
   expect(text).toContain('Summary: batch-path CPU overhead over the floor (paired medians at 20 events): trackEvent ')
   expect(text).toContain('Per-process medians: batch-path CPU overhead over the floor at the largest size: trackEvent')
@@ -878,7 +880,7 @@ describe('paired verdicts, from synthetic rounds', () => {
 
     const text = formatReport(report)
     expect(text).toContain(
-      'Paired CPU ratios (one process, implementations interleaved over 3 rounds on the same events; median [q1–q3] of per-round ratios)'
+      'Paired CPU ratios (implementations taking turns over 3 rounds on the same events, each in its own process unless --in-process; median [q1–q3] of per-round ratios)'
     )
     expect(text.indexOf('Paired CPU ratios')).toBeLessThan(text.indexOf('Our cost relative to the floor'))
     expect(text.indexOf('Paired CPU ratios')).toBeLessThan(text.indexOf('Ours vs upstream'))
