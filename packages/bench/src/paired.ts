@@ -1,4 +1,4 @@
-import { median, quantile, type Accounting } from './report'
+import { accountingOf, median, quantile, type Accounting } from './report'
 import { turnTakerInChild } from './runner'
 import type { PairedMeasurement, PairedRoundMeasurement, TurnTaker } from './run-paired'
 import { eventsPerTurn, pairedImplsOf, type Impl, type PairedSpec } from './scenarios'
@@ -159,26 +159,13 @@ function implOf(
       pid: turn.pid
     }
   })
-  const sum = (pick: (round: PairedRound) => number) => rounds.reduce((total, round) => total + pick(round), 0)
-  const succeeded = sum((r) => r.succeeded)
-  const recordsAtSink = sum((r) => r.recordsAtSink)
-  const firstError = rounds.find((round) => round.firstError !== undefined)?.firstError
   const everyRound = rounds.length === spec.rounds && rounds.every((round, index) => round.round === index)
+  const outcomes = rounds.map((round) => ({ ...round, records: round.recordsAtSink }))
   return {
     impl,
     rounds,
     medianCpuMicrosPerEvent: median(rounds.map((round) => round.cpuMicrosPerEvent)),
-    accounted: {
-      events: eventsPerTurn(spec),
-      succeeded,
-      failed: sum((r) => r.failed),
-      recordsAtSink,
-      ok:
-        everyRound &&
-        rounds.every((r) => r.succeeded + r.failed === eventsPerTurn(spec)) &&
-        recordsAtSink === succeeded,
-      ...(firstError !== undefined && { firstError })
-    }
+    accounted: accountingOf(outcomes, eventsPerTurn(spec), everyRound)
   }
 }
 

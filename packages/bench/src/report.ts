@@ -72,6 +72,34 @@ export interface Accounting {
   firstError?: string
 }
 
+/** What became of the events of one run or turn. */
+export interface RunOutcome {
+  succeeded: number
+  failed: number
+  /** Records the sink received. */
+  records: number
+  firstError?: string
+}
+
+/**
+ * The accounting of several runs or turns of `events` events each; `complete` is false when some were missing. `ok`
+ * when it is complete, every event has an outcome and every succeeded event reached the sink exactly once.
+ */
+export function accountingOf(outcomes: RunOutcome[], events: number, complete = true): Accounting {
+  const sum = (pick: (outcome: RunOutcome) => number) => outcomes.reduce((total, outcome) => total + pick(outcome), 0)
+  const succeeded = sum((o) => o.succeeded)
+  const recordsAtSink = sum((o) => o.records)
+  const firstError = outcomes.find((outcome) => outcome.firstError !== undefined)?.firstError
+  return {
+    events,
+    succeeded,
+    failed: sum((o) => o.failed),
+    recordsAtSink,
+    ok: complete && outcomes.every((o) => o.succeeded + o.failed === events) && recordsAtSink === succeeded,
+    ...(firstError !== undefined && { firstError })
+  }
+}
+
 export interface Row {
   action: BenchAction
   path: BenchPath
@@ -332,10 +360,6 @@ function rowOf(samples: Sample[]): Row {
   const cpuMicrosPerEvent = median(cpus)
   const performCpuMicrosPerEvent =
     first.performCpuMicrosPerEvent === null ? null : of((s) => s.performCpuMicrosPerEvent ?? NaN)
-  const succeeded = samples.reduce((sum, s) => sum + s.succeeded, 0)
-  const failed = samples.reduce((sum, s) => sum + s.failed, 0)
-  const recordsAtSink = samples.reduce((sum, s) => sum + s.records, 0)
-  const firstError = samples.find((sample) => sample.firstError !== undefined)?.firstError
   const row: Row = {
     action: first.action,
     path: first.path,
@@ -354,14 +378,7 @@ function rowOf(samples: Sample[]): Row {
     peakScope: samples.every((s) => s.peakScope === 'run') ? 'run' : 'process',
     eventsPerSecondRange: [Math.min(...rates), Math.max(...rates)],
     cpuMicrosPerEventRange: [Math.min(...cpus), Math.max(...cpus)],
-    accounted: {
-      events: first.events,
-      succeeded,
-      failed,
-      recordsAtSink,
-      ok: samples.every((s) => s.succeeded + s.failed === s.events) && recordsAtSink === succeeded,
-      ...(firstError !== undefined && { firstError })
-    }
+    accounted: accountingOf(samples, first.events)
   }
   if (first.impl === 'ours') {
     const requests = median(samples.map((s) => s.requests))

@@ -9,6 +9,7 @@ import { generateEvents } from '../events'
 import { definitionFor, push, redirected } from '../harness'
 import { pairedResultOf, runPaired, spreadOf, type PairedResult } from '../paired'
 import {
+  accountingOf,
   buildReport,
   formatReport,
   median,
@@ -1062,4 +1063,62 @@ maybe(`pairs ours with upstream ${UPSTREAM_VERSION} round by round, accounting f
   } finally {
     await sink.close()
   }
+})
+
+describe('accounting for the events of runs and turns', () => {
+  const run = (succeeded: number, failed: number, records = succeeded, firstError?: string) => ({
+    succeeded,
+    failed,
+    records,
+    ...(firstError !== undefined && { firstError })
+  })
+
+  it('sums the outcomes and is ok when every event has one and every success reached the sink once', () => {
+    expect(accountingOf([run(10, 0), run(8, 2, 8, 'Bad Request')], 10)).toEqual({
+      events: 10,
+      succeeded: 18,
+      failed: 2,
+      recordsAtSink: 18,
+      ok: true,
+      firstError: 'Bad Request'
+    })
+  })
+
+  it('is not ok when an event has no outcome, a success never reached the sink, or runs are missing', () => {
+    expect(accountingOf([run(10, 0), run(9, 0)], 10).ok).toBe(false)
+    expect(accountingOf([run(10, 0, 9)], 10).ok).toBe(false)
+    expect(accountingOf([run(10, 0, 11)], 10).ok).toBe(false)
+    expect(accountingOf([run(10, 0)], 10, false).ok).toBe(false)
+  })
+
+  it('makes a paired side with a missing round not ok, so that it gives no verdict', () => {
+    const spec: PairedSpec = {
+      action: 'trackEvent',
+      path: 'single',
+      events: 10,
+      batchesPerTurn: 1,
+      rounds: 2,
+      seed: 1,
+      warmupEvents: 0
+    }
+    const turn = (impl: Impl, round: number) => ({
+      round,
+      position: 0,
+      cpuMicros: 1000,
+      wallMs: 1,
+      succeeded: 10,
+      failed: 0,
+      sinkTag: `${impl}-${round}`,
+      pid: 1
+    })
+    const tally = { requests: 10, bytes: 5000, records: 10, endpoints: {}, newConnections: 1 }
+    const result = pairedResultOf(
+      spec,
+      { ours: [turn('ours', 0)], floor: [turn('floor', 0), turn('floor', 1)] },
+      () => tally
+    )
+    expect(result.impls.ours.accounted).toMatchObject({ succeeded: 10, ok: false })
+    expect(result.impls.floor.accounted.ok).toBe(true)
+    expect(result).toMatchObject({ ok: false, vsFloor: { comparable: false } })
+  })
 })
