@@ -202,8 +202,9 @@ export function iterableRecordJson(
   additions?: { [key: string]: unknown }
 ): string {
   const source = fields ?? {}
-  const dataFields = additions !== undefined && sharesAKey(additions, source) ? withoutKeys(source, additions) : source
-  const json = JSON.stringify({ ...keys, dataFields })
+  let replaced = false
+  if (additions !== undefined) for (const key in additions) replaced ||= Object.hasOwn(source, key)
+  const json = JSON.stringify({ ...keys, dataFields: replaced ? withoutKeys(source, additions ?? {}) : source })
   // Before dataFields come only scalars, whose JSON holds a quote followed by a colon only after a key: the first
   // `"dataFields":` is the key, and its value runs to the record's closing brace.
   const fieldsStart = json.indexOf(DATA_FIELDS_KEY) + DATA_FIELDS_KEY.length
@@ -220,11 +221,6 @@ export function iterableRecordJson(
     pieces.push(json.slice(copiedUpTo, fieldsEnd), empty ? '' : ',', added.slice(1, -1), '}}')
   }
   return pieces.join('')
-}
-
-function sharesAKey(a: { [key: string]: unknown }, b: { [key: string]: unknown }): boolean {
-  for (const key in a) if (Object.hasOwn(b, key)) return true
-  return false
 }
 
 /** A copy of `fields` without the keys of `keys` (own keys only; a `__proto__` key stays a key). */
