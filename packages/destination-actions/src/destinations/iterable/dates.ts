@@ -204,6 +204,7 @@ export function iterableRecordJson(
   const source = fields ?? {}
   let replaced = false
   if (additions !== undefined) for (const key in additions) replaced ||= Object.hasOwn(source, key)
+  // `?? {}` only narrows the type: a helper that narrowed it instead cost updateUser batch 12% more instructions.
   const json = JSON.stringify({ ...keys, dataFields: replaced ? withoutKeys(source, additions ?? {}) : source })
   // Before dataFields come only scalars, whose JSON holds a quote followed by a colon only after a key: the first
   // `"dataFields":` is the key, and its value runs to the record's closing brace.
