@@ -152,11 +152,11 @@ function commerceUser(user: TrackPurchasePayload['user']): CommerceUser {
 export function trackPurchaseBody(payload: TrackPurchasePayload): TrackPurchaseBody {
   const user = commerceUser(payload.user)
   // The products are sent as items; repeating them in the purchase's dataFields would only double the payload.
-  const { products: _products, ...purchaseFields } = payload.dataFields ?? {}
+  const { products, ...purchaseFields } = payload.dataFields ?? {}
   return definedOnly({
     id: payload.id,
     user,
-    items: toCommerceItems(payload.items as MappedItem[]),
+    items: toCommerceItems(payload.items as MappedItem[], Array.isArray(products) ? products : undefined),
     campaignId: payload.campaignId,
     templateId: payload.templateId,
     total: payload.total,

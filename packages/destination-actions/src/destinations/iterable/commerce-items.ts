@@ -36,8 +36,9 @@ const ITEM_KEYS = new Set([
 ])
 
 /**
- * The product's keys that are not item fields, from the mapped `dataFields` (the whole product by default) and the item
- * itself (the item's win), with dates converted; undefined when there are none.
+ * The product's keys that are not item fields, from its sources in order (a later one wins): the product itself, the
+ * item's mapped `dataFields` (the whole product by default on cart events) and the item. Dates converted; undefined
+ * when there are none.
  */
 function extraProductKeys(...sources: (Record<string, unknown> | undefined)[]): DataFields | undefined {
   let extra: DataFields | undefined
@@ -51,7 +52,7 @@ function extraProductKeys(...sources: (Record<string, unknown> | undefined)[]): 
 }
 
 /** A Segment product → an Iterable CommerceItem: `categories` as an array, every other product key in `dataFields`. */
-function toCommerceItem(item: MappedItem): CommerceItem {
+function toCommerceItem(item: MappedItem, product: Record<string, unknown> | undefined): CommerceItem {
   // One object, keys set in place: this runs for every product of every order.
   const commerceItem: CommerceItem = { id: item.id, name: item.name, price: item.price, quantity: item.quantity }
   if (item.sku !== undefined) commerceItem.sku = item.sku
@@ -59,13 +60,34 @@ function toCommerceItem(item: MappedItem): CommerceItem {
   if (item.categories !== undefined) commerceItem.categories = [item.categories]
   if (item.url !== undefined) commerceItem.url = item.url
   if (item.imageUrl !== undefined) commerceItem.imageUrl = item.imageUrl
-  const extra = extraProductKeys(item.dataFields, item)
+  const extra = extraProductKeys(product, item.dataFields, item)
   if (extra !== undefined) commerceItem.dataFields = extra
   return commerceItem
 }
 
-/** Segment products → Iterable CommerceItems. */
-export const toCommerceItems = (items: MappedItem[]): CommerceItem[] => items.map(toCommerceItem)
+const productIdOf = (product: unknown): string | undefined => {
+  if (product === null || typeof product !== 'object') return undefined
+  const { product_id: productId, id } = product as { product_id?: unknown; id?: unknown }
+  const found = productId ?? id
+  return found === undefined || found === null ? undefined : String(found)
+}
+
+/**
+ * The product `item` was mapped from, among `products` (the purchase's mapped `properties.products`): the one at its
+ * position when the ids match (always, with the default mappings), else the first with its id. None without an id.
+ */
+function productOf(item: MappedItem, index: number, products: unknown[] | undefined): DataFields | undefined {
+  if (products === undefined) return undefined
+  const product =
+    productIdOf(products[index]) === item.id
+      ? products[index]
+      : products.find((candidate) => productIdOf(candidate) === item.id)
+  return product as DataFields | undefined
+}
+
+/** Segment products → Iterable CommerceItems; `products`, where given, lend each item its product's other keys. */
+export const toCommerceItems = (items: MappedItem[], products?: unknown[]): CommerceItem[] =>
+  items.map((item, index) => toCommerceItem(item, productOf(item, index, products)))
 
 /**
  * Iterable replaces the user's whole cart with the items sent, so a cart event must carry the whole cart. Without

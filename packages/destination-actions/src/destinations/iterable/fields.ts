@@ -200,10 +200,18 @@ export const ITEMS_FIELD: InputField = {
       type: 'object'
     }
   },
-  default: {
+  default: itemsFromProducts({ wholeProductInDataFields: true })
+}
+
+/**
+ * Items from `properties.products`, with paths relative to each product, as upstream writes them. With
+ * `wholeProductInDataFields`, each item's dataFields is the whole product (`$.`), of which commerce-items.ts keeps the
+ * keys that are not item fields.
+ */
+export function itemsFromProducts({ wholeProductInDataFields }: { wholeProductInDataFields: boolean }) {
+  return {
     '@arrayPath': [
       '$.properties.products',
-      // Paths relative to each product, as upstream writes them; `$.` is the whole product.
       {
         id: { '@path': 'product_id' },
         sku: { '@path': 'sku' },
@@ -214,8 +222,7 @@ export const ITEMS_FIELD: InputField = {
         url: { '@path': 'url' },
         imageUrl: { '@path': 'image_url' },
         description: { '@path': 'description' },
-        // The whole product: commerce-items.ts keeps only the keys that are not item fields.
-        dataFields: { '@path': '$.' }
+        ...(wholeProductInDataFields && { dataFields: { '@path': '$.' } })
       }
     ]
   }

@@ -108,6 +108,61 @@ describe('Iterable.trackPurchase', () => {
     ])
   })
 
+  describe("where an item's other product keys come from", () => {
+    const COLORED_MONOPOLY = { ...MONOPOLY, color: 'red' }
+    const ITEM_PATHS = {
+      id: { '@path': 'product_id' },
+      name: { '@path': 'name' },
+      price: { '@path': 'price' },
+      quantity: { '@path': 'quantity' }
+    }
+    const itemsOf = (list: string, extra: object = {}) => ({ '@arrayPath': [list, { ...ITEM_PATHS, ...extra }] })
+    const plain = ({
+      product_id,
+      name,
+      price,
+      quantity
+    }: {
+      product_id: string
+      name: string
+      price: number
+      quantity: number
+    }) => ({ id: product_id, name, price, quantity })
+
+    it('gives an item the keys of the product with its id, wherever it is among the products', async () => {
+      // Items mapped from another list, in another order, one of them in no product: Uno does not get Monopoly's color.
+      const CHESS = { product_id: 'chess-1', name: 'Chess', price: 30, quantity: 1, category: 'Games' }
+      const properties = {
+        ...structuredClone(ORDER_PROPERTIES),
+        products: [COLORED_MONOPOLY, UNO],
+        line_items: [UNO, COLORED_MONOPOLY, CHESS]
+      }
+
+      const body = (await bodySent(orderCompleted({ properties }), {
+        mapping: { items: itemsOf('$.properties.line_items') }
+      })) as { items: unknown[] }
+
+      expect(body.items).toEqual([plain(UNO), { ...plain(MONOPOLY), dataFields: { color: 'red' } }, plain(CHESS)])
+    })
+
+    it('gives no product keys when Event Data Fields carry no products, unless the items map them', async () => {
+      const event = orderCompleted({
+        properties: { ...structuredClone(ORDER_PROPERTIES), products: [COLORED_MONOPOLY] }
+      })
+      const dataFields = { coupon: { '@path': '$.properties.coupon' } }
+
+      const withoutProducts = (await bodySent(event, {
+        mapping: { dataFields, items: itemsOf('$.properties.products') }
+      })) as { items: unknown[] }
+      const wholeProduct = (await bodySent(event, {
+        mapping: { dataFields, items: itemsOf('$.properties.products', { dataFields: { '@path': '$.' } }) }
+      })) as { items: unknown[] }
+
+      expect(withoutProducts.items).toEqual([plain(MONOPOLY)])
+      expect(wholeProduct.items).toEqual([{ ...plain(MONOPOLY), dataFields: { color: 'red' } }])
+    })
+  })
+
   it('converts ISO date-times in the order properties and sends campaignId and templateId from the properties', async () => {
     const properties = {
       order_id: 'order-42',
