@@ -24,7 +24,7 @@ async function main() {
   await warmUp(integration, spec, cycledTurns(warmupDistinct, spec.warmupEvents, spec.warmupEvents).flat())
   // Every event generated before the first mark: generating them is not the implementation's cost.
   const distinct = generateEvents(kind, spec.distinctEvents, spec.seed)
-  const turn = spec.path === 'batch' ? WARMUP_BATCH : spec.events
+  const turn = spec.path === 'batch' ? (spec.batchEvents ?? WARMUP_BATCH) : spec.events
   const batches = cycledTurns(distinct, spec.events, turn)
   override.to = `${baseUrl}/${tag}`
 

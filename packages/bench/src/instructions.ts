@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { PushOutcome } from './harness'
+import { WARMUP_BATCH, type PushOutcome } from './harness'
 import { machine, table, type Machine } from './report'
 import { BENCH_ACTIONS, pathsOf, type BenchAction, type BenchPath, type Impl } from './scenarios'
 import type { Sink } from './sink'
@@ -42,6 +42,8 @@ export interface InstructionSpec {
   path: BenchPath
   impl: Impl
   events: number
+  /** Events per testBatchAction call on the batch path (1,000, about Segment's batch size, unless asked). */
+  batchEvents?: number
   /** How many different events make up `events`, pushed over and over. */
   distinctEvents: number
   warmupEvents: number
@@ -54,6 +56,9 @@ export interface InstructionCount extends PushOutcome {
   /** Instructions executed from the first measured event to the last one's status, all threads (there is one). */
   instructions: number
   perEvent: number
+  /** The part of `instructions` in V8's garbage collector (gcInstructionsOf). */
+  gcInstructions: number
+  gcPerEvent: number
   /** What the sink received for the measured events. */
   requests: number
   records: number
@@ -74,28 +79,36 @@ export function valgrindVersion(): string | undefined {
   return result.status === 0 ? result.stdout.trim() : undefined
 }
 
-/** Ours, the floor and (where it has the path) upstream, for every action × path asked for. */
+/**
+ * Ours, the floor and (where it has the path) upstream, for every action × path asked for; the batch path once for each
+ * of `batchSizes` (events per call). A batch larger than the count's events is counted once, whole.
+ */
 export function instructionPlanOf(
   actions: readonly BenchAction[] = BENCH_ACTIONS,
   paths: readonly BenchPath[] = ['single', 'batch'],
   upstream?: Pick<UpstreamTarget, 'dir' | 'paths'>,
-  seed = 1
+  seed = 1,
+  batchSizes: readonly number[] = [WARMUP_BATCH]
 ): InstructionSpec[] {
   const plan: InstructionSpec[] = []
   for (const action of actions) {
     for (const path of pathsOf(action).filter((p) => paths.includes(p))) {
       const impls: Impl[] = upstream?.paths[action]?.includes(path) ? ['ours', 'floor', 'upstream'] : ['ours', 'floor']
-      for (const impl of impls) {
-        plan.push({
-          action,
-          path,
-          impl,
-          events: INSTRUCTION_EVENTS[path],
-          distinctEvents: Math.min(INSTRUCTION_EVENTS[path], DISTINCT_EVENTS),
-          warmupEvents: INSTRUCTION_WARMUP[path],
-          seed,
-          ...(impl === 'upstream' && { upstreamDir: upstream?.dir })
-        })
+      for (const batchEvents of path === 'batch' ? batchSizes : [undefined]) {
+        const events = Math.max(INSTRUCTION_EVENTS[path], batchEvents ?? 0)
+        for (const impl of impls) {
+          plan.push({
+            action,
+            path,
+            impl,
+            events,
+            ...(batchEvents !== undefined && { batchEvents }),
+            distinctEvents: Math.min(events, DISTINCT_EVENTS),
+            warmupEvents: INSTRUCTION_WARMUP[path],
+            seed,
+            ...(impl === 'upstream' && { upstreamDir: upstream?.dir })
+          })
+        }
       }
     }
   }
@@ -121,6 +134,44 @@ export function totalOf(dump: string, name: string): number {
   const totals = /^totals:\s+(\d+)/m.exec(dump)
   if (!totals) throw new Error(`No totals line in callgrind's ${name}`)
   return Number(totals[1])
+}
+
+/**
+ * V8's garbage collector among callgrind's function names: the scavenger, marking (full and incremental, with the
+ * write barrier's marking part), sweeping, evacuation and their bookkeeping (remembered sets, free lists, the tracer).
+ * Allocation fast paths are the program's own cost and are not counted.
+ */
+const GC_FUNCTION =
+  /Scaveng|MarkCompact|Marking|Sweep|Evacuat|RememberedSet|SlotSet|GCTracer|FreeList|Pretenuring|heap::base::|cppgc::internal::/
+
+/**
+ * Instructions executed in V8's garbage collector (GC_FUNCTION's own costs) in a callgrind dump. Where a collection
+ * falls decides how much of it lands in a count, so the part outside it compares implementations more steadily.
+ */
+export function gcInstructionsOf(dump: string): number {
+  // callgrind writes a function's name once, with its id (`fn=(12) name`), then the id alone (`fn=(12)`).
+  const names = new Map<string, string>()
+  const nameOf = (spec: string) => {
+    const compressed = /^\((\d+)\)(?: (.*))?$/.exec(spec)
+    if (!compressed) return spec
+    const [, id, name] = compressed
+    if (name !== undefined) names.set(id, name)
+    return names.get(id) ?? ''
+  }
+  let inGc = false
+  let nextIsCallCost = false
+  let gc = 0
+  for (const line of dump.split('\n')) {
+    if (line.startsWith('fn=')) inGc = GC_FUNCTION.test(nameOf(line.slice(3)))
+    else if (line.startsWith('cfn=')) nameOf(line.slice(4))
+    else if (line.startsWith('calls=')) nextIsCallCost = true
+    else if (/^[\d+*-]/.test(line)) {
+      // The line after `calls=` is what the call cost, callee included: not the function's own cost.
+      if (!nextIsCallCost && inGc) gc += Number(line.split(' ')[1] ?? 0)
+      nextIsCallCost = false
+    }
+  }
+  return gc
 }
 
 /** Runs one count in its own process under callgrind; its requests go to `${sink.baseUrl}/${tag}`. */
@@ -149,13 +200,17 @@ export async function countInstructions(spec: InstructionSpec, sink: Sink, tag: 
     const outcome = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as PushOutcome
     // Each dump is megabytes of per-function costs: only the measured one is read.
     const measured = measuredDumpOf(readdirSync(dir), outFile)
-    const instructions = totalOf(readFileSync(path.join(dir, measured), 'utf8'), measured)
+    const text = readFileSync(path.join(dir, measured), 'utf8')
+    const instructions = totalOf(text, measured)
+    const gcInstructions = gcInstructionsOf(text)
     const tally = sink.tally(tag)
     return {
       spec,
       ...outcome,
       instructions,
       perEvent: instructions / spec.events,
+      gcInstructions,
+      gcPerEvent: gcInstructions / spec.events,
       requests: tally.requests,
       records: tally.records
     }
@@ -212,29 +267,56 @@ export interface InstructionRow {
   action: BenchAction
   path: BenchPath
   events: number
+  /** Events per batch call; undefined on the single path. */
+  batchEvents?: number
   perEvent: { [impl in Impl]?: number }
+  /** Of perEvent, the instructions in V8's garbage collector. */
+  gcPerEvent: { [impl in Impl]?: number }
   /** ours ÷ floor, and ours ÷ upstream where upstream has the path. */
   vsFloor: number
   vsUpstream?: number
+  /** The same ratios without the collector's instructions: steadier, as collections fall unevenly into counts. */
+  vsFloorOutsideGc: number
+  vsUpstreamOutsideGc?: number
   /** Every event of every implementation got a 2xx status and reached the sink. */
   ok: boolean
 }
 
-/** One row per action × path, from the counts of its implementations. */
+/** One row per action × path × batch size, from the counts of its implementations. */
 export function instructionRowsOf(counts: InstructionCount[]): InstructionRow[] {
   const rows = new Map<string, InstructionRow>()
   for (const count of counts) {
-    const { action, path, impl, events } = count.spec
-    const key = `${action} ${path}`
-    const row = rows.get(key) ?? { action, path, events, perEvent: {}, vsFloor: NaN, ok: true }
+    const { action, path, impl, events, batchEvents } = count.spec
+    const key = `${action} ${path} ${batchEvents ?? ''}`
+    const row = rows.get(key) ?? {
+      action,
+      path,
+      events,
+      ...(batchEvents !== undefined && { batchEvents }),
+      perEvent: {},
+      gcPerEvent: {},
+      vsFloor: NaN,
+      vsFloorOutsideGc: NaN,
+      ok: true
+    }
     row.perEvent[impl] = count.perEvent
+    row.gcPerEvent[impl] = count.gcPerEvent
     row.ok &&= count.failed === 0 && count.succeeded === events && count.records === events
     rows.set(key, row)
   }
   for (const row of rows.values()) {
+    const outsideGc = (impl: Impl) => {
+      const total = row.perEvent[impl]
+      return total === undefined ? undefined : total - (row.gcPerEvent[impl] ?? 0)
+    }
+    const ratioOf = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined ? a / b : NaN)
     const { ours, floor, upstream } = row.perEvent
-    row.vsFloor = ours !== undefined && floor !== undefined ? ours / floor : NaN
-    if (ours !== undefined && upstream !== undefined) row.vsUpstream = ours / upstream
+    row.vsFloor = ratioOf(ours, floor)
+    row.vsFloorOutsideGc = ratioOf(outsideGc('ours'), outsideGc('floor'))
+    if (upstream !== undefined) {
+      row.vsUpstream = ratioOf(ours, upstream)
+      row.vsUpstreamOutsideGc = ratioOf(outsideGc('ours'), outsideGc('upstream'))
+    }
   }
   return [...rows.values()]
 }
@@ -280,20 +362,39 @@ export function formatInstructionReport(report: InstructionReport): string {
       'the same on every run. Instructions are not time: see the paired CPU ratios for that.',
     '',
     table(
-      ['action', 'path', 'events', 'ours', 'floor', 'upstream', 'ours/floor', 'ours/upstream', 'ok'],
+      [
+        'action',
+        'path',
+        'per call',
+        'events',
+        'ours',
+        'floor',
+        'upstream',
+        'ours/floor',
+        'ours/upstream',
+        'outside GC ours/floor',
+        'outside GC ours/upstream',
+        'ok'
+      ],
       rows.map((row) => [
         row.action,
         row.path,
+        row.path === 'single' ? '1' : int(row.batchEvents ?? WARMUP_BATCH),
         int(row.events),
         int(row.perEvent.ours),
         int(row.perEvent.floor),
         int(row.perEvent.upstream),
         ratio(row.vsFloor),
         ratio(row.vsUpstream),
+        ratio(row.vsFloorOutsideGc),
+        ratio(row.vsUpstreamOutsideGc),
         row.ok ? 'yes' : 'NO'
       ]),
-      [false, false, true, true, true, true, true, true, false]
-    )
+      [false, false, true, true, true, true, true, true, true, true, true, false]
+    ),
+    '',
+    "Outside GC: without the instructions of V8's garbage collector (scavenges, marking, sweeping), which depend on " +
+      'where collections fall: a count catches a full collection or misses it by a few events.'
   ]
   const shared = rows.filter((row) => row.vsUpstream !== undefined)
   if (shared.length > 0) {

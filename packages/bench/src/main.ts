@@ -115,7 +115,9 @@ turns over many rounds on the same events, and reports the median of the per-rou
   --instructions          instead of the above: count instructions per event with valgrind's callgrind (ours, the
                           floor, upstream; batch ${INSTRUCTION_EVENTS.batch.toLocaleString('en-US')}, single ${INSTRUCTION_EVENTS.single.toLocaleString('en-US')} events), the same
                           on every run (~80 min on 2 cores); with --reference, written to
-                          results/reference-instructions.json
+                          results/reference-instructions.json. The batch path is counted in calls of 1,000
+                          events, or of each of --batch-sizes (e.g. --batch-sizes 1000,10000); the table also
+                          gives the ratios without V8's garbage collector
   --help                  this text
 `
 
@@ -133,6 +135,8 @@ interface Args {
   out?: string
   help: boolean
   instructions: boolean
+  /** With --instructions: the batch path's events per call, when --batch-sizes gives them. */
+  instructionBatchSizes?: number[]
   /** The upstream version to measure; null with --no-upstream. */
   upstreamVersion: string | null
 }
@@ -210,7 +214,15 @@ function parseArgs(argv: string[]): Args {
   if (upstreamVersion !== null && (upstreamVersion === '' || upstreamVersion.startsWith('--'))) {
     throw new Error('--upstream-version takes a version, e.g. --upstream-version 3.497.0')
   }
-  return { options, mode, out, help: has('--help'), instructions, upstreamVersion }
+  return {
+    options,
+    mode,
+    out,
+    help: has('--help'),
+    instructions,
+    ...(instructions && has('--batch-sizes') && { instructionBatchSizes: options.batchSizes }),
+    upstreamVersion
+  }
 }
 
 /** Upstream for this run; a failed download is a warning, not a failed bench: ours and the floor still run. */
@@ -238,7 +250,8 @@ function writeReport(report: { date: string }, out: string | undefined, prefix: 
 async function countInstructions(args: Args, upstream: UpstreamPlan, log: (line: string) => void, started: number) {
   const valgrind = valgrindVersion()
   if (!valgrind) throw new Error('--instructions needs valgrind (Debian: apt-get install valgrind)')
-  const plan = instructionPlanOf(args.options.actions, args.options.paths, upstream.target, args.options.seed)
+  const { actions, paths, seed } = args.options
+  const plan = instructionPlanOf(actions, paths, upstream.target, seed, args.instructionBatchSizes)
   const sink = await startSink()
   try {
     const counts = await runInstructionCounts(plan, sink, log)
