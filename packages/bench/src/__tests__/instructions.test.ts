@@ -169,13 +169,14 @@ describe('instruction rows and table', () => {
   })
 
   it('gives the ratios without the collector too, and a row per batch size', () => {
-    const rows = instructionRowsOf([
+    const bySize = [
       count({ impl: 'ours', batchEvents: 1_000 }, 290_000, 0, 40_000),
       count({ impl: 'floor', batchEvents: 1_000 }, 250_000, 0, 20_000),
       count({ impl: 'upstream', batchEvents: 1_000 }, 310_000, 0, 10_000),
       count({ impl: 'ours', batchEvents: 10_000 }, 300_000, 0, 50_000),
       count({ impl: 'floor', batchEvents: 10_000 }, 240_000, 0, 15_000)
-    ])
+    ]
+    const rows = instructionRowsOf(bySize)
     expect(rows.map((row) => row.batchEvents)).toEqual([1_000, 10_000])
     expect(rows[0].vsFloor).toBeCloseTo(290 / 250)
     expect(rows[0].vsFloorOutsideGc).toBeCloseTo(250 / 230)
@@ -183,9 +184,13 @@ describe('instruction rows and table', () => {
     expect(rows[1].vsFloorOutsideGc).toBeCloseTo(250 / 225)
     expect(rows[1].vsUpstreamOutsideGc).toBeUndefined()
     const text = formatInstructionReport(
-      buildInstructionReport(counts, 'valgrind-3.19.0', upstreamNotMeasured('t').status)
+      buildInstructionReport(bySize, 'valgrind-3.19.0', upstreamNotMeasured('t').status)
     )
     expect(text).toContain('outside GC ours/floor')
+    expect(text).toMatch(
+      /updateUser\s+batch\s+1,000\s+100\s+290,000\s+250,000\s+310,000\s+1\.160\s+0\.935\s+1\.087\s+0\.833\s+yes/
+    )
+    expect(text).toMatch(/updateUser\s+batch\s+10,000\s+100\s+300,000\s+240,000\s+-\s+1\.250\s+-\s+1\.111\s+-\s+yes/)
   })
 
   it('marks a row not ok when any implementation lost an event', () => {
