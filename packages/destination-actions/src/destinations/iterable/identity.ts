@@ -1,5 +1,15 @@
 import { PayloadValidationError } from '@segment/actions-core'
 
+/** Iterable's project types, with the values upstream's iterable-audiences destination uses (`hybrid`, `userId`). */
+export const PROJECT_TYPES = { email: 'email', hybrid: 'hybrid', userId: 'userId' } as const
+export type ProjectType = (typeof PROJECT_TYPES)[keyof typeof PROJECT_TYPES]
+
+export const PROJECT_TYPE_CHOICES = [
+  { label: 'Email-based project', value: PROJECT_TYPES.email },
+  { label: 'Hybrid project', value: PROJECT_TYPES.hybrid },
+  { label: 'UserID-based project', value: PROJECT_TYPES.userId }
+]
+
 interface Identifiers {
   email?: string | null
   userId?: string | null
