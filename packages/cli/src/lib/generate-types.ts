@@ -1,6 +1,11 @@
 import { promises as fs } from 'fs'
 import path from 'path'
-import { fieldsToJsonSchema, type DestinationDefinition, type InputField } from '@segment/actions-core'
+import {
+  fieldsToJsonSchema,
+  type AudienceDestinationDefinition,
+  type DestinationDefinition,
+  type InputField
+} from '@segment/actions-core'
 import type { JSONSchema } from 'json-schema-to-typescript'
 import { loadDestination, REPO_ROOT } from './destinations'
 import type { GenerationResult } from './metadata'
@@ -51,10 +56,13 @@ export interface GeneratedFile {
 export async function generatedTypesFor(destinationDir: string, definition: DestinationDefinition<any>) {
   const files: GeneratedFile[] = []
   const settingsFile = path.join(destinationDir, 'generated-types.ts')
-  files.push({
-    file: settingsFile,
-    contents: await typesFor((definition.authentication?.fields ?? {}) as Fields, 'Settings', settingsFile)
-  })
+  let settingsTypes = await typesFor((definition.authentication?.fields ?? {}) as Fields, 'Settings', settingsFile)
+  // An audience destination's audience settings follow its settings in the same file, as upstream's CLI writes them.
+  const audienceFields = (definition as Partial<AudienceDestinationDefinition>).audienceFields
+  if (audienceFields && Object.keys(audienceFields).length > 0) {
+    settingsTypes += await typesFor(audienceFields as Fields, 'AudienceSettings', settingsFile)
+  }
+  files.push({ file: settingsFile, contents: settingsTypes })
   for (const [key, action] of Object.entries(definition.actions)) {
     const file = path.join(destinationDir, key, 'generated-types.ts')
     files.push({ file, contents: await typesFor(action.fields as Fields, 'Payload', file) })

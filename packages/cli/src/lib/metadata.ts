@@ -1,5 +1,6 @@
 import { promises as fs } from 'fs'
 import path from 'path'
+import type { AudienceDestinationDefinition } from '@segment/actions-core'
 import { loadDestination, type AnyDestinationDefinition } from './destinations'
 
 // metadata.json: the public definition of a destination (what Segment's catalog shows and what customers map),
@@ -15,6 +16,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 
 export function metadataFor(definition: AnyDestinationDefinition): Record<string, Json> {
   const authentication = definition.authentication
+  const { audienceConfig, audienceFields } = definition as Partial<AudienceDestinationDefinition>
   return {
     $comment: METADATA_COMMENT,
     name: definition.name,
@@ -28,6 +30,14 @@ export function metadataFor(definition: AnyDestinationDefinition): Record<string
           fields: mapEntries(authentication.fields ?? {}, canonical)
         }
       : null,
+    // Only an audience destination has audience settings and the functions that create and find its audiences.
+    ...(audienceConfig && {
+      audienceConfig: {
+        mode: canonical(audienceConfig.mode),
+        audienceFields: mapEntries(audienceFields ?? {}, canonical),
+        supportsAudienceFunctions: 'createAudience' in audienceConfig && 'getAudience' in audienceConfig
+      }
+    }),
     actions: mapEntries(definition.actions, (action) => ({
       title: action.title,
       description: action.description ?? null,

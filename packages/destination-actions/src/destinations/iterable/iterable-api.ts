@@ -25,7 +25,11 @@ export const ENDPOINTS = {
   bulkTrackEvent: '/api/events/trackBulk',
   trackPurchase: '/api/commerce/trackPurchase',
   updateCart: '/api/commerce/updateCart',
-  getWebhooks: '/api/webhooks'
+  getWebhooks: '/api/webhooks',
+  // Static lists: GET lists them all, POST creates one.
+  lists: '/api/lists',
+  subscribeToList: '/api/lists/subscribe',
+  unsubscribeFromList: '/api/lists/unsubscribe'
 } as const
 
 export type Endpoint = keyof typeof ENDPOINTS

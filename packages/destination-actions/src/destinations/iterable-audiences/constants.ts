@@ -1,0 +1,28 @@
+import { BASE_URLS } from '../iterable/iterable-api'
+
+export const CONSTANTS = {
+  /** Iterable's US API root, as upstream's tests name it; requests take their URL from the data-center setting. */
+  API_BASE_URL: `${BASE_URLS.united_states}/api`,
+  SUBSCRIBE: 'subscribe',
+  UNSUBSCRIBE: 'unsubscribe',
+  EMAIL_PROJECT_TYPE: 'email',
+  HYBRID_PROJECT_TYPE: 'hybrid',
+  USER_ID_PROJECT_TYPE: 'userId'
+} as const
+
+export const PROJECT_TYPE_CHOICES = [
+  { label: 'Hybrid Project', value: CONSTANTS.HYBRID_PROJECT_TYPE },
+  { label: 'User ID-Based Project', value: CONSTANTS.USER_ID_PROJECT_TYPE },
+  { label: 'Email-Based Project', value: CONSTANTS.EMAIL_PROJECT_TYPE }
+]
+
+export const DATA_CENTER_CHOICES = [
+  { label: 'United States', value: 'united_states' },
+  { label: 'Europe', value: 'europe' }
+]
+
+/**
+ * Iterable refuses request bodies over 4 MB on its bulk endpoints; a list subscribe or unsubscribe of many users is
+ * split so that no body is larger.
+ */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024

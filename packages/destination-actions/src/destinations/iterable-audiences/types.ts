@@ -1,0 +1,17 @@
+/** One list of Iterable's `GET /api/lists` answer. */
+export interface IterableList {
+  id: number
+  name: string
+  /** Standard (static), Dynamic, Suppression or Internal; only static lists take subscribers through the API. */
+  listType?: string
+  createdAt?: number
+}
+
+export interface GetListsResponse {
+  lists: IterableList[]
+}
+
+/** Iterable's answer to `POST /api/lists`. */
+export interface CreateListResponse {
+  listId: number
+}
