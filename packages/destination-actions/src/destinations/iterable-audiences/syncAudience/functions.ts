@@ -10,6 +10,7 @@ import {
   bulkFailureLookup,
   callIterable,
   isSuccess,
+  redact,
   sendToIterable,
   translateIterableError,
   type Endpoint
@@ -135,10 +136,15 @@ export async function sendBatch(
       chunk.map((change) => change.membership.member),
       audienceSettings
     )
+    // An answer may echo the request's headers, the API key among them: that answer is kept as redacted text.
+    const shown = (answer: unknown): JSONLikeObject | string => {
+      const text = typeof answer === 'string' ? answer : JSON.stringify(answer)
+      return text.includes(settings.apiKey) ? redact(text, settings.apiKey) : (answer as JSONLikeObject | string)
+    }
     // Every event of a change gets the change's status.
     const succeed = (change: Change, status: number, answer: unknown) => {
       for (const index of change.indices) {
-        results.setSuccessResponseAtIndex(index, { status, sent: sentOf(change), body: answer as JSONLikeObject })
+        results.setSuccessResponseAtIndex(index, { status, sent: sentOf(change), body: shown(answer) })
       }
     }
     const fail = (change: Change, status: number, errormessage: string, answer?: unknown) => {
@@ -147,7 +153,7 @@ export async function sendBatch(
           status,
           errormessage,
           sent: sentOf(change),
-          ...(answer !== undefined && { body: answer as JSONLikeObject })
+          ...(answer !== undefined && { body: shown(answer) })
         })
       }
     }
