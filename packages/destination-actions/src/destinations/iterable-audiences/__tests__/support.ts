@@ -98,3 +98,13 @@ export function listAnswer(
   const failCount = Object.values(failedUpdates).reduce((sum, list) => sum + list.length, 0)
   return { successCount, failCount, invalidEmails: [], invalidUserIds: [], failedUpdates }
 }
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error & { status?: number; code?: string }> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: Error) => error
+  )
+  expect(outcome).toBeInstanceOf(Error)
+  return outcome as Error
+}

@@ -1,89 +1,93 @@
-import { createTestEvent, createTestIntegration } from '@segment/actions-core'
+import nock from 'nock'
+import { createTestEvent } from '@segment/actions-core'
 import { generateTestData } from '../../../../lib/test-data'
 import destination from '../../index'
-import nock from 'nock'
+import {
+  API_KEY,
+  audienceEvent,
+  LIST_ID,
+  listAnswer,
+  newTestDestination,
+  SUBSCRIBE_PATH,
+  UNSUBSCRIBE_PATH,
+  US
+} from '../../__tests__/support'
 
-const testDestination = createTestIntegration(destination)
 const actionSlug = 'syncAudience'
-const destinationSlug = 'actions-iterable-lists'
-const seedName = `${destinationSlug}#${actionSlug}`
+// Upstream's seed, so that the generated data is the data upstream's snapshots were taken with.
+const seedName = `actions-iterable-lists#${actionSlug}`
 
-describe(`Testing snapshot for ${destinationSlug}'s ${actionSlug} destination action:`, () => {
+/**
+ * The body of the one request the action sends, and its path. It goes to the US data center: the generated settings
+ * name a data center Iterable does not have, and a project type it does not have (read as hybrid).
+ */
+async function requestOf(run: () => Promise<unknown>) {
+  const sent: { path: string; body: any }[] = []
+  nock(US)
+    .persist()
+    .post(/.*/, (body) => sent.push({ path: '', body }) > 0)
+    .reply(200, function () {
+      sent[sent.length - 1].path = this.req.path
+      return listAnswer(1)
+    })
+  await run()
+  expect(sent).toHaveLength(1)
+  return sent[0]
+}
+
+describe(`Testing snapshot for actions-iterable-lists's ${actionSlug} destination action:`, () => {
   it('required fields', async () => {
-    const action = destination.actions[actionSlug]
-    const [eventData, settingsData] = generateTestData(seedName, destination, action, true)
-
-    // Override segmentAudienceId with a valid numeric string
-    eventData.segmentAudienceId = '12345'
-    // Ensure at least email is present (required for validation even though field is not marked required)
-    if (!eventData.email && !eventData.userId) {
-      eventData.email = 'test@example.com'
-    }
-
-    nock(/.*/).persist().get(/.*/).reply(200)
-    nock(/.*/).persist().post(/.*/).reply(200)
-    nock(/.*/).persist().put(/.*/).reply(200)
-
+    const [eventData, settingsData] = generateTestData(seedName, destination, destination.actions[actionSlug], true)
+    // A list id is numeric; Iterable needs an email or a userId.
     const event = createTestEvent({
-      properties: eventData
+      properties: { ...eventData, segmentAudienceId: '12345', email: 'test@example.com' }
     })
 
-    const responses = await testDestination.testAction(actionSlug, {
-      event: event,
-      mapping: event.properties,
-      settings: settingsData,
-      auth: undefined
-    })
+    const { path, body } = await requestOf(() =>
+      newTestDestination().testAction(actionSlug, { event, mapping: event.properties, settings: settingsData })
+    )
 
-    const request = responses[0].request
-    const rawBody = await request.text()
-
-    try {
-      const json = JSON.parse(rawBody)
-      expect(json).toMatchSnapshot()
-      return
-    } catch (err) {
-      expect(rawBody).toMatchSnapshot()
-    }
-
-    expect(request.headers).toMatchSnapshot()
+    expect(body).toMatchSnapshot()
+    // The generated traits hold no value under the generated audience key: the user left the audience.
+    expect(path).toBe(UNSUBSCRIBE_PATH)
+    expect(body).toEqual({ listId: 12345, subscribers: [{ email: 'test@example.com' }] })
   })
 
   it('all fields', async () => {
-    const action = destination.actions[actionSlug]
-    const [eventData, settingsData] = generateTestData(seedName, destination, action, false)
+    const [eventData, settingsData] = generateTestData(seedName, destination, destination.actions[actionSlug], false)
+    const event = createTestEvent({ properties: { ...eventData, segmentAudienceId: '12345' } })
 
-    // Override segmentAudienceId with a valid numeric string
-    eventData.segmentAudienceId = '12345'
-    // Ensure at least email is present (required for validation even though field is not marked required)
-    if (!eventData.email && !eventData.userId) {
-      eventData.email = 'test@example.com'
+    const { path, body } = await requestOf(() =>
+      newTestDestination().testAction(actionSlug, { event, mapping: event.properties, settings: settingsData })
+    )
+
+    expect(body).toMatchSnapshot()
+    expect(path).toBe(UNSUBSCRIBE_PATH)
+    // Removing a user sends only their identifiers, never dataFields.
+    expect(body).toEqual({ listId: 12345, subscribers: [{ email: eventData.email, userId: eventData.userId }] })
+  })
+
+  it('an Engage identify of a user entering the audience, with dataFields', async () => {
+    const entered = audienceEvent({ userId: 'user-1815', email: 'ada@example.com', inAudience: true })
+    const event = { ...entered, traits: { ...entered.traits, firstName: 'Ada', plan: 'premium' } }
+    const mapping = {
+      ...Object.fromEntries(
+        Object.entries(destination.actions[actionSlug].fields).map(([key, field]) => [key, field.default])
+      ),
+      dataFields: { firstName: { '@path': '$.traits.firstName' }, plan: { '@path': '$.traits.plan' } }
     }
 
-    nock(/.*/).persist().get(/.*/).reply(200)
-    nock(/.*/).persist().post(/.*/).reply(200)
-    nock(/.*/).persist().put(/.*/).reply(200)
+    const { path, body } = await requestOf(() =>
+      newTestDestination().testAction(actionSlug, { event, mapping, settings: { apiKey: API_KEY } })
+    )
 
-    const event = createTestEvent({
-      properties: eventData
+    expect(body).toMatchSnapshot()
+    expect(path).toBe(SUBSCRIBE_PATH)
+    expect(body).toEqual({
+      listId: LIST_ID,
+      subscribers: [
+        { email: 'ada@example.com', userId: 'user-1815', dataFields: { firstName: 'Ada', plan: 'premium' } }
+      ]
     })
-
-    const responses = await testDestination.testAction(actionSlug, {
-      event: event,
-      mapping: event.properties,
-      settings: settingsData,
-      auth: undefined
-    })
-
-    const request = responses[0].request
-    const rawBody = await request.text()
-
-    try {
-      const json = JSON.parse(rawBody)
-      expect(json).toMatchSnapshot()
-      return
-    } catch (err) {
-      expect(rawBody).toMatchSnapshot()
-    }
   })
 })
