@@ -7,9 +7,10 @@ import {
 } from '@segment/actions-core'
 import {
   answerBody,
-  bulkFailureLookup,
   callIterable,
   isSuccess,
+  readAnswer,
+  readBulkAnswer,
   redact,
   sendToIterable,
   translateIterableError,
@@ -73,7 +74,7 @@ export async function sendSingle(
   if (bytes > MAX_BODY_BYTES) throw new PayloadValidationError(tooLarge(bytes))
   const response = await callIterable(request, settings, ENDPOINTS[direction], { json: body })
   // A 200 answer still names the users Iterable refused, in failedUpdates.
-  const failure = bulkFailureLookup(answerBody(response))?.(recordOf(member))
+  const failure = readBulkAnswer(answerBody(response)).failureOf(recordOf(member))
   if (failure) throw new IntegrationError(failure.message, ERROR_CODES[direction], failure.status)
   return response
 }
@@ -173,11 +174,14 @@ export async function sendBatch(
       for (const change of chunk) fail(change, status ?? response.status, message, answer)
       return
     }
-    const failureFor = bulkFailureLookup(answer)
+    const outcome = readBulkAnswer(answer)
     for (const change of chunk) {
-      const failure = failureFor?.(recordOf(change.membership.member))
+      const record = recordOf(change.membership.member)
+      const failure = outcome.failureOf(record)
+      // An accepted user learns what Iterable said of the request that may concern them (failures it did not name).
+      const note = outcome.noteFor(record)
       if (failure) fail(change, failure.status, failure.message, answer)
-      else succeed(change, response.status, answer)
+      else succeed(change, response.status, note ? { ...readAnswer(answer), note } : answer)
     }
   }
 }

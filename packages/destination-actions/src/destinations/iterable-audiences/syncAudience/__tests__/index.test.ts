@@ -180,7 +180,7 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
       await expect(sync(audienceEvent({ email: 'nobody@example.com', inAudience: false }))).rejects.toMatchObject({
         status: 404,
         code: 'IterableUnsubscribeError',
-        message: 'Iterable listed this email in failedUpdates.notFoundEmails: no Iterable user has this email.'
+        message: "Iterable listed this event's email in failedUpdates.notFoundEmails: no Iterable user has this email."
       })
     })
 
@@ -348,7 +348,8 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
           status: 400,
           errortype: 'BAD_REQUEST',
           errorreporter: 'DESTINATION',
-          errormessage: 'Iterable listed this email in failedUpdates.invalidEmails: the email address is malformed.',
+          errormessage:
+            "Iterable listed this event's email in failedUpdates.invalidEmails: the email address is malformed.",
           sent: { email: 'not-an-email' },
           body: subscribeAnswer
         },
@@ -357,7 +358,7 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
           errortype: 'NOT_FOUND',
           errorreporter: 'DESTINATION',
           errormessage:
-            'Iterable listed this userId in failedUpdates.notFoundUserIds: no Iterable user has this userId.',
+            "Iterable listed this event's userId in failedUpdates.notFoundUserIds: no Iterable user has this userId.",
           sent: { userId: 'user-0000' },
           body: unsubscribeAnswer
         },
@@ -398,6 +399,29 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
         errortype: 'PAYLOAD_VALIDATION_FAILED',
         errormessage: expect.stringContaining('User ID is required when Iterable Project Type = User ID')
       })
+    })
+
+    it('tells the accepted users when Iterable counted more failures than it named', async () => {
+      const answer = { ...listAnswer(1, { invalidEmails: ['not-an-email'] }), failCount: 2 }
+      api().post(SUBSCRIBE_PATH).reply(200, answer)
+
+      const multistatus = await syncBatch(
+        [
+          audienceEvent({ email: 'ada@example.com', inAudience: true }),
+          audienceEvent({ email: 'not-an-email', inAudience: true })
+        ],
+        emailProject
+      )
+
+      expect(multistatus[0]).toEqual({
+        status: 200,
+        sent: { email: 'ada@example.com' },
+        body: {
+          ...answer,
+          note: 'Iterable reported 2 failed records and named fewer; this record was not named, and may be one of them.'
+        }
+      })
+      expect(multistatus[1]).toMatchObject({ status: 400, sent: { email: 'not-an-email' } })
     })
 
     it('groups users by list: one subscribe and one unsubscribe request for each list', async () => {
