@@ -106,7 +106,8 @@ function identifyByUserId(store: Store, ids: IdentityChange, rules: IdentityRule
   if (ids.userId === undefined) return fail('missingUserId', ids.email ?? '')
   const user = store.findByUserId(ids.userId)
   // The email is profile data here: sending one sets it.
-  if (user) return { user, ...(ids.email !== undefined && ids.email !== user.email && { change: { email: ids.email } }) }
+  if (user)
+    return { user, ...(ids.email !== undefined && ids.email !== user.email && { change: { email: ids.email } }) }
   return rules.updateOnly ? fail('notFoundUserId', ids.userId) : { create: ids }
 }
 
@@ -164,6 +165,8 @@ export function materialise(store: Store, type: ProjectType, target: Target): St
     const id = userId as string
     return store.findByUserId(id) ?? store.createPlaceholderUser(id)
   }
-  const existing = (userId !== undefined && store.findByUserId(userId)) || (type === 'hybrid' && email !== undefined && store.findByEmail(email))
+  const existing =
+    (userId !== undefined && store.findByUserId(userId)) ||
+    (type === 'hybrid' && email !== undefined && store.findByEmail(email))
   return existing || store.createUser(email, userId)
 }

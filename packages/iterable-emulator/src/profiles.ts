@@ -59,7 +59,9 @@ function withFieldIdentifiers(ctx: Context, target: Target, fields: DataFields):
   const user = 'user' in target ? target.user : undefined
   const current = 'user' in target ? (target.change ?? {}) : target.create
   const change = {
-    ...(type !== 'email' && typeof fields.email === 'string' && fields.email !== user?.email && { email: fields.email }),
+    ...(type !== 'email' &&
+      typeof fields.email === 'string' &&
+      fields.email !== user?.email && { email: fields.email }),
     ...(typeof fields.userId === 'string' && fields.userId !== user?.userId && { userId: fields.userId })
   }
   if (Object.keys(change).length === 0) return target
