@@ -75,7 +75,8 @@ export interface StoredEvent {
 
 /** A user as Iterable's GET endpoints answer: `{ email, userId, dataFields }`, the identifiers repeated in dataFields. */
 export interface ApiUser {
-  email?: string
+  /** Empty for a user without an email (userID-based and hybrid projects). */
+  email: string
   userId?: string
   dataFields: DataFields
 }
@@ -336,11 +337,9 @@ export class Store {
         ...(user.email !== undefined && { emailDomain: user.email.slice(user.email.lastIndexOf('@') + 1) })
       }
     }
-    return {
-      ...(user.email !== undefined && { email: user.email }),
-      ...(user.userId !== undefined && { userId: user.userId }),
-      dataFields
-    }
+    // Iterable's spec and its own client require `email` on every user read: a user without one (userID-based and
+    // hybrid projects) reads with an empty email, and no email in dataFields.
+    return { email: user.email ?? '', ...(user.userId !== undefined && { userId: user.userId }), dataFields }
   }
 
   renderEvent(event: StoredEvent): Record<string, unknown> {
