@@ -30,6 +30,11 @@ export interface StoredUser {
   subscriptions?: Subscriptions
   devices: StoredDevice[]
   browserTokens: string[]
+  /**
+   * `itblInternal.regionCode`: set from the phone number when one is written, and kept when it is removed (as real
+   * profiles show), until updateEmail moves the user to a new document.
+   */
+  regionCode?: string
 }
 
 export interface Subscriptions {
@@ -235,10 +240,12 @@ export class Store {
     const now = new Date()
     user.createdAt = now
     user.dataFields.signupDate = formatIterableDate(now)
+    user.regionCode = undefined
     this.touch(user)
   }
 
   touch(user: StoredUser): void {
+    user.regionCode = regionCodeOf(user.dataFields.phoneNumber) ?? user.regionCode
     user.updatedAt = new Date()
     user.revision = ++this.revision
   }
@@ -314,7 +321,7 @@ export class Store {
 
   /** A profile as Iterable's reads answer it: the identifiers, the user's fields and what Iterable adds. */
   renderUser(user: StoredUser): ApiUser {
-    const regionCode = regionCodeOf(user.dataFields.phoneNumber)
+    const { regionCode } = user
     const dataFields: DataFields = {
       ...user.dataFields,
       ...(user.email !== undefined && { email: user.email }),

@@ -29,8 +29,17 @@ describe('profiles: what Iterable adds', () => {
   it('has no regionCode without a phone number in international form', async () => {
     await client.post('/api/users/update', { email: 'ada@example.com', dataFields: { phoneNumber: '555-0100' } })
     expect((await user(client, 'ada@example.com')).dataFields.itblInternal).not.toHaveProperty('regionCode')
+  })
+
+  it('keeps the regionCode once derived, when the phone number is removed, as real profiles show', async () => {
+    await client.post('/api/users/update', { email: 'ada@example.com', dataFields: { phoneNumber: '+5583999999999' } })
     await client.post('/api/users/update', { email: 'ada@example.com', dataFields: { phoneNumber: null } })
-    expect((await user(client, 'ada@example.com')).dataFields.itblInternal).not.toHaveProperty('regionCode')
+    const { dataFields } = await user(client, 'ada@example.com')
+    expect(dataFields).not.toHaveProperty('phoneNumber')
+    expect(dataFields.itblInternal.regionCode).toBe('BR')
+    // Another country's number changes it.
+    await client.post('/api/users/update', { email: 'ada@example.com', dataFields: { phoneNumber: '+33123456789' } })
+    expect((await user(client, 'ada@example.com')).dataFields.itblInternal.regionCode).toBe('FR')
   })
 
   it('shows the subscription lists only once the user is on a list or has preferences', async () => {
@@ -87,6 +96,14 @@ describe('POST /api/users/updateEmail', () => {
         emailDomain: 'example.com'
       }
     })
+  })
+
+  it('the new document derives its regionCode afresh: none once the phone number was removed', async () => {
+    await client.post('/api/users/update', { email: 'caio@example.com', dataFields: { phoneNumber: '+5583999999999' } })
+    await client.post('/api/users/update', { email: 'caio@example.com', dataFields: { phoneNumber: null } })
+    expect((await user(client, 'caio@example.com')).dataFields.itblInternal.regionCode).toBe('BR')
+    await client.post('/api/users/updateEmail', { currentEmail: 'caio@example.com', newEmail: 'lucas@example.com' })
+    expect((await user(client, 'lucas@example.com')).dataFields.itblInternal).not.toHaveProperty('regionCode')
   })
 
   it('refuses a malformed currentEmail or newEmail with InvalidEmailAddressError', async () => {
@@ -176,7 +193,10 @@ describe('deleting and forgetting users', () => {
     expect((await client.delete('/api/users/byUserId/shared')).body.code).toBe('Success')
     expect(client.emulator.store.users.size).toBe(1)
     expect((await client.get('/api/users/c@example.com')).body.user.userId).toBe('other')
-    expect(await client.delete('/api/users/byUserId/shared')).toMatchObject({ status: 400, body: { code: 'BadParams' } })
+    expect(await client.delete('/api/users/byUserId/shared')).toMatchObject({
+      status: 400,
+      body: { code: 'BadParams' }
+    })
   })
 
   it('POST /api/users/forget deletes the user; later writes about them are refused, reads find no one', async () => {
