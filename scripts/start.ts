@@ -17,6 +17,9 @@ const emulatorApiKey = process.env.EMULATOR_API_KEY?.trim() || DEMO_KEY
 const keyFromEnv = emulatorApiKey !== DEMO_KEY
 const shellKey = keyFromEnv ? `'"$EMULATOR_API_KEY"'` : emulatorApiKey
 const live = process.argv.includes('--live')
+// `npm start -- --destination iterable-audiences` serves the audience destination (Iterable Lists) instead.
+const destinationAt = process.argv.indexOf('--destination')
+const destination = destinationAt >= 0 ? (process.argv[destinationAt + 1] ?? 'iterable') : 'iterable'
 
 /** Where the emulator reads a user back: the endpoints its GET /api/users answers, by email first. */
 const PROFILE_URLS = [
@@ -25,7 +28,7 @@ const PROFILE_URLS = [
 ]
 
 function serveArgs(emulator: Emulator | undefined): string[] {
-  const args = ['serve', '--destination', 'iterable', '--samples', path.join(repoRoot, 'scripts/sample-events.ts')]
+  const args = ['serve', '--destination', destination, '--samples', path.join(repoRoot, 'scripts/sample-events.ts')]
   if (!emulator) return args
   for (const origin of Object.values(BASE_URLS)) args.push('--api-url', `${origin}=${emulator.url}`)
   for (const url of PROFILE_URLS) args.push('--profile-url', url)
