@@ -3,8 +3,6 @@ import { BASE_URLS } from '../iterable/iterable-api'
 export const CONSTANTS = {
   /** Iterable's US API root, as upstream's tests name it; requests take their URL from the data-center setting. */
   API_BASE_URL: `${BASE_URLS.united_states}/api`,
-  SUBSCRIBE: 'subscribe',
-  UNSUBSCRIBE: 'unsubscribe',
   EMAIL_PROJECT_TYPE: 'email',
   HYBRID_PROJECT_TYPE: 'hybrid',
   USER_ID_PROJECT_TYPE: 'userId'
