@@ -3,7 +3,7 @@ import { normalizeBaseUrl } from '../../../cli/src/lib/api-base-url'
 import { BASE_URLS } from '../../../destination-actions/src/destinations/iterable/iterable-api'
 import { loadDestination, resolveDestinationDir } from '../../../cli/src/lib/destinations'
 import { startServer, type RunningServer } from '../../../cli/src/lib/server'
-import { startEmulator, type Emulator } from '..'
+import { startEmulator, type Emulator, type EmulatorOptions } from '..'
 
 // End-to-end: an Engage audience through `serve` (running the iterable-audiences destination as Segment runs it) to
 // the emulator, over real HTTP on 127.0.0.1, then read back through the emulator's list endpoints. One emulator per
@@ -22,7 +22,7 @@ const serveLog: string[] = []
 beforeAll(async () => {
   // Every option explicit: nothing of the environment (EMULATOR_RATE_LIMITS, EMULATOR_ERROR_RATE, ...) leaks in.
   // Iterable offers email-based projects in the US data center only: the EU project is hybrid.
-  const options = {
+  const options: EmulatorOptions = {
     port: 0,
     host: '127.0.0.1',
     apiKey: API_KEY,
@@ -31,7 +31,7 @@ beforeAll(async () => {
     createNewFields: true,
     forgottenEmails: [],
     forgottenUserIds: []
-  } as const
+  }
   us = await startEmulator({ ...options, projectType: 'email' })
   eu = await startEmulator({ ...options, projectType: 'hybrid' })
   // As `serve --destination iterable-audiences --api-url <origin>=<emulator>` starts it.
