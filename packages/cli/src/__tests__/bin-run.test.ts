@@ -36,16 +36,27 @@ describe('./bin/run', () => {
   })
 
   it('refuses an --api-url that is not <origin>=<url>, naming the flag', async () => {
-    const { exitCode, stderr } = await runBin(['serve', '--no-watch', '--api-url', 'http://127.0.0.1:4010'])
+    const { exitCode, stderr } = await runBin([
+      'serve',
+      '--destination',
+      'iterable',
+      '--no-watch',
+      '--api-url',
+      'http://127.0.0.1:4010'
+    ])
     expect(exitCode).toBe(2)
     expect(unwrapped(stderr)).toMatch(/--api-url: "http:\/\/127.0.0.1:4010" has no "="/)
   })
 
   it('serve answers GET /manifest on the port it reports, and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/run'), 'serve', '--no-watch'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, PORT: '0' }
-    })
+    const child = spawn(
+      process.execPath,
+      [path.join(REPO_ROOT, 'bin/run'), 'serve', '--destination', 'iterable', '--no-watch'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, PORT: '0' }
+      }
+    )
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let output = ''

@@ -26,7 +26,9 @@ describe('serve, ports in use', () => {
   it('fails at once when PORT is taken, naming the port and PORT', async () => {
     const other = await holdPort()
     try {
-      const { exitCode, stderr, stdout } = await runBin(['serve', '--no-watch'], { PORT: String(portOf(other)) })
+      const { exitCode, stderr, stdout } = await runBin(['serve', '--destination', 'iterable', '--no-watch'], {
+        PORT: String(portOf(other))
+      })
       expect(exitCode).toBe(1)
       expect(unwrapped(stderr)).toContain(
         `Port ${portOf(other)} is in use on 127.0.0.1: stop the other server, or choose another port with PORT=<port>.`
@@ -50,7 +52,9 @@ describe('serve, ports in use', () => {
       other = await holdPort()
     }
     try {
-      const { exitCode, stderr } = await runBin(['serve'], { PORT: String(portOf(other) - 1) })
+      const { exitCode, stderr } = await runBin(['serve', '--destination', 'iterable'], {
+        PORT: String(portOf(other) - 1)
+      })
       expect(exitCode).toBe(1)
       expect(unwrapped(stderr)).toContain(
         `Port ${portOf(other)} is in use on 127.0.0.1: stop the other server, or choose another port with PORT (the live-reload WebSocket takes PORT + 1)=<port>.`
