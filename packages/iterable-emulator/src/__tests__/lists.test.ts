@@ -1,4 +1,4 @@
-import { loadSpec, specValidators, useEmulator } from './helpers'
+import { loadSpec, specValidators, useEmulator, readerError } from './helpers'
 
 // Static lists: Iterable's answers as recorded (`{ listId }`, lists newest first, the delete message), the bulk
 // subscribe/unsubscribe answers, and their effect on profiles.
@@ -38,7 +38,7 @@ describe('lists', () => {
   it('refuses a list without a name', async () => {
     expect(await client.post('/api/lists', {})).toMatchObject({
       status: 400,
-      body: { code: 'BadJsonBody', params: { 'obj.name': 'Missing required field' } }
+      body: { code: 'BadJsonBody', params: { 'obj.name': readerError('error.path.missing') } }
     })
     expect(await client.post('/api/lists', { name: ' ' })).toMatchObject({ status: 400, body: { code: 'BadParams' } })
   })
@@ -96,11 +96,16 @@ describe('lists', () => {
     })
     expect(await client.post('/api/lists/subscribe', { subscribers: [] })).toMatchObject({
       status: 400,
-      body: { code: 'BadJsonBody', params: { 'obj.listId': 'Missing required field' } }
+      body: { code: 'BadJsonBody', params: { 'obj.listId': readerError('error.path.missing') } }
     })
     expect(await client.post('/api/lists/subscribe', { listId: '1', subscribers: {} })).toMatchObject({
       status: 400,
-      body: { params: { 'obj.listId': 'Number value expected', 'obj.subscribers': 'Array value expected' } }
+      body: {
+        params: {
+          'obj.listId': readerError('error.expected.jsnumber'),
+          'obj.subscribers': readerError('error.expected.jsarray')
+        }
+      }
     })
   })
 
@@ -125,7 +130,7 @@ describe('lists', () => {
     expect((await client.get('/api/users/nobody@example.com')).body).toEqual({})
     expect(await client.post('/api/lists/unsubscribe', { listId, subscribers: [], campaignId: 'x' })).toMatchObject({
       status: 400,
-      body: { code: 'BadJsonBody', params: { 'obj.campaignId': 'Number value expected' } }
+      body: { code: 'BadJsonBody', params: { 'obj.campaignId': readerError('error.expected.jsnumber') } }
     })
   })
 

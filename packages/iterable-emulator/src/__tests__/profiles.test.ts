@@ -222,7 +222,7 @@ describe('deleting and forgetting users', () => {
   it('forgets by email in an email-based project: a userId alone, or a malformed email, is refused', async () => {
     expect(await client.post('/api/users/forget', { userId: 'ada-1' })).toMatchObject({
       status: 400,
-      body: { code: 'BadParams', params: { 'obj.email': expect.any(String) } }
+      body: { code: 'BadParams', msg: expect.stringContaining('obj.email'), params: null }
     })
     expect((await client.post('/api/users/forget', { email: '000' })).body.code).toBe('InvalidEmailAddressError')
     expect((await client.post('/api/users/forget', { email: 7 })).body.code).toBe('BadJsonBody')

@@ -45,8 +45,11 @@ describe('authentication and routes', () => {
     expect(query.status).toBe(200)
   })
 
-  it('answers 404 NotFound to a route it does not serve', async () => {
-    expect(await client.get('/api/catalogs')).toMatchObject({ status: 404, body: { code: 'NotFound' } })
+  it("answers a route it does not serve with a 404 page, as Iterable's web framework does", async () => {
+    const missing = await client.get('/api/catalogs')
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(missing.body).toContain('<title>Action not found</title>')
     // GET /api/users/update is the read of the user whose email is "update": a malformed address.
     expect(await client.get('/api/users/update')).toMatchObject({
       status: 400,
