@@ -319,7 +319,11 @@ describe('POST /api/events/trackBulk', () => {
     })
   })
 
-  it('answers an empty batch with zero counts, as Iterable does', async () => {
+  it('answers an empty batch with zero counts, as Iterable does (unlike an empty bulkUpdate)', async () => {
+    expect(await client.post('/api/users/bulkUpdate', { users: [] })).toMatchObject({
+      status: 400,
+      body: { msg: 'Emails invalid: ', code: 'InvalidEmailAddressError', params: null }
+    })
     const reply = await client.post('/api/events/trackBulk', { events: [] })
     expect(reply.status).toBe(200)
     expect(reply.body).toMatchObject({ successCount: 0, failCount: 0, invalidEmails: [], disallowedEventNames: [] })

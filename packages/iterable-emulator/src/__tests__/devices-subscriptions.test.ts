@@ -75,6 +75,20 @@ describe('POST /api/users/registerDeviceToken and /registerBrowserToken', () => 
         device: { ...device, dataFields: { build: 'twelve' } }
       })
     ).toMatchObject({ status: 400, body: { code: 'RequestFieldsTypesMismatched' } })
+    // An empty token is a server error at Iterable (recorded), an empty email a malformed one.
+    expect(
+      await client.post('/api/users/registerDeviceToken', {
+        email: 'ada@example.com',
+        device: { ...device, token: '' }
+      })
+    ).toMatchObject({
+      status: 500,
+      body: { code: 'GenericError', msg: expect.stringContaining('Some(ada@example.com)') }
+    })
+    expect(await client.post('/api/users/registerDeviceToken', { email: '', device })).toMatchObject({
+      status: 400,
+      body: { msg: 'Invalid email: ', code: 'InvalidEmailAddressError', params: null }
+    })
     // A userId alone must name a known user, unless preferUserId (email-based projects).
     expect((await client.post('/api/users/registerDeviceToken', { userId: 'nobody', device })).status).toBe(400)
     expect(

@@ -52,7 +52,14 @@ describe('lists', () => {
     })
     expect((await client.get('/api/lists')).body).toEqual({ lists: [] })
     expect((await profile('ada@example.com')).emailListIds).toEqual([])
-    expect(await client.delete(`/api/lists/${listId}`)).toMatchObject({ status: 400, body: { code: 'BadParams' } })
+    expect(await client.delete(`/api/lists/${listId}`)).toMatchObject({
+      status: 400,
+      body: {
+        msg: `Unable to delete list ${listId} in Project 10216, which does not exist.`,
+        code: 'BadParams',
+        params: null
+      }
+    })
     expect(await client.delete('/api/lists/abc')).toMatchObject({ status: 400, body: { code: 'BadParams' } })
   })
 
@@ -149,7 +156,10 @@ describe('lists', () => {
     )
     expect((await client.get(`/api/lists/getUsers?listId=${await createList('Empty')}`)).body).toBe('')
     expect(await client.get('/api/lists/getUsers')).toMatchObject({ status: 400, body: { code: 'BadParams' } })
-    expect(await client.get('/api/lists/getUsers?listId=424242')).toMatchObject({ status: 400 })
+    expect(await client.get('/api/lists/getUsers?listId=424242')).toMatchObject({
+      status: 400,
+      body: { msg: 'Invalid email list id', code: 'BadParams', params: { projectId: '10216', listId: '424242' } }
+    })
   })
 })
 
