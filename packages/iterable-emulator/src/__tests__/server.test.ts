@@ -200,6 +200,17 @@ describe('rate limits', () => {
     const statuses = (await Promise.all(Array.from({ length: 20 }, bulkUpdate))).map((reply) => reply.status)
     expect(new Set(statuses)).toEqual(new Set([200]))
   })
+  it("limits GDPR forget to Iterable's 3 requests per second", async () => {
+    emulator = await startEmulator({ faults: {} })
+    const forget = () =>
+      request(`${emulator.url}/api/users/forget`, {
+        method: 'POST',
+        headers: { 'Api-Key': emulator.apiKey },
+        body: JSON.stringify({ email: 'ada@example.com' })
+      })
+    const statuses = (await Promise.all(Array.from({ length: 4 }, forget))).map((reply) => reply.status)
+    expect(statuses.filter((status) => status === 429)).toHaveLength(1)
+  })
 })
 
 describe('fault injection', () => {
