@@ -9,6 +9,7 @@ import updateEmail from './updateEmail'
 import { presets } from './presets'
 import { PAGE_SETTINGS } from './page-naming'
 import { API_KEY_HEADER, callIterable } from './iterable-api'
+import { PROJECT_TYPE_CHOICES } from './identity'
 
 const destination: DestinationDefinition<Settings> = {
   name: 'Iterable (Actions)',
@@ -37,6 +38,14 @@ const destination: DestinationDefinition<Settings> = {
           { label: 'Europe', value: 'europe' }
         ],
         default: 'united_states'
+      },
+      iterableProjectType: {
+        label: 'Iterable Project Type',
+        description:
+          'How your Iterable project identifies users (Iterable: Project Settings > Project type). Email-based: email is unique; an email changes through users/updateEmail. Hybrid: email and userId are both unique. UserID-based: userId identifies users and is required. In hybrid and userID-based projects an email changes through users/update with the userId. Not set: email or userId identify users, a single event changes an email through users/updateEmail and a batched one through dataFields.email, as before this setting existed. Email-based projects are not offered in the EU data center.',
+        type: 'string',
+        format: 'text',
+        choices: PROJECT_TYPE_CHOICES
       },
       trackAllPages: {
         label: PAGE_SETTINGS.trackAllPages.label,
