@@ -226,19 +226,16 @@ export interface RecordFailure {
 
 type IdentifierKind = 'email' | 'userId'
 
-// Every list of `failedUpdates`, with the identifier it holds, the status its records get and what it means.
-const FAILED_UPDATE_LISTS: Record<string, { kind: IdentifierKind; status: number; meaning: string }> = {
-  invalidEmails: { kind: 'email', status: 400, meaning: 'the email address is malformed' },
-  invalidUserIds: { kind: 'userId', status: 400, meaning: 'the userId is malformed' },
-  notFoundEmails: { kind: 'email', status: 404, meaning: 'no Iterable user has this email' },
-  notFoundUserIds: { kind: 'userId', status: 404, meaning: 'no Iterable user has this userId' },
-  forgottenEmails: { kind: 'email', status: 400, meaning: 'the user was forgotten at their request (GDPR)' },
-  forgottenUserIds: { kind: 'userId', status: 400, meaning: 'the user was forgotten at their request (GDPR)' },
-  conflictEmails: { kind: 'email', status: 409, meaning: 'another Iterable user already has this email' },
-  conflictUserIds: { kind: 'userId', status: 409, meaning: 'another Iterable user already has this userId' },
-  invalidDataEmails: { kind: 'email', status: 400, meaning: 'its dataFields hold invalid data' },
-  invalidDataUserIds: { kind: 'userId', status: 400, meaning: 'its dataFields hold invalid data' }
+// What each list of `failedUpdates` means. A list's name says the identifier it holds (…Emails, …UserIds); notFound
+// lists are 404s, conflict lists 409s, the others 400s.
+const LIST_MEANINGS: Record<string, (identifier: string) => string> = {
+  invalid: (identifier) => `the ${identifier} is malformed`,
+  notFound: (identifier) => `no Iterable user has this ${identifier}`,
+  forgotten: () => 'the user was forgotten at their request (GDPR)',
+  conflict: (identifier) => `another Iterable user already has this ${identifier}`,
+  invalidData: () => 'its dataFields hold invalid data'
 }
+const LIST_STATUS: Record<string, number> = { notFound: 404, conflict: 409 }
 
 // The deprecated top-level lists, still sent by Iterable beside failedUpdates.
 const DEPRECATED_LISTS: Record<string, IdentifierKind> = { invalidEmails: 'email', invalidUserIds: 'userId' }
@@ -272,15 +269,15 @@ export function readBulkAnswer(body: unknown): BulkOutcome {
   const answer = readAnswer(body)
   const lists: { name: string; kind: IdentifierKind; status: number; meaning: string; values: Set<string> }[] = []
   const failedUpdates = (answer.failedUpdates ?? {}) as Record<string, unknown>
-  for (const [list, spec] of Object.entries(FAILED_UPDATE_LISTS)) {
-    const values = stringsIn(failedUpdates[list])
-    if (values.length > 0) {
-      lists.push({
-        name: `failedUpdates.${list}`,
-        ...spec,
-        values: new Set(values.map((value) => normalise(spec.kind, value)))
-      })
-    }
+  for (const [list, named] of Object.entries(failedUpdates)) {
+    const [, prefix, suffix] = /^(.*?)(Emails|UserIds)$/.exec(list) ?? []
+    const values = stringsIn(named)
+    if (!prefix || !LIST_MEANINGS[prefix] || values.length === 0) continue
+    const kind: IdentifierKind = suffix === 'Emails' ? 'email' : 'userId'
+    const set = new Set(values.map((value) => normalise(kind, value)))
+    const status = LIST_STATUS[prefix] ?? 400
+    const meaning = LIST_MEANINGS[prefix](kind === 'email' ? 'email address' : 'userId')
+    lists.push({ name: `failedUpdates.${list}`, kind, status, meaning, values: set })
   }
   for (const [list, kind] of Object.entries(DEPRECATED_LISTS)) {
     const values = stringsIn(answer[list])

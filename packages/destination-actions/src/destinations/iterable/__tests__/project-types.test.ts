@@ -17,7 +17,10 @@ import {
 // tests of this folder).
 
 const testDestination = freshTestDestination()
-const inProject = (iterableProjectType: string): Settings => ({ apiKey: 'test-api-key', iterableProjectType })
+const inProject = (iterableProjectType: Settings['iterableProjectType']): Settings => ({
+  apiKey: 'test-api-key',
+  iterableProjectType
+})
 
 /** Every request to Iterable's US host, with its path and JSON body, answered 200. */
 function recordRequests() {
