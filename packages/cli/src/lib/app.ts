@@ -215,7 +215,10 @@ export function createApp(served: ServedDestination, options: AppOptions): expre
     })
     const answer = await answerFor(run.responses, run.error, run.result)
     const failure = answer.find((item): item is RequestFailure => 'requestError' in item)
-    if (failure) res.locals.logNote = `${failure.statusCode} ${String(failure.message)}`
+    if (failure) {
+      const { message } = failure
+      res.locals.logNote = `${failure.statusCode} ${typeof message === 'string' ? message : JSON.stringify(message)}`
+    }
     res.json(redactDeep(answer, secrets))
   })
 
