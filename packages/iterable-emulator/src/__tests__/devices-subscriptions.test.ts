@@ -1,4 +1,4 @@
-import { loadSpec, specValidators, useEmulator } from './helpers'
+import { loadSpec, specValidators, useEmulator, readerError } from './helpers'
 
 // Push devices and browser tokens on the profile, and the subscription endpoints that overwrite preferences.
 
@@ -58,12 +58,12 @@ describe('POST /api/users/registerDeviceToken and /registerBrowserToken', () => 
       status: 400,
       body: {
         code: 'BadJsonBody',
-        params: { 'obj.device.platform': 'Invalid value, expected one of APNS, APNS_SANDBOX, GCM' }
+        params: { 'obj.device.platform': readerError('error.expected.validenumvalue') }
       }
     })
     expect(await client.post('/api/users/registerDeviceToken', { email: 'ada@example.com' })).toMatchObject({
       status: 400,
-      body: { params: { 'obj.device': 'Missing required field' } }
+      body: { params: { 'obj.device': readerError('error.path.missing') } }
     })
     await client.post('/api/users/registerDeviceToken', {
       email: 'ada@example.com',
@@ -75,6 +75,20 @@ describe('POST /api/users/registerDeviceToken and /registerBrowserToken', () => 
         device: { ...device, dataFields: { build: 'twelve' } }
       })
     ).toMatchObject({ status: 400, body: { code: 'RequestFieldsTypesMismatched' } })
+    // An empty token is a server error at Iterable (recorded), an empty email a malformed one.
+    expect(
+      await client.post('/api/users/registerDeviceToken', {
+        email: 'ada@example.com',
+        device: { ...device, token: '' }
+      })
+    ).toMatchObject({
+      status: 500,
+      body: { code: 'GenericError', msg: expect.stringContaining('Some(ada@example.com)') }
+    })
+    expect(await client.post('/api/users/registerDeviceToken', { email: '', device })).toMatchObject({
+      status: 400,
+      body: { msg: 'Invalid email: ', code: 'InvalidEmailAddressError', params: null }
+    })
     // A userId alone must name a known user, unless preferUserId (email-based projects).
     expect((await client.post('/api/users/registerDeviceToken', { userId: 'nobody', device })).status).toBe(400)
     expect(
@@ -94,7 +108,7 @@ describe('POST /api/users/registerDeviceToken and /registerBrowserToken', () => 
     expect((await profile()).browserTokens).toEqual(['web-1', 'web-2'])
     expect(await client.post('/api/users/registerBrowserToken', { email: 'ada@example.com' })).toMatchObject({
       status: 400,
-      body: { code: 'BadJsonBody', params: { 'obj.browserToken': 'Missing required field' } }
+      body: { code: 'BadJsonBody', params: { 'obj.browserToken': readerError('error.path.missing') } }
     })
   })
 })
@@ -134,7 +148,7 @@ describe('POST /api/users/updateSubscriptions and /bulkUpdateSubscriptions', () 
       await client.post('/api/users/updateSubscriptions', { email: 'ada@example.com', emailListIds: ['1'] })
     ).toMatchObject({
       status: 400,
-      body: { code: 'BadJsonBody', params: { 'obj.emailListIds[0]': 'Number value expected' } }
+      body: { code: 'BadJsonBody', params: { 'obj.emailListIds[0]': readerError('error.expected.jsnumber') } }
     })
     expect((await client.post('/api/users/updateSubscriptions', { email: '000' })).body.code).toBe(
       'InvalidEmailAddressError'

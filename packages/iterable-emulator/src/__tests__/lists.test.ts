@@ -1,4 +1,4 @@
-import { loadSpec, specValidators, useEmulator } from './helpers'
+import { loadSpec, specValidators, useEmulator, readerError } from './helpers'
 
 // Static lists: Iterable's answers as recorded (`{ listId }`, lists newest first, the delete message), the bulk
 // subscribe/unsubscribe answers, and their effect on profiles.
@@ -38,7 +38,7 @@ describe('lists', () => {
   it('refuses a list without a name', async () => {
     expect(await client.post('/api/lists', {})).toMatchObject({
       status: 400,
-      body: { code: 'BadJsonBody', params: { 'obj.name': 'Missing required field' } }
+      body: { code: 'BadJsonBody', params: { 'obj.name': readerError('error.path.missing') } }
     })
     expect(await client.post('/api/lists', { name: ' ' })).toMatchObject({ status: 400, body: { code: 'BadParams' } })
   })
@@ -52,7 +52,14 @@ describe('lists', () => {
     })
     expect((await client.get('/api/lists')).body).toEqual({ lists: [] })
     expect((await profile('ada@example.com')).emailListIds).toEqual([])
-    expect(await client.delete(`/api/lists/${listId}`)).toMatchObject({ status: 400, body: { code: 'BadParams' } })
+    expect(await client.delete(`/api/lists/${listId}`)).toMatchObject({
+      status: 400,
+      body: {
+        msg: `Unable to delete list ${listId} in Project 10216, which does not exist.`,
+        code: 'BadParams',
+        params: null
+      }
+    })
     expect(await client.delete('/api/lists/abc')).toMatchObject({ status: 400, body: { code: 'BadParams' } })
   })
 
@@ -96,11 +103,16 @@ describe('lists', () => {
     })
     expect(await client.post('/api/lists/subscribe', { subscribers: [] })).toMatchObject({
       status: 400,
-      body: { code: 'BadJsonBody', params: { 'obj.listId': 'Missing required field' } }
+      body: { code: 'BadJsonBody', params: { 'obj.listId': readerError('error.path.missing') } }
     })
     expect(await client.post('/api/lists/subscribe', { listId: '1', subscribers: {} })).toMatchObject({
       status: 400,
-      body: { params: { 'obj.listId': 'Number value expected', 'obj.subscribers': 'Array value expected' } }
+      body: {
+        params: {
+          'obj.listId': readerError('error.expected.jsnumber'),
+          'obj.subscribers': readerError('error.expected.jsarray')
+        }
+      }
     })
   })
 
@@ -125,7 +137,7 @@ describe('lists', () => {
     expect((await client.get('/api/users/nobody@example.com')).body).toEqual({})
     expect(await client.post('/api/lists/unsubscribe', { listId, subscribers: [], campaignId: 'x' })).toMatchObject({
       status: 400,
-      body: { code: 'BadJsonBody', params: { 'obj.campaignId': 'Number value expected' } }
+      body: { code: 'BadJsonBody', params: { 'obj.campaignId': readerError('error.expected.jsnumber') } }
     })
   })
 
@@ -144,7 +156,10 @@ describe('lists', () => {
     )
     expect((await client.get(`/api/lists/getUsers?listId=${await createList('Empty')}`)).body).toBe('')
     expect(await client.get('/api/lists/getUsers')).toMatchObject({ status: 400, body: { code: 'BadParams' } })
-    expect(await client.get('/api/lists/getUsers?listId=424242')).toMatchObject({ status: 400 })
+    expect(await client.get('/api/lists/getUsers?listId=424242')).toMatchObject({
+      status: 400,
+      body: { msg: 'Invalid email list id', code: 'BadParams', params: { projectId: '10216', listId: '424242' } }
+    })
   })
 })
 

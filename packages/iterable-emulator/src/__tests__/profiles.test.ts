@@ -190,12 +190,16 @@ describe('deleting and forgetting users', () => {
     await client.post('/api/users/update', { email: 'a@example.com', userId: 'shared' })
     await client.post('/api/users/update', { email: 'b@example.com', userId: 'shared' })
     await client.post('/api/users/update', { email: 'c@example.com', userId: 'other' })
-    expect((await client.delete('/api/users/byUserId/shared')).body.code).toBe('Success')
+    expect((await client.delete('/api/users/byUserId/shared')).body).toEqual({
+      msg: 'All users associated with shared were successfully deleted',
+      code: 'Success',
+      params: null
+    })
     expect(client.emulator.store.users.size).toBe(1)
     expect((await client.get('/api/users/c@example.com')).body.user.userId).toBe('other')
     expect(await client.delete('/api/users/byUserId/shared')).toMatchObject({
       status: 400,
-      body: { code: 'BadParams' }
+      body: { msg: 'No users with userId shared exist', code: 'BadParams', params: null }
     })
   })
 
@@ -222,7 +226,7 @@ describe('deleting and forgetting users', () => {
   it('forgets by email in an email-based project: a userId alone, or a malformed email, is refused', async () => {
     expect(await client.post('/api/users/forget', { userId: 'ada-1' })).toMatchObject({
       status: 400,
-      body: { code: 'BadParams', params: { 'obj.email': expect.any(String) } }
+      body: { code: 'BadParams', msg: expect.stringContaining('obj.email'), params: null }
     })
     expect((await client.post('/api/users/forget', { email: '000' })).body.code).toBe('InvalidEmailAddressError')
     expect((await client.post('/api/users/forget', { email: 7 })).body.code).toBe('BadJsonBody')

@@ -11,7 +11,7 @@ describe('a userID-based project', () => {
   it('identifies users by userId, which is required; an email is plain data, shared by any number of users', async () => {
     expect(await client.post('/api/users/update', { email: 'ada@example.com', dataFields: { a: 1 } })).toMatchObject({
       status: 400,
-      body: { code: 'BadParams', params: { 'obj.userId': 'Missing userId' } }
+      body: { code: 'BadParams', msg: expect.stringContaining('obj.userId must be set'), params: null }
     })
     // A new userId creates the user without preferUserId, and without a placeholder email.
     expect((await client.post('/api/users/update', { userId: 'u-1', dataFields: { a: 1 } })).status).toBe(200)
@@ -31,7 +31,10 @@ describe('a userID-based project', () => {
       body: { code: 'BadParams' }
     })
     expect((await client.delete('/api/users/byUserId/u-1')).body.code).toBe('Success')
-    expect((await client.get('/api/users/byUserId/u-1')).body).toEqual({})
+    expect(await client.get('/api/users/byUserId/u-1')).toMatchObject({
+      status: 400,
+      body: 'No user with that id exists!'
+    })
   })
 
   it('changes the email through users/update with dataFields.email; updateEmail is for email-based projects', async () => {
@@ -54,7 +57,10 @@ describe('a userID-based project', () => {
     })
     expect((await client.post('/api/users/update', { userId: 'u-1', dataFields: { userId: 'u-3' } })).status).toBe(200)
     expect((await client.get('/api/users/byUserId/u-3')).body.user.userId).toBe('u-3')
-    expect((await client.get('/api/users/byUserId/u-1')).body).toEqual({})
+    expect(await client.get('/api/users/byUserId/u-1')).toMatchObject({
+      status: 400,
+      body: 'No user with that id exists!'
+    })
   })
 
   it('forgets by userId; a bulk update lists a record without a userId in invalidUserIds, by its email', async () => {
@@ -123,7 +129,10 @@ describe('a hybrid project', () => {
     await client.post('/api/users/update', { email: 'ada@example.com', userId: 'ada-1' })
     await client.post('/api/users/update', { email: 'grace@example.com', userId: 'grace-1' })
     expect((await client.delete('/api/users/ada@example.com')).body.code).toBe('Success')
-    expect((await client.get('/api/users/byUserId/ada-1')).body).toEqual({})
+    expect(await client.get('/api/users/byUserId/ada-1')).toMatchObject({
+      status: 400,
+      body: 'No user with that id exists!'
+    })
     expect((await client.post('/api/users/forget', { userId: 'grace-1' })).body.code).toBe('Success')
     // Forgetting by userId forgets the user's email too.
     expect((await client.post('/api/users/update', { email: 'grace@example.com' })).body.code).toBe(
