@@ -180,7 +180,10 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
       await expect(sync(audienceEvent({ email: 'nobody@example.com', inAudience: false }))).rejects.toMatchObject({
         status: 404,
         code: 'IterableUnsubscribeError',
-        message: "Iterable listed this event's email in failedUpdates.notFoundEmails: no Iterable user has this email."
+        // The shared module words the reason; this destination passes it on.
+        message: expect.stringMatching(
+          /^Iterable listed this event's email in failedUpdates\.notFoundEmails: no Iterable user/
+        )
       })
     })
 
@@ -348,8 +351,7 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
           status: 400,
           errortype: 'BAD_REQUEST',
           errorreporter: 'DESTINATION',
-          errormessage:
-            "Iterable listed this event's email in failedUpdates.invalidEmails: the email address is malformed.",
+          errormessage: expect.stringContaining("this event's email in failedUpdates.invalidEmails"),
           sent: { email: 'not-an-email' },
           body: subscribeAnswer
         },
@@ -357,8 +359,7 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
           status: 404,
           errortype: 'NOT_FOUND',
           errorreporter: 'DESTINATION',
-          errormessage:
-            "Iterable listed this event's userId in failedUpdates.notFoundUserIds: no Iterable user has this userId.",
+          errormessage: expect.stringContaining("this event's userId in failedUpdates.notFoundUserIds"),
           sent: { userId: 'user-0000' },
           body: unsubscribeAnswer
         },
