@@ -92,7 +92,11 @@ const GENERATORS: Record<EventKind, Generator> = {
         website: faker.internet.url(),
         avatar: faker.image.avatar(),
         tags: faker.helpers.arrayElements(['beta', 'vip', 'newsletter', 'mobile', 'trial'], { min: 1, max: 3 }),
-        company: { name: faker.company.name(), industry: faker.commerce.department(), employees: faker.number.int(20_000) },
+        company: {
+          name: faker.company.name(),
+          industry: faker.commerce.department(),
+          employees: faker.number.int(20_000)
+        },
         address: {
           street: faker.location.streetAddress(),
           city: faker.location.city(),

@@ -1,0 +1,141 @@
+import { fork } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { BATCH_EVENTS, SINGLE_EVENTS, type CpuPlan, type CpuSamples } from './cpu'
+import { generateEvents } from './events'
+import { PATHS, integrationFor, push, type BenchPath, type Impl, type Outcome } from './harness'
+import type { LargeBatchPlan, LargeBatchResult } from './large-batch'
+import { CPU_RATIO_LIMIT, table, worstCpuRatio, type PathResult, type Wire } from './report'
+import { startSink, type Sink } from './sink'
+
+const HELP = `npm run bench [-- options]
+
+Measures our Iterable destination against the published upstream one (@segment/action-destinations), on core's
+test harness, with the same events, on every path both have. Prints a Markdown table and writes the whole run to
+packages/bench/results/.
+
+  --quick          fewer and shorter rounds (under a minute): a smoke test, not figures to quote
+  --paths <words>  only the paths whose name contains one of these comma-separated words (e.g. batch,updateUser)
+  --help           this text`
+
+const MODES = {
+  full: { rounds: 15, timeMs: 350, warmupMs: 1_000 },
+  quick: { rounds: 5, timeMs: 250, warmupMs: 400 }
+}
+
+/** Events counted per destination: single events one by one, and one large batch in a single performBatch call. */
+const SINGLE_COUNT = 200
+const LARGE_BATCH = 10_000
+const SEED = 20_240_301
+const RESULTS_DIR = path.resolve(__dirname, '../results')
+
+/** Runs a child script of this package with ts-node and V8's gc() exposed; resolves with the one message it sends. */
+function runChild<Result>(script: string, input: object, v8Flags: string[] = []): Promise<Result> {
+  const child = fork(path.join(__dirname, script), [JSON.stringify(input)], {
+    execArgv: ['--require', 'ts-node/register/transpile-only', '--expose-gc', '--no-warnings', ...v8Flags]
+  })
+  return new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve(message as Result))
+    child.once('exit', (code) => reject(new Error(`${script} exited with code ${code} before reporting`)))
+  })
+}
+
+/** The sink's count of a run, checked: every event succeeded and reached the sink exactly once. */
+function checked(sink: Sink, tag: string, events: number, outcome: Outcome): Wire {
+  const wire = { ...sink.tally(tag), events }
+  if (outcome.failed > 0 || wire.records !== events) {
+    throw new Error(`${tag}: ${outcome.failed} of ${events} failed (${outcome.firstError}), ${wire.records} received`)
+  }
+  return wire
+}
+
+/** What one destination sends for a path's events, and on batch paths the peak memory of one large call. */
+async function count(sink: Sink, benchPath: BenchPath, impl: Impl): Promise<{ wire: Wire; peakMB?: number }> {
+  const tag = `count-${impl}-${benchPath.name.replace(' ', '-')}`
+  if (!benchPath.batch) {
+    const events = generateEvents(benchPath.kind, SINGLE_COUNT, SEED)
+    return {
+      wire: checked(
+        sink,
+        tag,
+        SINGLE_COUNT,
+        await push(integrationFor(impl, `${sink.baseUrl}/${tag}`), benchPath, events)
+      )
+    }
+  }
+  const plan: LargeBatchPlan = {
+    sinkUrl: sink.baseUrl,
+    tag,
+    impl,
+    path: benchPath.name,
+    events: LARGE_BATCH,
+    seed: SEED
+  }
+  // V8's --predictable runs its collector the same way every time, so the peak does not vary with the machine's load.
+  const { outcome, peakMB } = await runChild<LargeBatchResult>('large-batch.ts', plan, ['--predictable'])
+  return { wire: checked(sink, tag, LARGE_BATCH, outcome), peakMB }
+}
+
+/** Counts every path of both destinations at once: counts and peaks do not depend on what runs beside them. */
+function countAll(sink: Sink, paths: BenchPath[]): Promise<PathResult[]> {
+  return Promise.all(
+    paths.map(async (benchPath) => {
+      const [ours, upstream] = await Promise.all([count(sink, benchPath, 'ours'), count(sink, benchPath, 'upstream')])
+      const peakMB = benchPath.batch ? { ours: ours.peakMB!, upstream: upstream.peakMB! } : undefined
+      return { path: benchPath.name, wire: { ours: ours.wire, upstream: upstream.wire }, ...(peakMB && { peakMB }) }
+    })
+  )
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean' }, paths: { type: 'string' }, help: { type: 'boolean' } }
+  })
+  if (values.help) return console.log(HELP)
+  const words = values.paths?.split(',').map((word) => word.trim().toLowerCase())
+  const paths = PATHS.filter((candidate) => !words || words.some((word) => candidate.name.toLowerCase().includes(word)))
+  if (paths.length === 0)
+    throw new Error(`No path matches --paths ${values.paths}; the paths: ${PATHS.map((p) => p.name)}`)
+  const mode = values.quick ? 'quick' : 'full'
+  const started = Date.now()
+  const log = (line: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${line}\n`)
+
+  const sink = await startSink()
+  try {
+    log('counting requests and bytes, and the peak memory of large batches')
+    const results = await countAll(sink, paths)
+    log(`CPU, ${mode}: ${MODES[mode].rounds} rounds per path`)
+    const plan: CpuPlan = { sinkUrl: sink.baseUrl, paths: paths.map((p) => p.name), seed: SEED, ...MODES[mode] }
+    const cpu = await runChild<Record<string, CpuSamples>>('cpu.ts', plan)
+    for (const result of results) result.cpu = cpu[result.path]
+
+    const worst = worstCpuRatio(results)
+    const verdict = worst && worst.ratio <= CPU_RATIO_LIMIT ? 'within' : 'OVER'
+    console.log(`${table(results)}\n`)
+    console.log(
+      `CPU per event: median of ${plan.rounds} rounds; calls of ${BATCH_EVENTS} events on batch paths, ${SINGLE_EVENTS} ` +
+        `events one by one on single paths. Requests, bytes and peak memory: ${SINGLE_COUNT} single events, or one ` +
+        `call of ${LARGE_BATCH.toLocaleString('en-US')} events on batch paths.\n` +
+        (worst
+          ? `Worst CPU ratio: ${worst.ratio.toFixed(2)} (${worst.path}), ${verdict} the ${CPU_RATIO_LIMIT} limit.`
+          : '')
+    )
+    mkdirSync(RESULTS_DIR, { recursive: true })
+    const file = path.join(RESULTS_DIR, `bench-${mode}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
+    const machine = { node: process.version, cpus: cpus().length }
+    writeFileSync(
+      file,
+      `${JSON.stringify({ mode, plan: { ...plan, sinkUrl: undefined }, machine, results }, null, 2)}\n`
+    )
+    log(`wrote ${path.relative(process.cwd(), file)}`)
+  } finally {
+    await sink.close()
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error.message)
+  process.exitCode = 1
+})
