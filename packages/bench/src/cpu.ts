@@ -35,15 +35,8 @@ async function measure(plan: CpuPlan, integrations: Integrations, pathName: stri
   const events = generateEvents(path.kind, path.batch ? BATCH_EVENTS : SINGLE_EVENTS, plan.seed)
   const samples: CpuSamples = { ours: [], upstream: [] }
   for (let round = 0; round < plan.rounds; round++) {
-    const bench = new Bench({
-      now: cpuMs,
-      time: plan.timeMs,
-      iterations: 3,
-      warmup: round === 0,
-      warmupTime: plan.warmupMs,
-      warmupIterations: 1,
-      throws: true
-    })
+    const { timeMs: time, warmupMs: warmupTime } = plan
+    const bench = new Bench({ now: cpuMs, time, iterations: 3, warmup: round === 0, warmupTime, throws: true })
     // Rounds alternate which destination goes first.
     for (const impl of round % 2 === 0 ? IMPLS : [...IMPLS].reverse()) {
       bench.add(impl, async () => {

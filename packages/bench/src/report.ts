@@ -14,9 +14,10 @@ export interface Wire extends Tally {
 
 export interface PathResult {
   path: string
-  cpu?: CpuSamples
   wire: Record<Impl, Wire>
+  /** On batch paths, each destination's peak memory during one large call, in MB of RSS above the RSS before it. */
   peakMB?: Record<Impl, number>
+  cpu: CpuSamples
 }
 
 export function median(values: number[]): number {
@@ -25,68 +26,52 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
-export interface CpuSummary {
-  /** Median µs per event over the rounds. */
-  ours: number
-  upstream: number
-  /** The median of the per-round ratios, and their lowest and highest. */
-  ratio: number
-  low: number
-  high: number
-}
-
 /**
- * Ratios are taken round by round (both destinations ran in the same round, minutes apart at most), then their median:
- * a round in which the machine was slower for both cancels out.
+ * Median µs per event of each destination, and the ratio: taken round by round (both destinations ran in the same
+ * round, seconds apart), then the median, lowest and highest of those. A round in which the machine was slower for
+ * both cancels out.
  */
-export function summarizeCpu(samples: CpuSamples): CpuSummary {
+export function summarizeCpu(samples: CpuSamples) {
   if (samples.ours.length === 0 || samples.ours.length !== samples.upstream.length) {
     throw new RangeError('CPU samples need the same number of rounds, at least one, for both destinations')
   }
   const ratios = samples.ours.map((ours, round) => ours / samples.upstream[round])
-  return {
-    ours: median(samples.ours),
-    upstream: median(samples.upstream),
-    ratio: median(ratios),
-    low: Math.min(...ratios),
-    high: Math.max(...ratios)
-  }
+  const [ours, upstream, ratio] = [median(samples.ours), median(samples.upstream), median(ratios)]
+  return { ours, upstream, ratio, low: Math.min(...ratios), high: Math.max(...ratios) }
 }
 
 /** The shared path where ours spends the most CPU per event against upstream. */
-export function worstCpuRatio(results: PathResult[]): { path: string; ratio: number } | undefined {
+export function worstCpuRatio(results: PathResult[]): { path: string; ratio: number } {
   return results
-    .filter((result) => result.cpu)
-    .map((result) => ({ path: result.path, ratio: summarizeCpu(result.cpu!).ratio }))
-    .sort((a, b) => b.ratio - a.ratio)[0]
+    .map((result) => ({ path: result.path, ratio: summarizeCpu(result.cpu).ratio }))
+    .reduce((worst, next) => (next.ratio > worst.ratio ? next : worst))
 }
 
-const fixed = (value: number, digits: number) => value.toFixed(digits)
-const both = (result: PathResult, show: (wire: Wire) => string) =>
-  `${show(result.wire.ours)} / ${show(result.wire.upstream)}`
+const HEADER = [
+  'path',
+  'CPU µs/event ours / upstream',
+  'CPU ours÷upstream (range over rounds)',
+  'requests for events',
+  'bytes/event',
+  'largest body KB',
+  'peak MB'
+]
 
-/** The run as a Markdown table, one row per path. */
+/** The run as a Markdown table, one row per path; each cell is ours / upstream. */
 export function table(results: PathResult[]): string {
-  const rows = results.map((result) => {
-    const cpu = result.cpu && summarizeCpu(result.cpu)
+  const rows = results.map(({ path, wire, peakMB, cpu }) => {
+    const both = (show: (impl: Impl) => number, digits = 0) =>
+      `${show('ours').toFixed(digits)} / ${show('upstream').toFixed(digits)}`
+    const { ours, upstream, ratio, low, high } = summarizeCpu(cpu)
     return [
-      result.path,
-      cpu ? `${fixed(cpu.ours, 1)} / ${fixed(cpu.upstream, 1)}` : '',
-      cpu ? `**${fixed(cpu.ratio, 2)}** (${fixed(cpu.low, 2)}–${fixed(cpu.high, 2)})` : '',
-      both(result, (wire) => `${wire.requests}`) + ` of ${result.wire.ours.events.toLocaleString('en-US')}`,
-      both(result, (wire) => fixed(wire.bytes / wire.events, 0)),
-      both(result, (wire) => fixed(wire.largestBody / 1e6, 2)),
-      result.peakMB ? `${fixed(result.peakMB.ours, 0)} / ${fixed(result.peakMB.upstream, 0)}` : ''
+      path,
+      `${ours.toFixed(1)} / ${upstream.toFixed(1)}`,
+      `**${ratio.toFixed(2)}** (${low.toFixed(2)}–${high.toFixed(2)})`,
+      `${both((impl) => wire[impl].requests)} of ${wire.ours.events}`,
+      both((impl) => wire[impl].bytes / wire[impl].events),
+      both((impl) => wire[impl].largestBody / 1000),
+      peakMB ? both((impl) => peakMB[impl]) : ''
     ]
   })
-  const header = [
-    'path',
-    'CPU µs/event ours / upstream',
-    'CPU ours÷upstream (range over rounds)',
-    'requests for events',
-    'bytes/event',
-    'largest body MB',
-    'peak MB'
-  ]
-  return [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n')
+  return [HEADER, HEADER.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n')
 }

@@ -1,0 +1,91 @@
+import { parseFql, validate } from '@segment/destination-subscriptions'
+import { generateEvents } from '../events'
+import { DESTINATIONS, IMPLS, PATHS, integrationFor, push } from '../harness'
+import { median, summarizeCpu, table, worstCpuRatio, type PathResult } from '../report'
+import { startSink, type Sink } from '../sink'
+
+const wire = (requests: number, bytes: number) => ({ requests, bytes, records: 10, largestBody: bytes, events: 10 })
+const result = (path: string, ours: number[], upstream: number[]): PathResult => ({
+  path,
+  wire: { ours: wire(1, 5000), upstream: wire(2, 6000) },
+  cpu: { ours, upstream }
+})
+
+describe('ratios', () => {
+  it('divides round by round, then takes the median, lowest and highest of those ratios', () => {
+    expect(summarizeCpu({ ours: [10, 30, 12], upstream: [10, 20, 16] })).toEqual({
+      ours: 12,
+      upstream: 16,
+      ratio: 1,
+      low: 0.75,
+      high: 1.5
+    })
+    expect(median([4, 1, 3, 2])).toBe(2.5)
+  })
+
+  it('refuses rounds missing on one side', () => {
+    expect(() => summarizeCpu({ ours: [1, 2], upstream: [1] })).toThrow(RangeError)
+  })
+
+  it('finds the worst path and puts every figure in the table', () => {
+    const results = [result('a single', [1, 1], [1, 1]), result('b batch', [12, 11], [10, 10])]
+    expect(worstCpuRatio(results)).toEqual({ path: 'b batch', ratio: expect.closeTo(1.15) })
+    expect(table(results).split('\n')[3]).toBe(
+      '| b batch | 11.5 / 10.0 | **1.15** (1.10–1.20) | 1 / 2 of 10 | 500 / 600 | 5 / 6 |  |'
+    )
+  })
+})
+
+describe('events', () => {
+  it('are the same for a seed and differ between seeds', () => {
+    expect(generateEvents('identify', 5, 1)).toEqual(generateEvents('identify', 5, 1))
+    expect(generateEvents('identify', 5, 1)).not.toEqual(generateEvents('identify', 5, 2))
+  })
+
+  it('carry dates in UTC, with an offset and date-only, and nested objects', () => {
+    const [{ traits }] = generateEvents('identify', 1, 1) as { traits: Record<string, unknown> }[]
+    expect(traits.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+    expect(traits.lastLogin).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:00$/)
+    expect(traits.birthday).toMatch(/^\d{4}-\d\d-\d\d$/)
+    expect(traits.company).toEqual(expect.objectContaining({ name: expect.any(String) }))
+  })
+
+  // Upstream's commerce subscriptions are written with `==`, which Segment's FQL parser does not read: ours stand in.
+  it.each(PATHS)("$name: every event is in the action's default subscription", ({ action, kind }) => {
+    const subscription = parseFql(DESTINATIONS.ours.actions[action].defaultSubscription!)
+    expect(generateEvents(kind, 20, 3).filter((event) => !validate(subscription, event))).toEqual([])
+  })
+})
+
+describe('sink', () => {
+  let sink: Sink
+  beforeAll(async () => (sink = await startSink()))
+  afterAll(() => sink.close())
+
+  const post = (url: string, body: object) =>
+    fetch(`${sink.baseUrl}${url}`, { method: 'POST', body: JSON.stringify(body) }).then((res) => res.json())
+
+  it('counts requests, body bytes, records and the largest body, apart for each tag', async () => {
+    await post('/a/api/users/update', { email: 'a@example.com' })
+    const answer = await post('/a/api/users/bulkUpdate', { users: [{ email: 'b@example.com' }, { userId: 'c' }] })
+    await post('/b/api/events/track', { eventName: 'x' })
+    expect(answer).toEqual(expect.objectContaining({ successCount: 2, failCount: 0 }))
+    const bulk = JSON.stringify({ users: [{ email: 'b@example.com' }, { userId: 'c' }] }).length
+    const single = JSON.stringify({ email: 'a@example.com' }).length
+    expect(sink.tally('a')).toEqual({ requests: 2, bytes: single + bulk, records: 3, largestBody: bulk })
+    expect(sink.tally('b')).toEqual(expect.objectContaining({ requests: 1, records: 1 }))
+  })
+
+  it.each(IMPLS)('receives every event of a batch and of single calls from %s, once', async (impl) => {
+    const [single, batch] = ['updateUser single', 'updateUser batch'].map((name) => PATHS.find((p) => p.name === name)!)
+    expect(
+      await push(integrationFor(impl, `${sink.baseUrl}/${impl}-1`), single, generateEvents('identify', 3, 1))
+    ).toEqual({
+      succeeded: 3,
+      failed: 0
+    })
+    await push(integrationFor(impl, `${sink.baseUrl}/${impl}-2`), batch, generateEvents('identify', 5, 1))
+    expect(sink.tally(`${impl}-1`)).toEqual(expect.objectContaining({ requests: 3, records: 3 }))
+    expect(sink.tally(`${impl}-2`)).toEqual(expect.objectContaining({ requests: 1, records: 5 }))
+  })
+})
