@@ -11,30 +11,19 @@ export const DESTINATIONS = { ours, upstream } as const
 export type Impl = keyof typeof DESTINATIONS
 export const IMPLS = Object.keys(DESTINATIONS) as Impl[]
 
-export interface BenchPath {
-  name: string
-  action: string
-  batch: boolean
-  /** The events of the action's default subscription, in both destinations. */
-  kind: EventKind
-}
+/** Every path both destinations have, each with the events of the action's default subscription. */
+export const PATHS = (
+  [
+    ['updateUser', false, 'identify'],
+    ['updateUser', true, 'identify'],
+    ['trackEvent', false, 'track'],
+    ['trackEvent', true, 'track'],
+    ['trackPurchase', false, 'orderCompleted'],
+    ['updateCart', false, 'cartUpdated']
+  ] as const
+).map(([action, batch, kind]) => ({ name: `${action} ${batch ? 'batch' : 'single'}`, action, batch, kind }))
 
-const path = (action: string, batch: boolean, kind: EventKind): BenchPath => ({
-  name: `${action} ${batch ? 'batch' : 'single'}`,
-  action,
-  batch,
-  kind
-})
-
-/** Every path both destinations have. */
-export const PATHS: BenchPath[] = [
-  path('updateUser', false, 'identify'),
-  path('updateUser', true, 'identify'),
-  path('trackEvent', false, 'track'),
-  path('trackEvent', true, 'track'),
-  path('trackPurchase', false, 'orderCompleted'),
-  path('updateCart', false, 'cartUpdated')
-]
+export type BenchPath = { name: string; action: string; batch: boolean; kind: EventKind }
 
 const SETTINGS = { apiKey: 'bench-api-key', dataCenterLocation: 'united_states' }
 const ITERABLE_ORIGINS = ['https://api.iterable.com', 'https://api.eu.iterable.com']

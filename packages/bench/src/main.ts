@@ -12,9 +12,8 @@ import { startSink, type Sink } from './sink'
 
 const HELP = `npm run bench [-- options]
 
-Measures our Iterable destination against the published upstream one (@segment/action-destinations), on core's
-test harness, with the same events, on every path both have. Prints a Markdown table and writes the whole run to
-packages/bench/results/.
+Measures our Iterable destination against the published upstream one (@segment/action-destinations) on every
+path both have, with the same events. Prints a Markdown table; writes the whole run to packages/bench/results/.
 
   --quick          fewer and shorter rounds (under a minute): a smoke test, not figures to quote
   --paths <words>  only the paths whose name contains one of these comma-separated words (e.g. batch,updateUser)
@@ -42,8 +41,6 @@ function runChild<Result>(script: string, input: object, v8Flags: string[] = [])
   })
 }
 
-type Counted = Omit<PathResult, 'cpu'>
-
 /** What one destination sends for a path's events, and on batch paths the peak memory of one large call. */
 async function count(sink: Sink, benchPath: BenchPath, impl: Impl): Promise<{ wire: Wire; peakMB?: number }> {
   const tag = `count-${impl}-${benchPath.name.replace(' ', '-')}`
@@ -51,15 +48,10 @@ async function count(sink: Sink, benchPath: BenchPath, impl: Impl): Promise<{ wi
   const plan: LargeBatchPlan = { sinkUrl: sink.baseUrl, tag, impl, path: benchPath.name, events, seed: SEED }
   // A large batch runs in a child of its own, so that the peak is that call's. V8's --predictable runs its collector
   // the same way every time, so the peak does not vary with the machine's load.
-  const { outcome, peakMB }: Partial<LargeBatchResult> & Pick<LargeBatchResult, 'outcome'> = benchPath.batch
+  const integration = integrationFor(impl, `${sink.baseUrl}/${tag}`)
+  const { outcome, peakMB } = benchPath.batch
     ? await runChild<LargeBatchResult>('large-batch.ts', plan, ['--predictable'])
-    : {
-        outcome: await push(
-          integrationFor(impl, `${sink.baseUrl}/${tag}`),
-          benchPath,
-          generateEvents(benchPath.kind, events, SEED)
-        )
-      }
+    : { outcome: await push(integration, benchPath, generateEvents(benchPath.kind, events, SEED)), peakMB: undefined }
   const wire = { ...sink.tally(tag), events }
   if (outcome.failed > 0 || wire.records !== events) {
     throw new Error(`${tag}: ${outcome.failed} of ${events} failed (${outcome.firstError}), ${wire.records} received`)
@@ -68,7 +60,7 @@ async function count(sink: Sink, benchPath: BenchPath, impl: Impl): Promise<{ wi
 }
 
 /** Both destinations on one path, counted at once: counts and peaks do not depend on what runs beside them. */
-async function countPath(sink: Sink, benchPath: BenchPath): Promise<Counted> {
+async function countPath(sink: Sink, benchPath: BenchPath): Promise<Omit<PathResult, 'cpu'>> {
   const [ours, upstream] = await Promise.all([count(sink, benchPath, 'ours'), count(sink, benchPath, 'upstream')])
   const peakMB = benchPath.batch ? { ours: ours.peakMB!, upstream: upstream.peakMB! } : undefined
   return { path: benchPath.name, wire: { ours: ours.wire, upstream: upstream.wire }, ...(peakMB && { peakMB }) }

@@ -22,12 +22,7 @@ export interface Sink {
 
 const SUCCESS = JSON.stringify({ msg: '', code: 'Success', params: null })
 
-/** The users or events a body carries: `{ users: [...] }` and `{ events: [...] }` are bulk bodies. */
-export function recordsIn(body: string): number {
-  const parsed = JSON.parse(body) as { users?: unknown; events?: unknown }
-  const list = parsed.users ?? parsed.events
-  return Array.isArray(list) ? list.length : 1
-}
+const empty = (): Tally => ({ requests: 0, bytes: 0, records: 0, largestBody: 0 })
 
 export async function startSink(): Promise<Sink> {
   const tallies = new Map<string, Tally>()
@@ -36,9 +31,11 @@ export async function startSink(): Promise<Sink> {
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const body = Buffer.concat(chunks)
     const tag = (req.url ?? '').split('/')[1]
-    const tally = tallies.get(tag) ?? { requests: 0, bytes: 0, records: 0, largestBody: 0 }
+    const tally = tallies.get(tag) ?? empty()
     tallies.set(tag, tally)
-    const records = body.length > 0 ? recordsIn(body.toString('utf8')) : 0
+    // A bulk body is `{ users: [...] }` or `{ events: [...] }`; any other body is one user or event.
+    const { users, events } = JSON.parse(body.toString('utf8') || '{}') as { users?: unknown[]; events?: unknown[] }
+    const records = (users ?? events)?.length ?? 1
     tally.requests++
     tally.bytes += body.length
     tally.records += records
@@ -52,7 +49,7 @@ export async function startSink(): Promise<Sink> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    tally: (tag) => ({ ...(tallies.get(tag) ?? { requests: 0, bytes: 0, records: 0, largestBody: 0 }) }),
+    tally: (tag) => ({ ...(tallies.get(tag) ?? empty()) }),
     close: () => new Promise((resolve) => server.close(() => resolve()).closeAllConnections())
   }
 }
