@@ -1,4 +1,5 @@
 import { Bench } from 'tinybench'
+import type { SegmentEvent } from '@segment/actions-core'
 import { generateEvents } from './events'
 import { IMPLS, PATHS, integrationFor, push, type Impl } from './harness'
 
@@ -10,7 +11,7 @@ export interface CpuPlan {
   sinkUrl: string
   paths: string[]
   rounds: number
-  /** CPU milliseconds each destination gets per path and round; the first round starts with warmupMs each. */
+  /** CPU milliseconds each destination gets per path and round, after warmupMs per path before any round. */
   timeMs: number
   warmupMs: number
   seed: number
@@ -29,14 +30,19 @@ const cpuMs = () => {
 }
 
 type Integrations = Record<Impl, ReturnType<typeof integrationFor>>
+type Run = { path: (typeof PATHS)[number]; events: SegmentEvent[] }
 
-async function measure(plan: CpuPlan, integrations: Integrations, pathName: string): Promise<CpuSamples> {
-  const path = PATHS.find((candidate) => candidate.name === pathName)!
-  const events = generateEvents(path.kind, path.batch ? BATCH_EVENTS : SINGLE_EVENTS, plan.seed)
+/** Pushes the events through both destinations until each has spent `ms` of CPU on them. */
+async function warmUp(integrations: Integrations, { path, events }: Run, ms: number) {
+  for (const impl of IMPLS) {
+    for (const start = cpuMs(); cpuMs() - start < ms;) await push(integrations[impl], path, events)
+  }
+}
+
+async function measure(plan: CpuPlan, integrations: Integrations, { path, events }: Run): Promise<CpuSamples> {
   const samples: CpuSamples = { ours: [], upstream: [] }
   for (let round = 0; round < plan.rounds; round++) {
-    const { timeMs: time, warmupMs: warmupTime } = plan
-    const bench = new Bench({ now: cpuMs, time, iterations: 3, warmup: round === 0, warmupTime, throws: true })
+    const bench = new Bench({ now: cpuMs, time: plan.timeMs, iterations: 3, warmup: false, throws: true })
     // Rounds alternate which destination goes first.
     for (const impl of round % 2 === 0 ? IMPLS : [...IMPLS].reverse()) {
       bench.add(impl, async () => {
@@ -61,10 +67,16 @@ async function main() {
     ours: integrationFor('ours', `${plan.sinkUrl}/cpu-ours`),
     upstream: integrationFor('upstream', `${plan.sinkUrl}/cpu-upstream`)
   }
+  const runs = plan.paths.map((name) => {
+    const path = PATHS.find((candidate) => candidate.name === name)!
+    return { path, events: generateEvents(path.kind, path.batch ? BATCH_EVENTS : SINGLE_EVENTS, plan.seed) }
+  })
+  // Every path is warmed up before any is measured: most of the code a path runs is core's, shared by all of them.
+  for (const run of runs) await warmUp(integrations, run, plan.warmupMs)
   const results: Record<string, CpuSamples> = {}
-  for (const path of plan.paths) {
-    results[path] = await measure(plan, integrations, path)
-    process.stderr.write(`  cpu: ${path} done\n`)
+  for (const run of runs) {
+    results[run.path.name] = await measure(plan, integrations, run)
+    process.stderr.write(`  cpu: ${run.path.name} done\n`)
   }
   process.send!(results)
 }

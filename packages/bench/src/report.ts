@@ -63,7 +63,7 @@ export function table(results: PathResult[]): string {
       `**${ratio.toFixed(2)}** (${low.toFixed(2)}–${high.toFixed(2)})`,
       `${both((impl) => wire[impl].requests)} of ${wire.ours.events}`,
       both((impl) => wire[impl].bytes / wire[impl].events),
-      both((impl) => wire[impl].largestBody / 1000),
+      both((impl) => wire[impl].largestBody / 1000, 1),
       peakMB ? both((impl) => peakMB[impl]) : ''
     ]
   })

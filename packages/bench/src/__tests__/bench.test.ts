@@ -26,7 +26,7 @@ describe('ratios', () => {
     const results = [result('a single', [1, 1], [1, 1]), result('b batch', [12, 11], [10, 10])]
     expect(worstCpuRatio(results)).toEqual({ path: 'b batch', ratio: expect.closeTo(1.15) })
     expect(table(results).split('\n')[3]).toBe(
-      '| b batch | 11.5 / 10.0 | **1.15** (1.10–1.20) | 1 / 2 of 10 | 500 / 600 | 5 / 6 |  |'
+      '| b batch | 11.5 / 10.0 | **1.15** (1.10–1.20) | 1 / 2 of 10 | 500 / 600 | 5.0 / 6.0 |  |'
     )
   })
 })
