@@ -10,6 +10,10 @@ export interface Settings {
    */
   dataCenterLocation?: 'united_states' | 'europe'
   /**
+   * How your Iterable project identifies users (Iterable: Project Settings > Project type). Email-based: email is unique; an email changes through users/updateEmail. Hybrid: email and userId are both unique. UserID-based: userId identifies users and is required. In hybrid and userID-based projects an email changes through users/update with the userId. Not set: email or userId identify users, a single event changes an email through users/updateEmail and a batched one through dataFields.email, as before this setting existed. Email-based projects are not offered in the EU data center.
+   */
+  iterableProjectType?: 'email' | 'hybrid' | 'userId'
+  /**
    * Send every page and screen call to Iterable, whether or not it has a name or a category.
    */
   trackAllPages?: boolean

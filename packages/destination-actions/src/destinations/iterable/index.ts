@@ -9,6 +9,7 @@ import updateEmail from './updateEmail'
 import { presets } from './presets'
 import { PAGE_SETTINGS } from './page-naming'
 import { API_KEY_HEADER, callIterable } from './iterable-api'
+import { PROJECT_TYPE_CHOICES } from './identity'
 
 const destination: DestinationDefinition<Settings> = {
   name: 'Iterable (Actions)',
@@ -38,31 +39,15 @@ const destination: DestinationDefinition<Settings> = {
         ],
         default: 'united_states'
       },
-      trackAllPages: {
-        label: PAGE_SETTINGS.trackAllPages.label,
-        description: 'Send every page and screen call to Iterable, whether or not it has a name or a category.',
-        type: 'boolean',
-        default: PAGE_SETTINGS.trackAllPages.default
-      },
-      trackCategorizedPages: {
-        label: PAGE_SETTINGS.trackCategorizedPages.label,
-        description: 'Send page and screen calls that have a category to Iterable.',
-        type: 'boolean',
-        default: PAGE_SETTINGS.trackCategorizedPages.default
-      },
-      trackNamedPages: {
-        label: PAGE_SETTINGS.trackNamedPages.label,
-        description: 'Send page and screen calls that have a name to Iterable.',
-        type: 'boolean',
-        default: PAGE_SETTINGS.trackNamedPages.default
-      },
-      mapToSingleEvent: {
-        label: PAGE_SETTINGS.mapToSingleEvent.label,
+      iterableProjectType: {
+        label: 'Iterable Project Type',
         description:
-          'Send every page call as the event "Loaded a Page" and every screen call as "Loaded a Screen", instead of "<name> page" / "<name> screen".',
-        type: 'boolean',
-        default: PAGE_SETTINGS.mapToSingleEvent.default
-      }
+          'How your Iterable project identifies users (Iterable: Project Settings > Project type). Email-based: email is unique; an email changes through users/updateEmail. Hybrid: email and userId are both unique. UserID-based: userId identifies users and is required. In hybrid and userID-based projects an email changes through users/update with the userId. Not set: email or userId identify users, a single event changes an email through users/updateEmail and a batched one through dataFields.email, as before this setting existed. Email-based projects are not offered in the EU data center.',
+        type: 'string',
+        format: 'text',
+        choices: PROJECT_TYPE_CHOICES
+      },
+      ...PAGE_SETTINGS
     },
     // A rejected key becomes InvalidAuthenticationError, which says where to find a server-side key.
     testAuthentication: (request, { settings }) => callIterable(request, settings, 'getWebhooks', { method: 'get' })

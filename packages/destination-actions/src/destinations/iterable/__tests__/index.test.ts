@@ -17,10 +17,11 @@ describe('Iterable (Actions) destination definition', () => {
   describe('settings', () => {
     const fields = destination.authentication!.fields
 
-    it('has exactly the six settings, in the live order', () => {
+    it('has the live settings in the live order, and the project type after the data center', () => {
       expect(Object.keys(fields)).toEqual([
         'apiKey',
         'dataCenterLocation',
+        'iterableProjectType',
         'trackAllPages',
         'trackCategorizedPages',
         'trackNamedPages',
