@@ -21,7 +21,7 @@ path both have, with the same events. Prints a Markdown table; writes the whole 
 
 const MODES = {
   full: { rounds: 12, timeMs: 350, warmupMs: 1_500 },
-  quick: { rounds: 5, timeMs: 250, warmupMs: 500 }
+  quick: { rounds: 4, timeMs: 250, warmupMs: 400 }
 }
 
 /** Events counted per destination: single events one by one, and one large batch in a single performBatch call. */
