@@ -45,9 +45,16 @@ describe('authentication and routes', () => {
     expect(query.status).toBe(200)
   })
 
-  it('answers 404 NotFound to a route it does not serve', async () => {
-    expect(await client.get('/api/lists')).toMatchObject({ status: 404, body: { code: 'NotFound' } })
-    expect(await client.get('/api/users/update')).toMatchObject({ status: 200, body: {} })
+  it("answers a route it does not serve with a 404 page, as Iterable's web framework does", async () => {
+    const missing = await client.get('/api/catalogs')
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(missing.body).toContain('<title>Action not found</title>')
+    // GET /api/users/update is the read of the user whose email is "update": a malformed address.
+    expect(await client.get('/api/users/update')).toMatchObject({
+      status: 400,
+      body: { code: 'InvalidEmailAddressError' }
+    })
     expect(await client.post('/api/webhooks', {})).toMatchObject({ status: 404 })
   })
 
@@ -148,7 +155,32 @@ describe('admin routes', () => {
 
 describe('rate limits', () => {
   let emulator: Emulator
+  // The buckets refill with the clock: only Date is faked (sockets and timers run as usual), so a burst is counted
+  // in one instant however slowly the machine serves it.
+  const START = new Date('2024-05-01T12:00:00Z')
+  beforeEach(() => {
+    jest.useFakeTimers({
+      now: START,
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'requestAnimationFrame',
+        'cancelAnimationFrame',
+        'requestIdleCallback',
+        'cancelIdleCallback',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout'
+      ]
+    })
+  })
   afterEach(async () => {
+    jest.useRealTimers()
     await emulator?.close()
   })
 
@@ -167,8 +199,9 @@ describe('rate limits', () => {
     expect(replies.find((reply) => reply.status === 429)).toMatchObject({
       body: { code: 'RateLimitExceeded', params: null, msg: expect.stringContaining('5 requests per second') }
     })
-    // The bucket refills: one more request is accepted a fifth of a second later.
-    await new Promise((resolve) => setTimeout(resolve, 250))
+    // The bucket refills: one more request is accepted a fifth of a second later, not before.
+    expect((await bulkUpdate()).status).toBe(429)
+    jest.setSystemTime(START.getTime() + 200)
     expect((await bulkUpdate()).status).toBe(200)
   })
 
@@ -192,6 +225,17 @@ describe('rate limits', () => {
     emulator = await startEmulator({ rateLimits: false, faults: {} })
     const statuses = (await Promise.all(Array.from({ length: 20 }, bulkUpdate))).map((reply) => reply.status)
     expect(new Set(statuses)).toEqual(new Set([200]))
+  })
+  it("limits GDPR forget to Iterable's 3 requests per second", async () => {
+    emulator = await startEmulator({ faults: {} })
+    const forget = () =>
+      request(`${emulator.url}/api/users/forget`, {
+        method: 'POST',
+        headers: { 'Api-Key': emulator.apiKey },
+        body: JSON.stringify({ email: 'ada@example.com' })
+      })
+    const statuses = (await Promise.all(Array.from({ length: 4 }, forget))).map((reply) => reply.status)
+    expect(statuses.filter((status) => status === 429)).toHaveLength(1)
   })
 })
 
