@@ -149,6 +149,23 @@ it('sends a batch: each event gets its own status, and each user is read back', 
   }
 })
 
+it('starts each setting at its default, and one without a default unset', async () => {
+  expect(await page.inputValue('#setting-iterableProjectType')).toBe('')
+  expect(await page.inputValue('#setting-dataCenterLocation')).toBe('united_states')
+})
+
+it("checks the settings with the destination's authentication test", async () => {
+  await page.click('#authenticate')
+  await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('The settings are'))
+  expect(await text('#status')).toBe('The settings are accepted.')
+  await page.fill('#setting-apiKey', 'not-the-emulator-key')
+  await page.click('#authenticate')
+  await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('refused'))
+  expect(await text('#status')).toMatch(/^The settings are refused: .+/)
+  expect(await text('#status')).not.toContain('not-the-emulator-key')
+  await page.fill('#setting-apiKey', API_KEY)
+})
+
 it('reads the destination again when serve says it reloaded', async () => {
   expect(await text('#reloaded')).toBe('')
   serve.reload()
