@@ -3,6 +3,10 @@ import path from 'path'
 import { REPO_ROOT } from '../lib/destinations'
 import { runBin } from '../commands/__tests__/run-command'
 
+// Each ./bin/run (or npm start) is a new Node process compiling the TypeScript sources: seconds apiece, more on a
+// busy machine.
+jest.setTimeout(60_000)
+
 // `./bin/run` as a user runs it: a child process from the repository root, TypeScript compiled on the fly.
 
 /** oclif wraps error messages to the terminal width, with a "›" at the start of each line. */
@@ -35,10 +39,10 @@ describe('./bin/run', () => {
     expect(stderr).toMatch(/--port/)
   })
 
-  it('refuses an ITERABLE_API_URL that is not a URL, naming it', async () => {
-    const { exitCode, stderr } = await runBin(['serve', '--no-watch'], { ITERABLE_API_URL: 'localhost-4010' })
+  it('refuses an --api-url that is not <origin>=<url>, naming the flag', async () => {
+    const { exitCode, stderr } = await runBin(['serve', '--no-watch', '--api-url', 'http://127.0.0.1:4010'])
     expect(exitCode).toBe(2)
-    expect(unwrapped(stderr)).toMatch(/ITERABLE_API_URL: "localhost-4010" is not a URL/)
+    expect(unwrapped(stderr)).toMatch(/--api-url: "http:\/\/127.0.0.1:4010" has no "="/)
   })
 
   it('serve answers GET /manifest on the port it reports, and stops on SIGTERM', async () => {
