@@ -57,8 +57,8 @@ export function withIterableDates<T>(value: T, field = 'dataFields'): T {
 
 function convert(value: unknown, field: string, depth: number): unknown {
   if (typeof value === 'string') return toIterableDate(value)
-  if (value instanceof Date) return isNaN(value.getTime()) ? value : (iterableFormat(value) ?? value)
   if (value === null || typeof value !== 'object') return value
+  if (value instanceof Date) return isNaN(value.getTime()) ? value : (iterableFormat(value) ?? value)
   if (depth >= MAX_NESTING_DEPTH) {
     throw new PayloadValidationError(
       `${field} is nested more than ${MAX_NESTING_DEPTH} levels deep, which Iterable cannot store. Flatten it, or map only the keys you need.`
@@ -66,21 +66,20 @@ function convert(value: unknown, field: string, depth: number): unknown {
   }
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined
-    value.forEach((item, index) => {
-      const result = convert(item, field, depth + 1)
-      if (result !== item) (copy ??= value.slice())[index] = result
-    })
+    for (let index = 0; index < value.length; index++) {
+      const result = convert(value[index], field, depth + 1)
+      if (result !== value[index]) (copy ??= value.slice())[index] = result
+    }
     return copy ?? value
   }
-  const keys = Object.keys(value)
   const record = value as Record<string, unknown>
-  let values: unknown[] | undefined
-  keys.forEach((key, index) => {
+  let copy: Record<string, unknown> | undefined
+  for (const key of Object.keys(record)) {
     const result = convert(record[key], field, depth + 1)
-    if (result !== record[key]) (values ??= keys.map((each) => record[each]))[index] = result
-  })
-  // Object.fromEntries keeps a "__proto__" key from the event as a plain key.
-  return values ? Object.fromEntries(keys.map((key, index) => [key, values?.[index]])) : value
+    // A computed key in a literal is a plain key, "__proto__" included (assigning that one would set the prototype).
+    if (result !== record[key]) copy = { ...(copy ?? record), [key]: result }
+  }
+  return copy ?? value
 }
 
 /**
