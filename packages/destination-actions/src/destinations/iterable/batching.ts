@@ -25,9 +25,9 @@ export const MAX_BULK_BODY_BYTES = 4_000_000
 export const DEFAULT_BATCH_SIZE = 1001
 
 export interface BulkSpec<Payload> {
-  endpoint: Extract<Endpoint, 'bulkUpdateUser' | 'bulkTrackEvent'>
-  /** The key of the record list in the body: `users` or `events`. */
-  listKey: 'users' | 'events'
+  endpoint: Extract<Endpoint, 'bulkUpdateUser' | 'bulkTrackEvent' | 'bulkUpdateSubscriptions'>
+  /** The key of the record list in the body: `users`, `events` or `updateSubscriptionsRequests`. */
+  listKey: 'users' | 'events' | 'updateSubscriptionsRequests'
   /**
    * The event's record as JSON, built from the same parts as the single path's body; throws PayloadValidationError for
    * an invalid event.

@@ -25,7 +25,14 @@ export const ENDPOINTS = {
   bulkTrackEvent: '/api/events/trackBulk',
   trackPurchase: '/api/commerce/trackPurchase',
   updateCart: '/api/commerce/updateCart',
-  getWebhooks: '/api/webhooks'
+  getWebhooks: '/api/webhooks',
+  registerDeviceToken: '/api/users/registerDeviceToken',
+  registerBrowserToken: '/api/users/registerBrowserToken',
+  updateSubscriptions: '/api/users/updateSubscriptions',
+  bulkUpdateSubscriptions: '/api/users/bulkUpdateSubscriptions',
+  forgetUser: '/api/users/forget',
+  /** Followed by `/{userId}`, URL-encoded: GET reads the user, DELETE deletes them. */
+  userByUserId: '/api/users/byUserId'
 } as const
 
 export type Endpoint = keyof typeof ENDPOINTS
@@ -216,6 +223,12 @@ const FAILED_UPDATE_LISTS: Record<string, { kind: IdentifierKind; status: number
 // The deprecated top-level lists, still sent by Iterable beside failedUpdates.
 const DEPRECATED_LISTS: Record<string, IdentifierKind> = { invalidEmails: 'email', invalidUserIds: 'userId' }
 
+// bulkUpdateSubscriptions' top-level lists of valid records Iterable failed to update (an internal error): retried.
+const INTERNAL_FAILURE_LISTS: Record<string, IdentifierKind> = {
+  validEmailFailures: 'email',
+  validUserIdFailures: 'userId'
+}
+
 const normalise = (kind: IdentifierKind, value: string) => (kind === 'email' ? value.trim().toLowerCase() : value)
 
 const stringsIn = (list: unknown): string[] =>
@@ -244,6 +257,14 @@ export function bulkFailureLookup(body: unknown): ((record: BulkRecord) => Recor
       remember(kind, value, {
         status: 400,
         message: `Iterable listed this ${kind} in ${list}: the record was not accepted.`
+      })
+    }
+  }
+  for (const [list, kind] of Object.entries(INTERNAL_FAILURE_LISTS)) {
+    for (const value of stringsIn(answer[list])) {
+      remember(kind, value, {
+        status: 500,
+        message: `Iterable listed this ${kind} in ${list}: an internal error kept it from being updated; Segment will retry.`
       })
     }
   }
