@@ -5,6 +5,7 @@ import trackPage from './trackPage'
 import trackPurchase from './trackPurchase'
 import updateCart from './updateCart'
 import updateEmail from './updateEmail'
+import registerPushToken from './registerPushToken'
 import { SUBSCRIPTIONS } from './subscriptions'
 
 const withProperties = { ...defaultValues(trackEvent.fields), dataFields: { '@path': '$.properties' } }
@@ -57,6 +58,13 @@ export const presets: Preset[] = [
     subscribe: SUBSCRIPTIONS.emailUpdated,
     partnerAction: 'updateEmail',
     mapping: defaultValues(updateEmail.fields),
+    type: 'automatic'
+  },
+  {
+    name: 'Register Push Token',
+    subscribe: SUBSCRIPTIONS.pushToken,
+    partnerAction: 'registerPushToken',
+    mapping: defaultValues(registerPushToken.fields),
     type: 'automatic'
   },
   // Events emitted by Segment's warehouse entities and Journeys, as the live destination maps them.

@@ -17,14 +17,16 @@ describe('Iterable (Actions) destination definition', () => {
   describe('settings', () => {
     const fields = destination.authentication!.fields
 
-    it('has exactly the six settings, in the live order', () => {
+    it('has the six live settings in the live order, then the project type and the deletion mode', () => {
       expect(Object.keys(fields)).toEqual([
         'apiKey',
         'dataCenterLocation',
+        'iterableProjectType',
         'trackAllPages',
         'trackCategorizedPages',
         'trackNamedPages',
-        'mapToSingleEvent'
+        'mapToSingleEvent',
+        'deletionMode'
       ])
     })
 
@@ -51,9 +53,19 @@ describe('Iterable (Actions) destination definition', () => {
   })
 
   describe('actions', () => {
-    it('has the six actions', () => {
+    it('has the live actions and the lifecycle actions', () => {
       expect(Object.keys(destination.actions).sort()).toEqual(
-        ['trackEvent', 'trackPage', 'trackPurchase', 'updateCart', 'updateEmail', 'updateUser'].sort()
+        [
+          'trackEvent',
+          'trackPage',
+          'trackPurchase',
+          'updateCart',
+          'updateEmail',
+          'updateUser',
+          'registerPushToken',
+          'registerBrowserToken',
+          'updateSubscriptions'
+        ].sort()
       )
     })
 
