@@ -19,7 +19,6 @@ const action: ActionDefinition<Settings, Payload> = {
       description: "The browser's web push token, as the Firebase Cloud Messaging JavaScript SDK gives it (getToken).",
       type: 'string',
       required: true,
-      minimum: 1,
       default: { '@path': '$.properties.browserToken' }
     }
   },

@@ -20,7 +20,6 @@ const action: ActionDefinition<Settings, Payload> = {
         "The device's push token: the APNs device token on iOS, the Firebase Cloud Messaging registration token on Android. Segment's mobile SDKs send it in context.device.token once the app registers for push.",
       type: 'string',
       required: true,
-      minimum: 1,
       default: { '@path': '$.context.device.token' }
     },
     platform: {
@@ -29,7 +28,6 @@ const action: ActionDefinition<Settings, Payload> = {
         "The device's operating system, as Segment's mobile SDKs send it in context.os.name: iOS and iPadOS are registered on Iterable's APNS platform (APNS_SANDBOX with Use APNs Sandbox), Android on GCM (Iterable's name for Firebase Cloud Messaging). Iterable's own platform names APNS, APNS_SANDBOX and GCM are sent as they are. Other values are rejected.",
       type: 'string',
       required: true,
-      minimum: 1,
       default: { '@path': '$.context.os.name' }
     },
     apnsSandbox: {
@@ -46,7 +44,6 @@ const action: ActionDefinition<Settings, Payload> = {
         "The name of the app's push integration in Iterable (Settings > Mobile Apps > your app > Push, the Name column). It is usually the app's bundle ID or package name, which Segment's SDKs send in context.app.namespace; type the name here when yours differs.",
       type: 'string',
       required: true,
-      minimum: 1,
       default: { '@path': '$.context.app.namespace' }
     },
     preferUserId: {
