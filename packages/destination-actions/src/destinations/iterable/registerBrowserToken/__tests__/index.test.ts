@@ -48,12 +48,15 @@ describe('Iterable registerBrowserToken', () => {
   })
 
   describe('request with default mappings', () => {
-    itSendsTheRequest('POSTs browserToken, email and userId to /api/users/registerBrowserToken with the Api-Key header', {
-      run,
-      path: PATH,
-      event: () => webPushEnabled(),
-      body: { email: 'jane.doe@example.com', userId: 'user-8812', browserToken: BROWSER_TOKEN }
-    })
+    itSendsTheRequest(
+      'POSTs browserToken, email and userId to /api/users/registerBrowserToken with the Api-Key header',
+      {
+        run,
+        path: PATH,
+        event: () => webPushEnabled(),
+        body: { email: 'jane.doe@example.com', userId: 'user-8812', browserToken: BROWSER_TOKEN }
+      }
+    )
 
     it('sends a token mapped from elsewhere in the event, and only the keys Iterable documents', async () => {
       const body = await bodySent(

@@ -289,7 +289,9 @@ describe('Iterable registerPushToken', () => {
     })
 
     it('throws a RetryableError for a 429, without the API key', async () => {
-      nock(US).post(PATH).reply(429, { msg: `Rate limit exceeded for ${SECRET_API_KEY}`, code: 'RateLimitExceeded' })
+      nock(US)
+        .post(PATH)
+        .reply(429, { msg: `Rate limit exceeded for ${SECRET_API_KEY}`, code: 'RateLimitExceeded' })
 
       const error = await failure(run(appOpened(), { settings: { apiKey: SECRET_API_KEY } }))
 
