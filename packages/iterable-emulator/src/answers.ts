@@ -2,11 +2,19 @@
 
 export interface Answer {
   status: number
+  /** Sent as JSON, or as it is when a string and `contentType` says text. */
   body: unknown
+  contentType?: 'application/json' | 'text/plain'
   headers?: Record<string, string>
 }
 
-export const success = (params: unknown = null): Answer => ({ status: 200, body: { msg: '', code: 'Success', params } })
+export const success = (params: unknown = null, msg = ''): Answer => ({
+  status: 200,
+  body: { msg, code: 'Success', params }
+})
+
+/** A plain-text answer (`GET /api/lists/getUsers`). */
+export const text = (body: string): Answer => ({ status: 200, body, contentType: 'text/plain' })
 
 export const failure = (status: number, code: string, msg: string, params: unknown = null): Answer => ({
   status,

@@ -1,4 +1,5 @@
 import type { Faults } from './faults'
+import { PROJECT_TYPES, type ProjectType } from './project'
 
 // Settings from the environment, for the CLI and for `startEmulator` options left unset.
 
@@ -58,6 +59,15 @@ export function faultsFromEnv(env: Env): Faults | undefined {
 /** `EMULATOR_RATE_LIMITS=off` turns the rate limits off. */
 export const rateLimitsFromEnv = (env: Env): boolean | undefined => flag(env, 'EMULATOR_RATE_LIMITS')
 
+/** `EMULATOR_PROJECT_TYPE`: `email` (the default), `userId` or `hybrid`. */
+function projectType(env: Env): ProjectType | undefined {
+  const raw = env.EMULATOR_PROJECT_TYPE?.trim()
+  if (!raw) return undefined
+  const type = PROJECT_TYPES.find((candidate) => candidate.toLowerCase() === raw.toLowerCase())
+  if (!type) throw new Error(`EMULATOR_PROJECT_TYPE must be one of ${PROJECT_TYPES.join(', ')} (got "${raw}")`)
+  return type
+}
+
 /** Everything `startEmulator` can take from the environment (the CLI's configuration). */
 export function optionsFromEnv(env: Env) {
   const port = number(env, 'EMULATOR_PORT', isPort, 'a port number') ?? number(env, 'PORT', isPort, 'a port number')
@@ -68,6 +78,7 @@ export function optionsFromEnv(env: Env) {
     rateLimits: rateLimitsFromEnv(env),
     faults: faultsFromEnv(env),
     projectId: number(env, 'EMULATOR_PROJECT_ID', Number.isInteger, 'an integer'),
+    projectType: projectType(env),
     createNewFields: flag(env, 'EMULATOR_CREATE_NEW_FIELDS'),
     disallowedEventNames: list(env, 'EMULATOR_DISALLOWED_EVENTS'),
     forgottenEmails: list(env, 'EMULATOR_FORGOTTEN_EMAILS'),

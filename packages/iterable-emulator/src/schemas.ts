@@ -129,6 +129,108 @@ export const updateCartSchema: Schema = {
   }
 }
 
+const identityProperties: Schema = { email: str, userId: str }
+
+export const forgetSchema: Schema = {
+  $id: 'iterable-emulator/UserRequest',
+  type: 'object',
+  properties: identityProperties
+}
+
+export const createListSchema: Schema = {
+  $id: 'iterable-emulator/CreateListRequest',
+  type: 'object',
+  required: ['name'],
+  properties: { name: { type: 'string' }, description: str }
+}
+
+export const subscribeSchema: Schema = {
+  $id: 'iterable-emulator/SubscribeRequest',
+  type: 'object',
+  required: ['listId', 'subscribers'],
+  properties: {
+    listId: { type: 'integer' },
+    subscribers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { ...identityProperties, dataFields: obj, preferUserId: bool, mergeNestedObjects: bool }
+      }
+    },
+    updateExistingUsersOnly: bool
+  }
+}
+
+export const unsubscribeSchema: Schema = {
+  $id: 'iterable-emulator/UnsubscribeRequest',
+  type: 'object',
+  required: ['listId', 'subscribers'],
+  properties: {
+    listId: { type: 'integer' },
+    subscribers: { type: 'array', items: { type: 'object', properties: identityProperties } },
+    campaignId: int,
+    channelUnsubscribe: bool
+  }
+}
+
+const ids = { ...optional('array'), items: { type: 'integer' } }
+
+const updateSubscriptionsProperties: Schema = {
+  ...identityProperties,
+  emailListIds: ids,
+  unsubscribedChannelIds: ids,
+  unsubscribedMessageTypeIds: ids,
+  subscribedMessageTypeIds: ids,
+  campaignId: int,
+  templateId: int,
+  validateChannelAlignment: bool
+}
+
+export const updateSubscriptionsSchema: Schema = {
+  $id: 'iterable-emulator/UpdateSubscriptionsRequest',
+  type: 'object',
+  properties: updateSubscriptionsProperties
+}
+
+export const bulkUpdateSubscriptionsSchema: Schema = {
+  $id: 'iterable-emulator/BulkUpdateSubscriptionsRequest',
+  type: 'object',
+  required: ['updateSubscriptionsRequests'],
+  properties: {
+    updateSubscriptionsRequests: { type: 'array', items: { type: 'object', properties: updateSubscriptionsProperties } }
+  }
+}
+
+/** Iterable's push platforms. */
+export const DEVICE_PLATFORMS = ['APNS', 'APNS_SANDBOX', 'GCM'] as const
+
+export const registerDeviceTokenSchema: Schema = {
+  $id: 'iterable-emulator/RegisterDeviceTokenRequest',
+  type: 'object',
+  required: ['device'],
+  properties: {
+    ...identityProperties,
+    preferUserId: bool,
+    device: {
+      type: 'object',
+      required: ['token', 'platform', 'applicationName'],
+      properties: {
+        token: { type: 'string' },
+        platform: { type: 'string', enum: DEVICE_PLATFORMS },
+        applicationName: { type: 'string' },
+        dataFields: obj
+      }
+    }
+  }
+}
+
+export const registerBrowserTokenSchema: Schema = {
+  $id: 'iterable-emulator/RegisterBrowserTokenRequest',
+  type: 'object',
+  required: ['browserToken'],
+  properties: { ...identityProperties, browserToken: { type: 'string' } }
+}
+
 /** The admin route's body: the faults to inject from now on. */
 export const faultsSchema: Schema = {
   $id: 'iterable-emulator/Faults',
@@ -153,6 +255,14 @@ export const REQUEST_SCHEMAS = {
   trackBulk: trackBulkSchema,
   trackPurchase: trackPurchaseSchema,
   updateCart: updateCartSchema,
+  forget: forgetSchema,
+  createList: createListSchema,
+  subscribe: subscribeSchema,
+  unsubscribe: unsubscribeSchema,
+  updateSubscriptions: updateSubscriptionsSchema,
+  bulkUpdateSubscriptions: bulkUpdateSubscriptionsSchema,
+  registerDeviceToken: registerDeviceTokenSchema,
+  registerBrowserToken: registerBrowserTokenSchema,
   faults: faultsSchema
 } as const
 

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net'
 import { badJsonBody, badParams, failure, ok, rateLimited, success, type Answer } from './answers'
 import { faultsFromEnv, rateLimitsFromEnv } from './config'
 import { FaultInjector, type Faults } from './faults'
-import * as handlers from './handlers'
+import { ROUTES, findRoute } from './routes'
+import { PROJECT_TYPES, type Project, type ProjectType } from './project'
 import { RateLimiter, type RateLimitOption } from './rate-limits'
 import { Store, type RequestLogEntry } from './store'
 import { schemaErrors } from './validation'
@@ -22,6 +23,8 @@ export interface EmulatorOptions {
   faults?: Faults
   /** The project id in Iterable's messages. */
   projectId?: number
+  /** How the project identifies users: `email` (the default), `userId` or `hybrid`. See `project.ts`. */
+  projectType?: ProjectType
   /** Whether requests may add fields the project has never seen (the project setting; default true). */
   createNewFields?: boolean
   /** Event names the project blocks (bulk answers list them in `disallowedEventNames`). */
@@ -55,62 +58,6 @@ export const MAX_BODY_BYTES = 4_000_000
 
 const DEFAULT_PROJECT_ID = 12345
 
-interface Request {
-  params: string[]
-  query: URLSearchParams
-  body: unknown
-}
-
-interface Route {
-  method: 'GET' | 'POST'
-  /** As Iterable's documentation writes it, e.g. `/api/users/{email}`; also the rate-limit key. */
-  template: string
-  pattern: RegExp
-  hasBody: boolean
-  handle: (ctx: handlers.Context, request: Request) => Answer
-}
-
-function route(method: Route['method'], template: string, handle: Route['handle']): Route {
-  const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]+)')}$`)
-  return { method, template, pattern, hasBody: method === 'POST', handle }
-}
-
-const param = (request: Request, index = 0) => request.params[index] ?? ''
-
-// More specific paths first: `/api/users/byUserId/x` is not the user whose email is "byUserId".
-const ROUTES: Route[] = [
-  route('POST', '/api/users/update', (ctx, { body }) => handlers.updateUser(ctx, body)),
-  route('POST', '/api/users/bulkUpdate', (ctx, { body }) => handlers.bulkUpdateUsers(ctx, body)),
-  route('POST', '/api/users/updateEmail', (ctx, { body }) => handlers.updateEmail(ctx, body)),
-  route('POST', '/api/events/track', (ctx, { body }) => handlers.trackEvent(ctx, body)),
-  route('POST', '/api/events/trackBulk', (ctx, { body }) => handlers.trackBulk(ctx, body)),
-  route('POST', '/api/commerce/trackPurchase', (ctx, { body }) => handlers.trackPurchase(ctx, body)),
-  route('POST', '/api/commerce/updateCart', (ctx, { body }) => handlers.updateCart(ctx, body)),
-  route('GET', '/api/webhooks', () => handlers.getWebhooks()),
-  route('GET', '/api/users/getByEmail', (ctx, { query }) => handlers.getUserByEmail(ctx, query.get('email') ?? '')),
-  route('GET', '/api/users/byUserId', (ctx, { query }) => handlers.getUserByUserId(ctx, query.get('userId') ?? '')),
-  route('GET', '/api/users/byUserId/{userId}', (ctx, request) => handlers.getUserByUserId(ctx, param(request))),
-  route('GET', '/api/users/{email}', (ctx, request) => handlers.getUserByEmail(ctx, param(request))),
-  route('GET', '/api/events/byUserId/{userId}', (ctx, request) =>
-    handlers.getEventsByUserId(ctx, param(request), request.query)
-  ),
-  route('GET', '/api/events/{email}', (ctx, request) => handlers.getEventsByEmail(ctx, param(request), request.query))
-]
-
-function findRoute(method: string, path: string): { route: Route; params: string[] } | undefined {
-  for (const candidate of ROUTES) {
-    if (candidate.method !== method) continue
-    const match = candidate.pattern.exec(path)
-    if (!match) continue
-    try {
-      return { route: candidate, params: match.slice(1).map(decodeURIComponent) }
-    } catch {
-      return { route: candidate, params: match.slice(1) }
-    }
-  }
-  return undefined
-}
-
 type BodyRead = { tooLarge: true; bytes: number } | { tooLarge: false; text: string }
 
 /** Reads the body up to `limit` bytes; past it, the rest is read and thrown away so the client can finish sending. */
@@ -143,9 +90,10 @@ function parseJson(text: string, path: string): { ok: true; value: unknown } | {
 }
 
 function send(res: ServerResponse, answer: Answer): void {
-  const payload = JSON.stringify(answer.body)
+  const asText = answer.contentType === 'text/plain' && typeof answer.body === 'string'
+  const payload = asText ? (answer.body as string) : JSON.stringify(answer.body)
   res.writeHead(answer.status, {
-    'Content-Type': 'application/json',
+    'Content-Type': asText ? 'text/plain; charset=utf-8' : 'application/json',
     'Content-Length': Buffer.byteLength(payload),
     ...answer.headers
   })
@@ -169,14 +117,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // Options win; what they leave unset comes from the environment (EMULATOR_RATE_LIMITS, EMULATOR_ERROR_RATE, ...).
   const rateLimits = new RateLimiter(options.rateLimits ?? rateLimitsFromEnv(process.env) ?? true)
   const faults = new FaultInjector(options.faults ?? faultsFromEnv(process.env) ?? {})
+  const type = options.projectType ?? 'email'
+  if (!PROJECT_TYPES.includes(type)) {
+    throw new Error(`projectType must be one of ${PROJECT_TYPES.join(', ')} (got "${String(type)}")`)
+  }
   const store = new Store(
     lowercased(options.forgottenEmails),
     new Set(options.forgottenUserIds ?? []),
-    new Set(options.disallowedEventNames ?? [])
+    new Set(options.disallowedEventNames ?? []),
+    type
   )
-  const project: handlers.Project = {
+  const project: Project = {
     projectId: options.projectId ?? DEFAULT_PROJECT_ID,
-    createNewFields: options.createNewFields ?? true
+    createNewFields: options.createNewFields ?? true,
+    type
   }
 
   const reset = () => {

@@ -1,25 +1,59 @@
 import { randomBytes } from 'node:crypto'
 import { formatIterableDate, normaliseDate } from './dates'
 import { FieldTypes, type FieldScope } from './field-types'
+import { regionCodeOf } from './phone'
+import { listField, type ProjectType } from './project'
 
-// The emulated project's data, in memory: users, their events and purchases, and the project's field types.
-// An email-based project: a user is identified by email (compared without regard to case); a userId is an attribute
-// that several users may share (Iterable's own delete-by-userId "deletes them all"), and a lookup by userId finds the
-// most recently updated one.
+// The emulated project's data, in memory: users, their events and purchases, lists and devices, and the project's
+// field types. Emails are compared without regard to case, userIds exactly. The store indexes users by both and lets
+// several users share either: which identifier is unique depends on the project type, and `identity.ts` enforces it.
+// A lookup that finds several users (a userId in an email-based project) answers the most recently updated one.
 
 export type DataFields = Record<string, unknown>
 
 export interface StoredUser {
   /** Internal key: events point at it, so they follow the user when the email changes. */
   key: number
-  email: string
+  /** Absent for users known by userId alone in userID-based and hybrid projects. */
+  email?: string
   userId?: string
   /** The profile's fields, `signupDate`, `signupSource`, `phoneNumber` and `shoppingCartItems` included. */
   dataFields: DataFields
+  /** When the profile document was created: at signup, and again when updateEmail moves the user to a new one. */
   createdAt: Date
   updatedAt: Date
-  /** Order of the last change, to find the most recently updated of the users sharing a userId. */
+  /** Order of the last change, to find the most recently updated of the users sharing an identifier. */
   revision: number
+  /** The static lists the user is on, in the order they joined. */
+  listIds: number[]
+  /** Set once the user is on a list or has subscription preferences: Iterable then shows all four lists. */
+  subscriptions?: Subscriptions
+  devices: StoredDevice[]
+  browserTokens: string[]
+}
+
+export interface Subscriptions {
+  subscribedMessageTypeIds: number[]
+  unsubscribedChannelIds: number[]
+  unsubscribedMessageTypeIds: number[]
+}
+
+/** A push device as Iterable shows it on the profile: its dataFields beside its own keys. */
+export interface StoredDevice {
+  token: string
+  platform: string
+  applicationName: string
+  endpointEnabled: boolean
+  dataFields: DataFields
+}
+
+export interface StoredList {
+  id: number
+  name: string
+  description?: string
+  /** Epoch milliseconds, as `GET /api/lists` answers. */
+  createdAt: number
+  listType: 'Standard'
 }
 
 export interface StoredEvent {
@@ -41,7 +75,7 @@ export interface StoredEvent {
 
 /** A user as Iterable's GET endpoints answer: `{ email, userId, dataFields }`, the identifiers repeated in dataFields. */
 export interface ApiUser {
-  email: string
+  email?: string
   userId?: string
   dataFields: DataFields
 }
@@ -55,6 +89,9 @@ export interface RequestLogEntry {
   status: number
   ms: number
 }
+
+/** The id of the first list a project creates (Iterable's list ids are large integers). */
+const FIRST_LIST_ID = 100001
 
 /** How many requests the state dump remembers. */
 const REQUEST_LOG_SIZE = 500
@@ -87,62 +124,87 @@ export const generateId = () => randomBytes(16).toString('hex')
 export class Store {
   readonly users = new Map<number, StoredUser>()
   readonly events = new Map<string, StoredEvent>()
+  readonly lists = new Map<number, StoredList>()
   readonly types = new FieldTypes()
   readonly requests: RequestLogEntry[] = []
-  private readonly byEmail = new Map<string, number>()
+  /** Users forgotten at their request (GDPR): every call about them is refused. Starts as configured. */
+  readonly forgottenEmails: Set<string>
+  readonly forgottenUserIds: Set<string>
+  private readonly byEmail = new Map<string, Set<number>>()
   private readonly byUserId = new Map<string, Set<number>>()
   private nextKey = 1
+  private nextListId = FIRST_LIST_ID
   private revision = 0
 
   constructor(
-    /** Users forgotten at their request (GDPR): every call about them is refused. */
-    readonly forgottenEmails = new Set<string>(),
-    readonly forgottenUserIds = new Set<string>(),
+    private readonly configuredForgottenEmails = new Set<string>(),
+    private readonly configuredForgottenUserIds = new Set<string>(),
     /** Event names the project blocks. */
-    readonly disallowedEventNames = new Set<string>()
-  ) {}
+    readonly disallowedEventNames = new Set<string>(),
+    readonly projectType: ProjectType = 'email'
+  ) {
+    this.forgottenEmails = new Set(configuredForgottenEmails)
+    this.forgottenUserIds = new Set(configuredForgottenUserIds)
+  }
 
   reset(): void {
     this.users.clear()
     this.events.clear()
+    this.lists.clear()
     this.byEmail.clear()
     this.byUserId.clear()
     this.types.reset()
     this.requests.length = 0
     this.nextKey = 1
+    this.nextListId = FIRST_LIST_ID
     this.revision = 0
+    this.forgottenEmails.clear()
+    for (const email of this.configuredForgottenEmails) this.forgottenEmails.add(email)
+    this.forgottenUserIds.clear()
+    for (const userId of this.configuredForgottenUserIds) this.forgottenUserIds.add(userId)
   }
 
   isForgottenEmail = (email: string) => this.forgottenEmails.has(email.toLowerCase())
   isForgottenUserId = (userId: string) => this.forgottenUserIds.has(userId)
 
+  /** The most recently updated user with this email. */
   findByEmail(email: string): StoredUser | undefined {
-    const key = this.byEmail.get(email.toLowerCase())
-    return key === undefined ? undefined : this.users.get(key)
+    return this.latest(this.byEmail.get(email.toLowerCase()))
   }
 
   /** The most recently updated user with this userId. */
   findByUserId(userId: string): StoredUser | undefined {
+    return this.latest(this.byUserId.get(userId))
+  }
+
+  /** Every user with this userId (an email-based project lets several share one). */
+  allByUserId(userId: string): StoredUser[] {
+    return [...(this.byUserId.get(userId) ?? [])].flatMap((key) => this.users.get(key) ?? [])
+  }
+
+  private latest(keys: Set<number> | undefined): StoredUser | undefined {
     let found: StoredUser | undefined
-    for (const key of this.byUserId.get(userId) ?? []) {
+    for (const key of keys ?? []) {
       const user = this.users.get(key)
       if (user && (!found || user.revision > found.revision)) found = user
     }
     return found
   }
 
-  createUser(email: string, userId?: string): StoredUser {
+  createUser(email: string | undefined, userId?: string): StoredUser {
     const now = new Date()
     const user: StoredUser = {
       key: this.nextKey++,
-      email,
       dataFields: { signupDate: formatIterableDate(now), signupSource: 'API' },
       createdAt: now,
       updatedAt: now,
-      revision: ++this.revision
+      revision: ++this.revision,
+      listIds: [],
+      devices: [],
+      browserTokens: []
     }
     this.users.set(user.key, user)
-    this.byEmail.set(email.toLowerCase(), user.key)
+    if (email !== undefined) this.setEmail(user, email)
     if (userId !== undefined) this.setUserId(user, userId)
     return user
   }
@@ -156,21 +218,71 @@ export class Store {
     if (user.userId === userId) return
     if (user.userId !== undefined) this.byUserId.get(user.userId)?.delete(user.key)
     user.userId = userId
-    const keys = this.byUserId.get(userId) ?? new Set<number>()
-    keys.add(user.key)
-    this.byUserId.set(userId, keys)
+    index(this.byUserId, userId, user.key)
   }
 
+  setEmail(user: StoredUser, email: string): void {
+    if (user.email === email) return
+    if (user.email !== undefined) this.byEmail.get(user.email.toLowerCase())?.delete(user.key)
+    user.email = email
+    index(this.byEmail, email.toLowerCase(), user.key)
+  }
+
+  /** updateEmail: the profile moves whole to the new address, in a new document (signed up now). */
   changeEmail(user: StoredUser, newEmail: string): void {
-    this.byEmail.delete(user.email.toLowerCase())
-    user.email = newEmail
-    this.byEmail.set(newEmail.toLowerCase(), user.key)
+    this.setEmail(user, newEmail)
+    const now = new Date()
+    user.createdAt = now
+    user.dataFields.signupDate = formatIterableDate(now)
     this.touch(user)
   }
 
   touch(user: StoredUser): void {
     user.updatedAt = new Date()
     user.revision = ++this.revision
+  }
+
+  /** Deletes the user, their events and their list memberships. */
+  deleteUser(user: StoredUser): void {
+    this.users.delete(user.key)
+    if (user.email !== undefined) this.byEmail.get(user.email.toLowerCase())?.delete(user.key)
+    if (user.userId !== undefined) this.byUserId.get(user.userId)?.delete(user.key)
+    for (const [key, event] of this.events) if (event.userKey === user.key) this.events.delete(key)
+  }
+
+  /** GDPR forget: the user is deleted and neither of their identifiers may be written again. */
+  forget(identifiers: { email?: string; userId?: string }, user: StoredUser | undefined): void {
+    for (const email of [identifiers.email, user?.email]) if (email) this.forgottenEmails.add(email.toLowerCase())
+    for (const userId of [identifiers.userId, user?.userId]) if (userId) this.forgottenUserIds.add(userId)
+    if (user) this.deleteUser(user)
+  }
+
+  createList(name: string, description?: string): StoredList {
+    const list: StoredList = {
+      id: this.nextListId++,
+      name,
+      ...(description !== undefined && { description }),
+      createdAt: Date.now(),
+      listType: 'Standard'
+    }
+    this.lists.set(list.id, list)
+    return list
+  }
+
+  deleteList(id: number): void {
+    this.lists.delete(id)
+    for (const user of this.users.values()) user.listIds = user.listIds.filter((listId) => listId !== id)
+  }
+
+  /** The users on a list, in the order they were created. */
+  membersOf(listId: number): StoredUser[] {
+    return [...this.users.values()].filter((user) => user.listIds.includes(listId))
+  }
+
+  /** The subscription preferences, created (all empty) on first use. */
+  subscriptionsOf(user: StoredUser): Subscriptions {
+    user.subscriptions ??= { subscribedMessageTypeIds: [], unsubscribedChannelIds: [], unsubscribedMessageTypeIds: [] }
+    return user.subscriptions
   }
 
   /** Stores an event; an event with the id of an earlier one of the same kind replaces it. */
@@ -199,19 +311,36 @@ export class Store {
     return Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, visit(key, value)]))
   }
 
+  /** A profile as Iterable's reads answer it: the identifiers, the user's fields and what Iterable adds. */
   renderUser(user: StoredUser): ApiUser {
+    const regionCode = regionCodeOf(user.dataFields.phoneNumber)
     const dataFields: DataFields = {
       ...user.dataFields,
-      email: user.email,
+      ...(user.email !== undefined && { email: user.email }),
       ...(user.userId !== undefined && { userId: user.userId }),
       profileUpdatedAt: formatIterableDate(user.updatedAt),
+      ...(user.subscriptions && {
+        [listField(this.projectType)]: [...user.listIds],
+        subscribedMessageTypeIds: [...user.subscriptions.subscribedMessageTypeIds],
+        unsubscribedChannelIds: [...user.subscriptions.unsubscribedChannelIds],
+        unsubscribedMessageTypeIds: [...user.subscriptions.unsubscribedMessageTypeIds]
+      }),
+      ...(user.devices.length > 0 && {
+        devices: user.devices.map(({ dataFields: deviceFields, ...device }) => ({ ...deviceFields, ...device }))
+      }),
+      ...(user.browserTokens.length > 0 && { browserTokens: [...user.browserTokens] }),
       itblInternal: {
+        ...(regionCode !== undefined && { regionCode }),
         documentCreatedAt: formatIterableDate(user.createdAt),
         documentUpdatedAt: formatIterableDate(user.updatedAt),
-        emailDomain: user.email.slice(user.email.lastIndexOf('@') + 1)
+        ...(user.email !== undefined && { emailDomain: user.email.slice(user.email.lastIndexOf('@') + 1) })
       }
     }
-    return { email: user.email, ...(user.userId !== undefined && { userId: user.userId }), dataFields }
+    return {
+      ...(user.email !== undefined && { email: user.email }),
+      ...(user.userId !== undefined && { userId: user.userId }),
+      dataFields
+    }
   }
 
   renderEvent(event: StoredEvent): Record<string, unknown> {
@@ -220,7 +349,7 @@ export class Store {
       _id: event.id,
       eventType: event.eventType,
       ...(event.eventName !== undefined && { eventName: event.eventName }),
-      email: user?.email,
+      ...(user?.email !== undefined && { email: user.email }),
       ...(user?.userId !== undefined && { userId: user.userId }),
       createdAt: formatIterableDate(event.createdAt),
       ...(event.campaignId !== undefined && { campaignId: event.campaignId }),
@@ -239,8 +368,10 @@ export class Store {
   /** Everything the emulator holds, as `GET /_emulator/state` answers. */
   snapshot() {
     return {
+      projectType: this.projectType,
       users: [...this.users.values()].map((user) => this.renderUser(user)),
       events: [...this.events.values()].sort((a, b) => a.revision - b.revision).map((event) => this.renderEvent(event)),
+      lists: [...this.lists.values()],
       fieldTypes: this.types.snapshot(),
       forgottenEmails: [...this.forgottenEmails],
       forgottenUserIds: [...this.forgottenUserIds],
@@ -248,4 +379,10 @@ export class Store {
       requests: [...this.requests]
     }
   }
+}
+
+function index(map: Map<string, Set<number>>, value: string, key: number): void {
+  const keys = map.get(value) ?? new Set<number>()
+  keys.add(key)
+  map.set(value, keys)
 }

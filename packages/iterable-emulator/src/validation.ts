@@ -39,6 +39,10 @@ function describe(error: ErrorObject): [string, string] {
     const expected = String((error.params as { type: string | string[] }).type).split(',')[0]
     return [jsonPath(error.instancePath), typeMessage(expected, error.data)]
   }
+  if (error.keyword === 'enum') {
+    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues
+    return [jsonPath(error.instancePath), `Invalid value, expected one of ${allowed.join(', ')}`]
+  }
   return [jsonPath(error.instancePath), error.message ?? 'Invalid value']
 }
 

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import Ajv, { type ValidateFunction } from 'ajv'
 import { startEmulator, type Emulator, type EmulatorOptions } from '../server'
+import { answerSchemaCheck } from './iterable/answer-schemas'
+import { iterableSchemaErrors, type SchemaCheck } from './iterable/zod-schemas'
 
 // Shared by the emulator's tests: an emulator per test file on an ephemeral port, a small HTTP client, and Iterable's
 // Swagger spec (read from ../shared at test time, never copied into the repository).
@@ -16,6 +18,7 @@ export interface Client {
   emulator: Emulator
   post<T = any>(path: string, body: unknown, headers?: Record<string, string>): Promise<Reply<T>>
   get<T = any>(path: string, headers?: Record<string, string>): Promise<Reply<T>>
+  delete<T = any>(path: string, headers?: Record<string, string>): Promise<Reply<T>>
   /** Sends a raw body (a string that may not be JSON). */
   raw<T = any>(method: string, path: string, body?: string, headers?: Record<string, string>): Promise<Reply<T>>
 }
@@ -38,9 +41,14 @@ export async function request<T = any>(
 /**
  * Starts an emulator before the file's tests and stops it after; each test starts from an empty project.
  * Rate limits are off unless a test asks for them, so that tests do not depend on their speed.
+ *
+ * Every answer a test receives through the client is also checked, after the file's tests, against the zod schema
+ * Iterable's own client (`@iterable/api`) validates that endpoint's answer with: an answer it would refuse fails the
+ * file.
  */
 export function useEmulator(options: EmulatorOptions = {}): Client {
   let emulator: Emulator | undefined
+  const answers: (SchemaCheck & { route: string })[] = []
   const current = () => {
     if (!emulator) throw new Error('The emulator is not running')
     return emulator
@@ -51,23 +59,36 @@ export function useEmulator(options: EmulatorOptions = {}): Client {
   afterAll(async () => {
     await emulator?.close()
   })
+  afterAll(() => {
+    const errors = iterableSchemaErrors(answers)
+    const refused = answers.flatMap(({ route, schema }, index) =>
+      errors[index].length > 0 ? [`${route} (${schema}): ${errors[index].join('; ')}`] : []
+    )
+    expect(refused).toEqual([])
+  })
   beforeEach(() => {
     current().reset()
     current().setFaults(options.faults ?? {})
   })
 
-  const raw = <T>(method: string, route: string, body?: string, headers: Record<string, string> = {}) =>
-    request<T>(current().url + route, {
+  const raw = async <T>(method: string, route: string, body?: string, headers: Record<string, string> = {}) => {
+    const reply = await request<T>(current().url + route, {
       method,
       body,
       headers: { 'Api-Key': current().apiKey, 'Content-Type': 'application/json', ...headers }
     })
+    const path = new URL(route, 'http://emulator.local').pathname
+    const check = answerSchemaCheck(method, path, reply.status, reply.body)
+    if (check) answers.push({ ...check, route: `${method} ${route} → ${reply.status}` })
+    return reply
+  }
   return {
     get emulator() {
       return current()
     },
     post: (route, body, headers) => raw('POST', route, JSON.stringify(body), headers),
     get: (route, headers) => raw('GET', route, undefined, headers),
+    delete: (route, headers) => raw('DELETE', route, undefined, headers),
     raw
   }
 }

@@ -46,8 +46,12 @@ describe('authentication and routes', () => {
   })
 
   it('answers 404 NotFound to a route it does not serve', async () => {
-    expect(await client.get('/api/lists')).toMatchObject({ status: 404, body: { code: 'NotFound' } })
-    expect(await client.get('/api/users/update')).toMatchObject({ status: 200, body: {} })
+    expect(await client.get('/api/catalogs')).toMatchObject({ status: 404, body: { code: 'NotFound' } })
+    // GET /api/users/update is the read of the user whose email is "update": a malformed address.
+    expect(await client.get('/api/users/update')).toMatchObject({
+      status: 400,
+      body: { code: 'InvalidEmailAddressError' }
+    })
     expect(await client.post('/api/webhooks', {})).toMatchObject({ status: 404 })
   })
 
