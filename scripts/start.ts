@@ -1,52 +1,80 @@
 // `npm start`: the Iterable API emulator and `serve` together, so the whole product runs on a fresh machine with no
-// Iterable account. The destination's calls to api.iterable.com go to the emulator through serve's --api-url; the
-// destination itself knows nothing of it. `npm start -- --live` serves against the real Iterable API instead.
-import { spawn } from 'child_process'
+// Iterable account. The destination's calls to Iterable's API origins go to the emulator through serve's --api-url;
+// neither the destination nor the CLI knows of it. `npm start -- --live` serves against the real Iterable API instead.
+import { spawn, type ChildProcess } from 'child_process'
 import path from 'path'
-import { optionsFromEnv, startEmulator } from '../packages/iterable-emulator/src'
+import { BASE_URLS } from '../packages/destination-actions/src/destinations/iterable/iterable-api'
+import { optionsFromEnv, startEmulator, type Emulator } from '../packages/iterable-emulator/src'
 
 const repoRoot = path.resolve(__dirname, '..')
 const servePort = Number(process.env.PORT ?? 3000)
 const emulatorPort = Number(process.env.EMULATOR_PORT ?? 4010)
 // A fixed, documented key: the emulator holds only what you send it on this machine.
-const emulatorApiKey = process.env.EMULATOR_API_KEY?.trim() || 'local-emulator-key'
-// A key given in EMULATOR_API_KEY may be a real one: it is never printed, the curl reads it from the shell instead
-// (closing the single-quoted argument around it).
-const keyFromEnv = emulatorApiKey !== 'local-emulator-key'
+const DEMO_KEY = 'local-emulator-key'
+const emulatorApiKey = process.env.EMULATOR_API_KEY?.trim() || DEMO_KEY
+// A key given in EMULATOR_API_KEY may be a real one: it is never printed nor handed to the tester page, and the curl
+// reads it from the shell instead (closing the single-quoted argument around it).
+const keyFromEnv = emulatorApiKey !== DEMO_KEY
 const shellKey = keyFromEnv ? `'"$EMULATOR_API_KEY"'` : emulatorApiKey
 const live = process.argv.includes('--live')
 
-function runServe(extraArgs: string[]) {
-  const serve = spawn(
-    process.execPath,
-    [path.join(repoRoot, 'bin/run'), 'serve', '--destination', 'iterable', ...extraArgs],
-    {
-      cwd: repoRoot,
-      stdio: 'inherit',
-      env: { ...process.env, PORT: String(servePort) }
-    }
-  )
-  return serve
+/** Where the emulator reads a user back: the endpoints its GET /api/users answers, by email first. */
+const PROFILE_URLS = [
+  `${BASE_URLS.united_states}/api/users/{email}`,
+  `${BASE_URLS.united_states}/api/users/byUserId/{userId}`
+]
+
+function serveArgs(emulator: Emulator | undefined): string[] {
+  const args = ['serve', '--destination', 'iterable', '--samples', path.join(repoRoot, 'scripts/sample-events.ts')]
+  if (!emulator) return args
+  for (const origin of Object.values(BASE_URLS)) args.push('--api-url', `${origin}=${emulator.url}`)
+  for (const url of PROFILE_URLS) args.push('--profile-url', url)
+  if (!keyFromEnv) args.push('--tester-settings', JSON.stringify({ apiKey: DEMO_KEY }))
+  return args
 }
 
-async function waitForServe(): Promise<boolean> {
-  for (let attempt = 0; attempt < 120; attempt++) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${servePort}/manifest`)
-      if (response.ok) return true
-    } catch {
-      // not listening yet
+/**
+ * Starts serve and resolves with its URL once it listens, or with undefined when it exits first (a port in use: serve
+ * says which and how to change it). serve reports over the IPC channel, so another server already on the port can
+ * never pass for it.
+ */
+function startServe(args: string[]): Promise<{ child: ChildProcess; url?: string }> {
+  const child = spawn(process.execPath, [path.join(repoRoot, 'bin/run'), ...args], {
+    cwd: repoRoot,
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, PORT: String(servePort) }
+  })
+  return new Promise((resolve) => {
+    child.once('message', (message: { ready?: string }) => resolve({ child, url: message.ready }))
+    child.once('exit', () => resolve({ child }))
+  })
+}
+
+async function startEmulatorOrExplain(): Promise<Emulator> {
+  try {
+    return await startEmulator({
+      ...optionsFromEnv(process.env),
+      port: emulatorPort,
+      host: '127.0.0.1',
+      apiKey: emulatorApiKey,
+      log: ({ method, path: route, status, ms }) => console.log(`[emulator] ${method} ${route} ${status} ${ms}ms`)
+    })
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException
+    if (code === 'EADDRINUSE') {
+      console.error(
+        `npm start: port ${emulatorPort} (the Iterable API emulator) is in use on 127.0.0.1: stop the other server, or choose another port with EMULATOR_PORT=<port>.`
+      )
+    } else {
+      console.error(`npm start: the emulator did not start: ${message}`)
     }
-    await new Promise((resolve) => setTimeout(resolve, 250))
+    process.exit(1)
   }
-  return false
 }
-
-const KEY_PLACEHOLDER = '<api key>'
 
 function tryIt(emulatorUrl: string): string {
   const identify = JSON.stringify({
-    settings: { apiKey: KEY_PLACEHOLDER },
+    settings: { apiKey: '<api key>' },
     payload: {
       type: 'identify',
       userId: 'user-1815',
@@ -54,45 +82,38 @@ function tryIt(emulatorUrl: string): string {
       traits: { email: 'ada@example.com', firstName: 'Ada', plan: 'premium', createdAt: '2023-12-10T08:15:00+01:00' }
     }
   })
-  const body = identify.replace(KEY_PLACEHOLDER, shellKey)
+  const body = identify.replace('<api key>', shellKey)
   return `curl -s localhost:${servePort}/updateUser -d '${body}' && echo && curl -s ${emulatorUrl}/api/users/ada@example.com -H 'Api-Key: ${shellKey}'`
 }
 
 async function main() {
-  if (live) {
-    console.log("Live mode: the destination calls the real Iterable API with the apiKey of each request's settings.")
-    const serve = runServe([])
-    serve.on('exit', (code) => process.exit(code ?? 0))
-    return
-  }
-
-  const emulator = await startEmulator({
-    ...optionsFromEnv(process.env),
-    port: emulatorPort,
-    host: '127.0.0.1',
-    apiKey: emulatorApiKey,
-    log: ({ method, path: route, status, ms }) => console.log(`[emulator] ${method} ${route} ${status} ${ms}ms`)
-  })
-  const serve = runServe(['--api-url', emulator.url])
+  const emulator = live ? undefined : await startEmulatorOrExplain()
+  const { child: serve, url } = await startServe(serveArgs(emulator))
   const stop = (code: number) => {
     serve.kill('SIGTERM')
-    void emulator.close().finally(() => process.exit(code))
+    void (emulator?.close() ?? Promise.resolve()).finally(() => process.exit(code))
   }
+  if (!url) return stop(1)
   serve.on('exit', (code) => stop(code ?? 0))
   process.once('SIGINT', () => stop(0))
   process.once('SIGTERM', () => stop(0))
 
-  if (!(await waitForServe())) {
-    console.error(`serve did not start on port ${servePort}; is the port in use? (set PORT to choose another)`)
-    return stop(1)
+  if (!emulator) {
+    console.log(`
+Live mode: the destination calls the real Iterable API with the apiKey of each request's settings.
+  Tester page:   ${url}/
+  Ctrl-C stops it.
+`)
+    return
   }
   console.log(`
 Iterable (Actions) is running locally.
-  serve (the destination):    http://127.0.0.1:${servePort}   (GET /manifest, POST /<action>)
+  Tester page:                ${url}/   (open it in a browser: choose an action, send an event)
+  serve (the destination):    ${url}   (GET /manifest, POST /<action>; Segment's Actions Tester can drive it)
   Iterable API emulator:      ${emulator.url}   (GET /api/users/<email>, /_emulator/state)
   API key the emulator takes: ${keyFromEnv ? 'the one in EMULATOR_API_KEY' : emulatorApiKey}
 
-Send a Segment identify, then read the user back from the emulator:
+Or send a Segment identify with curl, then read the user back from the emulator:
   ${tryIt(emulator.url)}
 
 npm start -- --live sends to the real Iterable instead. Ctrl-C stops both.

@@ -35,10 +35,10 @@ describe('./bin/run', () => {
     expect(stderr).toMatch(/--port/)
   })
 
-  it('refuses an ITERABLE_API_URL that is not a URL, naming it', async () => {
-    const { exitCode, stderr } = await runBin(['serve', '--no-watch'], { ITERABLE_API_URL: 'localhost-4010' })
+  it('refuses an --api-url that is not <origin>=<url>, naming the flag', async () => {
+    const { exitCode, stderr } = await runBin(['serve', '--no-watch', '--api-url', 'http://127.0.0.1:4010'])
     expect(exitCode).toBe(2)
-    expect(unwrapped(stderr)).toMatch(/ITERABLE_API_URL: "localhost-4010" is not a URL/)
+    expect(unwrapped(stderr)).toMatch(/--api-url: "http:\/\/127.0.0.1:4010" has no "="/)
   })
 
   it('serve answers GET /manifest on the port it reports, and stops on SIGTERM', async () => {

@@ -1,7 +1,8 @@
 import { Command, Flags } from '@oclif/core'
 import { existsSync } from 'fs'
 import path from 'path'
-import { KNOWN_APIS, normalizeBaseUrl, type BaseUrlOverride } from '../lib/api-base-url'
+import type { SegmentEvent } from '@segment/actions-core'
+import { parseApiUrls, type ApiUrlMap } from '../lib/api-base-url'
 import {
   DESTINATIONS_DIR,
   displayPath,
@@ -9,27 +10,33 @@ import {
   loadDestination,
   resolveDestinationDir
 } from '../lib/destinations'
-import { routesOf, startServer, type RunningServer } from '../lib/server'
+import { defaultSamples, loadSamples } from '../lib/samples'
+import { PortInUseError, routesOf, startServer, type RunningServer } from '../lib/server'
 import { watchSources, type Watcher } from '../lib/watch'
+
+export const ACTIONS_TESTER_URL = 'https://app.segment.com/dev-center/actions-tester'
 
 export default class Serve extends Command {
   static override summary = 'Serve a destination over HTTP for local testing, as Segment would run it.'
 
-  static override description = `Routes (JSON in, JSON out):
-  GET  /manifest      the definition: settings, actions, fields, presets
-  POST /authenticate  body = settings; answers {ok: true} or {ok: false, error}
-  POST /<action>      body = {payload, settings, mapping?, auth?}
+  static override description = `Upstream actions-cli's server: Segment's web Actions Tester (${ACTIONS_TESTER_URL}) can drive it, and a local tester page is at its root URL.
 
-An action answers 200 with every HTTP exchange the destination made ({request, response}), then {multistatus} when the payload is an array (the batch path), then {statusCode, message, requestError: true} when it failed. The Api-Key header and every secret setting are shown as <redacted>.
+Routes (JSON in, JSON out):
+  GET  /manifest            the definition: settings, actions, fields, presets
+  POST /authenticate        body = settings; answers {ok: true} or {ok: false, error, fields}
+  POST /refreshAccessToken  body = {settings, ...OAuth data}; 400 {ok: false, error} without OAuth
+  POST /<action>            body = {payload, settings, mapping?, auth?, features?, subscriptionMetadata?}
 
-The destination's files are watched: an edit reloads it without restarting the server.
+An action answers 200 with every HTTP exchange the destination made ({request, response}), or on failure [{statusCode, message, stack, fields, requestError: true}]. An array payload runs the batch path; each exchange then carries each event's status (multistatus). The Api-Key header and every secret setting are shown as <redacted>.
 
-API calls go to the real API unless --api-url (or $ITERABLE_API_URL for Iterable) names another base URL, such as a local emulator; the destination code knows nothing of it.`
+The destination's files are watched: an edit reloads it without restarting the server, and the WebSocket server on the next port (PORT + 1) sends "change" to its clients.
+
+API calls go to the real API unless --api-url sends an API origin elsewhere, such as a local emulator; the destination code knows nothing of it.`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
-    'PORT=3001 <%= config.bin %> <%= command.id %> --destination iterable',
-    'ITERABLE_API_URL=http://127.0.0.1:4010 <%= config.bin %> <%= command.id %>',
+    'PORT=3002 <%= config.bin %> <%= command.id %> --destination iterable',
+    '<%= config.bin %> <%= command.id %> --api-url https://api.iterable.com=http://127.0.0.1:4010',
     'curl -s localhost:3000/manifest'
   ]
 
@@ -37,7 +44,7 @@ API calls go to the real API unless --api-url (or $ITERABLE_API_URL for Iterable
     destination: Flags.string({
       char: 'd',
       summary: 'Destination to serve: a folder name under --directory, or a path to its folder.',
-      default: 'iterable'
+      description: 'Defaults to the only destination under --directory, when there is one.'
     }),
     directory: Flags.string({
       summary: 'Folder holding the destinations.',
@@ -45,63 +52,79 @@ API calls go to the real API unless --api-url (or $ITERABLE_API_URL for Iterable
     }),
     port: Flags.integer({
       char: 'p',
-      summary: 'Port to listen on (0: any free port).',
+      summary: 'Port to listen on (0: any free port); the live-reload WebSocket takes the next one.',
       env: 'PORT',
       default: 3000,
       min: 0,
-      max: 65535
+      max: 65534
     }),
     host: Flags.string({ summary: 'Interface to listen on.', default: '127.0.0.1' }),
     'api-url': Flags.string({
-      summary: "Send the destination's API calls to this base URL instead of the real API.",
-      description: `Defaults to the destination's environment variable: ${Object.entries(KNOWN_APIS)
-        .map(([name, api]) => `$${api.env} for ${name}`)
-        .join(', ')}.`
+      summary: 'Send API calls under an origin to a local URL: <origin>=<url> (repeatable).',
+      description: 'Such as --api-url https://api.iterable.com=http://127.0.0.1:4010. Path and query are kept.',
+      multiple: true
     }),
-    watch: Flags.boolean({ summary: 'Reload the destination when its files change.', default: true, allowNo: true })
+    samples: Flags.string({
+      summary: 'Module (.ts, .js or .json) exporting sampleEvents: the events the tester page starts from.'
+    }),
+    'profile-url': Flags.string({
+      summary: 'URL that reads a user back, with {userId} or {email} (repeatable): the tester page shows it.',
+      description:
+        "Read with the destination's own headers (extendRequest) and redirected by --api-url. The first URL an event fills is read.",
+      multiple: true
+    }),
+    'tester-settings': Flags.string({
+      summary: 'Settings the tester page starts with, as JSON. The page shows them: never a real key.'
+    }),
+    watch: Flags.boolean({
+      summary: 'Reload the destination when its files change, and say so on the WebSocket of PORT + 1.',
+      default: true,
+      allowNo: true
+    })
   }
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Serve)
-    const dir = resolveDestinationDir(flags.destination, flags.directory)
-    if (!existsSync(path.join(dir, 'index.ts'))) {
-      const known = listDestinationDirs(flags.directory).map((folder) => path.basename(folder))
-      this.error(`No destination at ${displayPath(dir)} (no index.ts). Destinations: ${known.join(', ') || 'none'}.`, {
-        exit: 1
-      })
-    }
+    const dir = this.destinationDir(flags.destination, flags.directory)
     const name = path.basename(dir)
-    const baseUrlOverride = this.baseUrlOverride(name, flags['api-url'])
+    const apiUrls = this.flagValue('--api-url', () => parseApiUrls(flags['api-url'] ?? []))
+    const samples = flags.samples
+      ? this.flagValue('--samples', () => loadSamples(flags.samples!))
+      : (defaultSamples() as SegmentEvent[])
+    const testerSettings = flags['tester-settings']
+      ? this.flagValue('--tester-settings', () => settingsJson(flags['tester-settings']!))
+      : undefined
+    const liveReloadPort = flags.watch ? (flags.port === 0 ? 0 : flags.port + 1) : undefined
 
     let running: RunningServer
     try {
       running = await startServer({
         load: () => loadDestination(dir, { fresh: true }),
         directoryName: name,
-        baseUrlOverride,
+        apiUrls,
         log: (line) => this.log(line),
         port: flags.port,
-        host: flags.host
+        host: flags.host,
+        liveReloadPort,
+        tester: { samples, settings: testerSettings, profileUrls: flags['profile-url'], apiUrls }
       })
     } catch (error) {
-      const { code, message } = error as NodeJS.ErrnoException
-      if (code === 'EADDRINUSE') {
+      if (error instanceof PortInUseError) {
+        const which = error.server === 'http' ? 'PORT' : 'PORT (the live-reload WebSocket takes PORT + 1)'
         this.error(
-          `Port ${flags.port} is in use on ${flags.host}: stop the other server, or choose a port with PORT=<port>.`,
+          `Port ${error.port} is in use on ${error.host}: stop the other server, or choose another port with ${which}=<port>.`,
           { exit: 1 }
         )
       }
-      this.error(`Could not start serving ${displayPath(dir)}: ${message}`, { exit: 1 })
+      this.error(`Could not start serving ${displayPath(dir)}: ${(error as Error).message}`, { exit: 1 })
     }
 
     const { definition } = running.served
     this.log(`Serving ${definition.name} from ${displayPath(dir)}`)
-    const api = KNOWN_APIS[name]
-    if (baseUrlOverride) this.log(`API calls to ${baseUrlOverride.from.join(', ')} go to ${baseUrlOverride.to}`)
-    else if (api)
-      this.log(`API calls go to the real API (${api.origins.join(', ')}); set ${api.env} to send them elsewhere`)
+    this.logApiUrls(apiUrls)
     this.log(`Listening at ${running.url}`)
-    for (const route of routesOf(definition)) this.log(`  ${route}`)
+    for (const route of routesOf(running.served)) this.log(`  ${route}`)
+    this.log(`Tester page: ${running.url}/`)
 
     let watcher: Watcher | undefined
     if (flags.watch) {
@@ -113,8 +136,13 @@ API calls go to the real API unless --api-url (or $ITERABLE_API_URL for Iterable
         },
         { onError: (error) => this.warn(`file watching failed: ${error.message}`) }
       )
-      this.log(`Watching ${displayPath(dir)} for changes`)
+      this.log(
+        `Watching ${displayPath(dir)} for changes; live reload on ws://${flags.host}:${running.liveReload?.port}`
+      )
+      this.log(`Segment's Actions Tester can drive this server: ${ACTIONS_TESTER_URL}`)
     }
+    // A parent process (npm start) learns here that this server, not another one on the port, is up.
+    process.send?.({ ready: running.url, liveReloadPort: running.liveReload?.port })
 
     // A stray rejection in a destination must not take the server down: report it and keep serving.
     process.on('unhandledRejection', (reason) => this.warn(running.redact(`unhandled rejection: ${String(reason)}`)))
@@ -123,22 +151,48 @@ API calls go to the real API unless --api-url (or $ITERABLE_API_URL for Iterable
     }
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
+    process.once('disconnect', stop)
     await new Promise<void>((resolve) => running.server.once('close', resolve))
   }
 
-  private baseUrlOverride(name: string, flagValue: string | undefined): BaseUrlOverride | undefined {
-    const api = KNOWN_APIS[name]
-    const value = flagValue ?? (api ? process.env[api.env] : undefined)
-    if (!value) return undefined
-    if (!api) {
+  /** The folder to serve: the one named, or the only destination of the directory. */
+  private destinationDir(destination: string | undefined, directory: string): string {
+    const known = listDestinationDirs(directory).map((folder) => path.basename(folder))
+    if (destination === undefined) {
+      if (known.length === 1) return resolveDestinationDir(known[0], directory)
       this.error(
-        `--api-url: the CLI does not know which API origins ${name} calls (it knows ${Object.keys(KNOWN_APIS).join(', ')})`
+        known.length === 0
+          ? `No destination under ${directory}: give --directory, or --destination with a path.`
+          : `Which destination? Give --destination, one of: ${known.join(', ')}.`,
+        { exit: 2 }
       )
     }
+    const dir = resolveDestinationDir(destination, directory)
+    if (!existsSync(path.join(dir, 'index.ts'))) {
+      this.error(`No destination at ${displayPath(dir)} (no index.ts). Destinations: ${known.join(', ') || 'none'}.`, {
+        exit: 1
+      })
+    }
+    return dir
+  }
+
+  private flagValue<T>(flag: string, read: () => T): T {
     try {
-      return { from: api.origins, to: normalizeBaseUrl(value) }
+      return read()
     } catch (error) {
-      this.error(`${flagValue ? '--api-url' : api.env}: ${(error as Error).message}`)
+      this.error(`${flag}: ${(error as Error).message}`, { exit: 2 })
     }
   }
+
+  private logApiUrls(apiUrls: ApiUrlMap): void {
+    const entries = Object.entries(apiUrls)
+    if (entries.length === 0) this.log('API calls go to the real APIs; --api-url <origin>=<url> sends them elsewhere')
+    for (const [origin, url] of entries) this.log(`API calls to ${origin} go to ${url}`)
+  }
+}
+
+function settingsJson(text: string): Record<string, unknown> {
+  const value = JSON.parse(text) as unknown
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('give a JSON object')
+  return value as Record<string, unknown>
 }

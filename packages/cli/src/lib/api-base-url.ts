@@ -1,25 +1,13 @@
 import type { RequestClient } from '@segment/actions-core'
-import { BASE_URLS } from '@local/destination-actions/src/destinations/iterable/iterable-api'
 import type { AnyDestinationDefinition } from './destinations'
+import { wrapRequestFunctions } from './request-functions'
 
-// Sends a destination's API calls somewhere else (an emulator, a mock) without the destination knowing: every request
-// function the framework hands to the definition (perform, performBatch, testAuthentication, onDelete) is wrapped so
-// that URLs under the API's real origins go to the override base instead. The destination code is not touched.
+// Where a destination's API calls go when they are redirected (to an emulator, a mock): a map from the API's real
+// origin, such as https://api.example.com, to a local base URL. The CLI knows no destination's API: the map comes
+// from `serve --api-url <origin>=<url>` (npm start gives Iterable's).
 
-/** The real API origins of destinations the CLI knows, and the environment variable that overrides them. */
-export const KNOWN_APIS: Record<string, { env: string; origins: string[] }> = {
-  iterable: {
-    env: 'ITERABLE_API_URL',
-    origins: Object.values(BASE_URLS)
-  }
-}
-
-export interface BaseUrlOverride {
-  /** Origins to replace, such as https://api.iterable.com. */
-  from: readonly string[]
-  /** Where requests go instead, such as http://127.0.0.1:4010 (a path prefix is kept). */
-  to: string
-}
+/** Real API origin (lower case, no trailing slash) → the base URL its requests go to instead. */
+export type ApiUrlMap = Readonly<Record<string, string>>
 
 /** `to` checked and normalized: an http(s) URL without a trailing slash. Throws a readable error otherwise. */
 export function normalizeBaseUrl(value: string): string {
@@ -36,6 +24,55 @@ export function normalizeBaseUrl(value: string): string {
   return url.toString().replace(/\/+$/, '')
 }
 
+/** An API origin as the map keys it: scheme, host and port only. Throws a readable error for anything else. */
+export function normalizeOrigin(value: string): string {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new Error(`"${value}" is not an origin; give one such as https://api.example.com`)
+  }
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.origin !== value.replace(/\/+$/, '').toLowerCase()
+  ) {
+    throw new Error(`"${value}" is not an origin (scheme and host only); give one such as https://api.example.com`)
+  }
+  return url.origin
+}
+
+/** The map given by `--api-url` values, each `<origin>=<url>`. Throws naming the value that is wrong. */
+export function parseApiUrls(values: readonly string[]): ApiUrlMap {
+  const map: Record<string, string> = {}
+  for (const value of values) {
+    const at = value.indexOf('=')
+    if (at < 0) {
+      throw new Error(
+        `"${value}" has no "=": give <API origin>=<local URL>, such as https://api.example.com=http://127.0.0.1:4010`
+      )
+    }
+    map[normalizeOrigin(value.slice(0, at).trim())] = normalizeBaseUrl(value.slice(at + 1).trim())
+  }
+  return map
+}
+
+/** `url` sent to the local base its origin maps to, path and query kept; any other URL as it was. */
+export function rewriteApiUrl(url: string, apiUrls: ApiUrlMap): string {
+  for (const [origin, to] of Object.entries(apiUrls)) {
+    const rewritten = rewriteUrl(url, { from: [origin], to })
+    if (rewritten !== url) return rewritten
+  }
+  return url
+}
+
+/** Origins whose requests go to one base URL: what the benchmark harness redirects to its sink. */
+export interface BaseUrlOverride {
+  /** Origins to replace, such as https://api.example.com. */
+  from: readonly string[]
+  /** Where requests go instead, such as http://127.0.0.1:4010 (a path prefix is kept). */
+  to: string
+}
+
 export function rewriteUrl(url: string, override: BaseUrlOverride): string {
   for (const origin of override.from) {
     const base = origin.replace(/\/+$/, '')
@@ -47,35 +84,16 @@ export function rewriteUrl(url: string, override: BaseUrlOverride): string {
   return url
 }
 
-type AnyFunction = (...args: never[]) => unknown
-
 /** The definition with every request function's client rewriting URLs; the original is left as it was. */
 export function withBaseUrlOverride(
   definition: AnyDestinationDefinition,
   override: BaseUrlOverride | undefined
 ): AnyDestinationDefinition {
   if (!override) return definition
-  const wrapClient = (request: RequestClient): RequestClient =>
-    ((url: string, options?: Parameters<RequestClient>[1]) =>
-      request(rewriteUrl(url, override), options)) as RequestClient
-  // Every request function of the framework takes the request client as its first argument.
-  const wrap = <F extends AnyFunction | undefined>(fn: F): F =>
-    (fn &&
-      ((request: RequestClient, ...rest: unknown[]) =>
-        (fn as unknown as (...args: unknown[]) => unknown)(wrapClient(request), ...rest))) as unknown as F
-
-  const actions = Object.fromEntries(
-    Object.entries(definition.actions).map(([key, action]) => [
-      key,
-      { ...action, perform: wrap(action.perform), performBatch: wrap(action.performBatch) }
-    ])
+  return wrapRequestFunctions(
+    definition,
+    (request) =>
+      ((url: string, options?: Parameters<RequestClient>[1]) =>
+        request(rewriteUrl(url, override), options)) as RequestClient
   )
-  const wrapped: AnyDestinationDefinition = { ...definition, actions, onDelete: wrap(definition.onDelete) }
-  if (definition.authentication) {
-    wrapped.authentication = {
-      ...definition.authentication,
-      testAuthentication: wrap(definition.authentication.testAuthentication)
-    }
-  }
-  return wrapped
 }

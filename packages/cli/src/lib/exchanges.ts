@@ -1,23 +1,24 @@
 import { HTTPError, type DecoratedResponse } from '@segment/actions-core'
 
-// What serve answers: every HTTP exchange the destination made (request and response as sent and received), and
-// when the action failed, the failure in the shape upstream's actions-cli uses.
+// What serve answers, in the shapes of upstream actions-cli (packages/cli/src/lib/summarize-http.ts and the
+// marshalError of server.ts): every HTTP exchange the destination made, the request body as the text that was sent;
+// or, when the action failed, the failure.
 
 export interface Exchange {
-  request: { url: string; method: string; headers: Record<string, string>; body: unknown }
+  request: { url: string; method: string; headers: Record<string, string>; body: string }
   response: { statusCode: number; statusMessage: string; headers: Record<string, string>; body: unknown }
 }
 
 export interface RequestFailure {
   statusCode: number
-  message: string
+  /** The error's message; for an HTTP error the destination did not handle, the API's answer, as upstream does. */
+  message: unknown
+  stack?: string[]
+  /** Which mapped field failed schema validation, and why. */
+  fields?: Record<string, string>
   requestError: true
   /** The framework's error code (PAYLOAD_VALIDATION_FAILED, NotImplemented, ...), when the error has one. */
   code?: string
-  /** Which mapped field failed schema validation, and why. */
-  fields?: Record<string, string>
-  /** Only for unexpected errors (a bug rather than a refusal), to find where it happened. */
-  stack?: string[]
 }
 
 export async function summarizeExchanges(responses: readonly DecoratedResponse[]): Promise<Exchange[]> {
@@ -37,7 +38,7 @@ async function summarizeExchange(response: DecoratedResponse): Promise<Exchange>
       url: request.url,
       method: request.method,
       headers: headersObject(request.headers),
-      body: parseMaybeJson(requestBody)
+      body: requestBody
     },
     response: {
       statusCode: response.status,
@@ -71,29 +72,27 @@ interface ErrorLike extends Error {
   code?: string | number
 }
 
-/** A thrown error as `{statusCode, message, requestError: true}`. */
+/** A thrown error as upstream's `{statusCode, message, stack, fields, requestError: true}`. */
 export function describeFailure(thrown: unknown): RequestFailure {
   const error = (thrown instanceof Error ? thrown : new Error(String(thrown))) as ErrorLike
   const failure: RequestFailure = {
     statusCode: typeof error.status === 'number' ? error.status : 500,
     message: error.message,
+    stack: error.stack?.split('\n'),
     requestError: true
   }
-  if (thrown instanceof HTTPError) {
-    failure.statusCode = thrown.response?.status ?? failure.statusCode
+  if (thrown instanceof HTTPError && thrown.response) {
+    const response = thrown.response as DecoratedResponse
+    failure.statusCode = response.status ?? failure.statusCode
+    failure.message = response.data ?? response.content ?? error.message
   }
-  if (typeof error.code === 'string' && error.code !== '') failure.code = error.code
   if (error.name === 'AggregateAjvError' || error.name === 'ValidationError') {
+    // A payload that fails the action's schema is the sender's mistake: 400, where upstream says 500.
     failure.statusCode = 400
     const fields = validationFields(error)
     if (fields) failure.fields = fields
   }
-  if (typeof error.status !== 'number' && !(thrown instanceof HTTPError) && error.name !== 'AggregateAjvError') {
-    failure.stack = error.stack
-      ?.split('\n')
-      .slice(1, 8)
-      .map((line) => line.trim())
-  }
+  if (typeof error.code === 'string' && error.code !== '') failure.code = error.code
   return failure
 }
 

@@ -1,7 +1,15 @@
-import { KNOWN_APIS, normalizeBaseUrl, rewriteUrl, withBaseUrlOverride } from '../api-base-url'
+import {
+  normalizeBaseUrl,
+  normalizeOrigin,
+  parseApiUrls,
+  rewriteApiUrl,
+  rewriteUrl,
+  withBaseUrlOverride
+} from '../api-base-url'
 import { fixtureDestination } from './fixtures'
 
-const override = { from: KNOWN_APIS.iterable.origins, to: 'http://127.0.0.1:4010' }
+const ITERABLE_ORIGINS = ['https://api.iterable.com', 'https://api.eu.iterable.com']
+const override = { from: ITERABLE_ORIGINS, to: 'http://127.0.0.1:4010' }
 
 describe('rewriteUrl', () => {
   it.each([
@@ -50,5 +58,47 @@ describe('withBaseUrlOverride', () => {
     expect(wrapped.actions.single.perform).not.toBe(perform)
     expect(wrapped.actions.single.performBatch).toBeUndefined()
     expect(typeof wrapped.actions.batched.performBatch).toBe('function')
+  })
+})
+
+describe('parseApiUrls (--api-url <origin>=<url>, repeatable)', () => {
+  it('maps each origin to its local URL', () => {
+    expect(
+      parseApiUrls([
+        'https://api.iterable.com=http://127.0.0.1:4010/',
+        'https://API.eu.iterable.com=http://localhost:9/eu'
+      ])
+    ).toEqual({
+      'https://api.iterable.com': 'http://127.0.0.1:4010',
+      'https://api.eu.iterable.com': 'http://localhost:9/eu'
+    })
+  })
+
+  it.each([
+    ['http://127.0.0.1:4010', /has no "=": give <API origin>=<local URL>/],
+    ['api.iterable.com=http://127.0.0.1:4010', /"api.iterable.com" is not an origin/],
+    ['https://api.iterable.com/api=http://127.0.0.1:4010', /not an origin \(scheme and host only\)/],
+    ['https://api.iterable.com=localhost:4010', /"localhost:4010" is not an http\(s\) URL/]
+  ])('refuses %s, saying why', (value, message) => {
+    expect(() => parseApiUrls([value])).toThrow(message)
+  })
+
+  it('normalizes an origin to scheme and host', () => {
+    expect(normalizeOrigin('https://Api.Example.com/')).toBe('https://api.example.com')
+  })
+})
+
+describe('rewriteApiUrl', () => {
+  const apiUrls = {
+    'https://api.iterable.com': 'http://127.0.0.1:4010',
+    'https://api.eu.iterable.com': 'http://x.test'
+  }
+
+  it.each([
+    ['https://api.iterable.com/api/users/a%40b.com?x=1', 'http://127.0.0.1:4010/api/users/a%40b.com?x=1'],
+    ['https://api.eu.iterable.com/api/events/track', 'http://x.test/api/events/track'],
+    ['https://api.example.com/api/users/update', 'https://api.example.com/api/users/update']
+  ])('sends %s to %s', (url, expected) => {
+    expect(rewriteApiUrl(url, apiUrls)).toBe(expected)
   })
 })

@@ -102,7 +102,7 @@ export interface Served extends RunningServer {
 }
 
 /** Serves `load()` on 127.0.0.1, port 0; requests go over the real socket. */
-export async function serve(options: Omit<ServerOptions, 'log'>): Promise<Served> {
+export async function serve(options: Omit<ServerOptions, 'log'> & { liveReloadPort?: number }): Promise<Served> {
   const logs: string[] = []
   const running = await startServer({ ...options, log: (line) => logs.push(line), port: 0, host: '127.0.0.1' })
   const read = async (response: Response) => {

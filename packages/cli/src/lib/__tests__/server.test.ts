@@ -1,7 +1,6 @@
 import nock from 'nock'
 import { createTestEvent } from '@segment/actions-core'
 import iterable from '../../../../destination-actions/src/destinations/iterable'
-import { KNOWN_APIS } from '../api-base-url'
 import { FIXTURE_API, fixtureDestination, serve, settle, type Served } from './fixtures'
 
 const API_KEY = 'test-api-key-5f2b8c1e9a7d4e3f'
@@ -54,7 +53,9 @@ describe('serve, with the Iterable destination', () => {
     expect(request).toMatchObject({ url: `${ITERABLE}/api/users/update`, method: 'POST' })
     expect(request.headers['api-key']).toBe('<redacted>')
     expect(request.headers['content-type']).toBe('application/json')
-    expect(request.body).toMatchObject({
+    // As upstream: the body as the text that was sent.
+    expect(typeof request.body).toBe('string')
+    expect(JSON.parse(request.body)).toMatchObject({
       email: 'jane.doe@example.com',
       userId: 'user-1234',
       dataFields: expect.objectContaining({ firstName: 'Jane', plan: 'premium' })
@@ -63,7 +64,7 @@ describe('serve, with the Iterable destination', () => {
     expect(JSON.stringify(json)).not.toContain(API_KEY)
   })
 
-  it('never shows the key, even when Iterable echoes it in an error, and answers the failure', async () => {
+  it('never shows the key, even when Iterable echoes it in an error, and answers the failure alone', async () => {
     nock(ITERABLE)
       .post('/api/users/update')
       .reply(401, { msg: `Invalid API key: ${API_KEY}`, code: 'BadApiKey', params: { key: API_KEY } })
@@ -71,11 +72,14 @@ describe('serve, with the Iterable destination', () => {
     const { status, json } = await server.post('/updateUser', { payload: identify, settings: { apiKey: API_KEY } })
 
     expect(status).toBe(200)
-    expect(json).toHaveLength(2)
-    expect(json[0].response).toMatchObject({ statusCode: 401, body: { code: 'BadApiKey' } })
-    expect(json[0].response.body.msg).toBe('Invalid API key: <redacted>')
-    expect(json[1]).toMatchObject({ statusCode: 401, requestError: true })
-    expect(typeof json[1].message).toBe('string')
+    // Upstream's failure: [{statusCode, message, stack, fields, requestError}]; ours adds the exchanges made.
+    expect(json).toHaveLength(1)
+    expect(json[0]).toMatchObject({ statusCode: 401, requestError: true })
+    expect(typeof json[0].message).toBe('string')
+    expect(Array.isArray(json[0].stack)).toBe(true)
+    expect(json[0].exchanges).toHaveLength(1)
+    expect(json[0].exchanges[0].response).toMatchObject({ statusCode: 401, body: { code: 'BadApiKey' } })
+    expect(json[0].exchanges[0].response.body.msg).toBe('Invalid API key: <redacted>')
     expect(JSON.stringify(json)).not.toContain(API_KEY)
     await settle()
     expect(server.logs.join('\n')).not.toContain(API_KEY)
@@ -115,14 +119,13 @@ describe('serve, with the Iterable destination', () => {
     expect(json).toEqual({ ok: true })
   })
 
-  it('POST /authenticate answers {ok: false, error} when it refuses it, without the key', async () => {
+  it('POST /authenticate answers {ok: false, error, fields} when it refuses it, without the key', async () => {
     nock(ITERABLE)
       .get('/api/webhooks')
       .reply(401, { msg: `Bad key ${API_KEY}`, code: 'BadApiKey' })
     const { status, json } = await server.post('/authenticate', { apiKey: API_KEY })
     expect(status).toBe(200)
-    expect(json.ok).toBe(false)
-    expect(json.error).toMatch(/API key/i)
+    expect(json).toEqual({ ok: false, error: expect.stringMatching(/API key/i), fields: {} })
     expect(JSON.stringify(json)).not.toContain(API_KEY)
   })
 
@@ -243,10 +246,11 @@ describe('serve, batches', () => {
 
     expect(status).toBe(200)
     expect(scope.isDone()).toBe(true)
-    expect(json).toHaveLength(2)
+    // Upstream's answer (the exchanges); each carries the events' statuses, which a client for upstream ignores.
+    expect(json).toHaveLength(1)
     expect(json[0].request.url).toBe(`${FIXTURE_API}/api/users/bulkUpdate`)
     expect(json[0].request.headers['api-key']).toBe('<redacted>')
-    const { multistatus } = json[1]
+    const { multistatus } = json[0]
     expect(multistatus).toHaveLength(3)
     expect(multistatus[0]).toMatchObject({ status: 200, sent: { email: 'ok@example.com' } })
     // Stopped by the framework's schema validation: it never reached performBatch.
@@ -254,6 +258,15 @@ describe('serve, batches', () => {
     expect(multistatus[1].errormessage).toMatch(/email/)
     expect(multistatus[2]).toMatchObject({ status: 400, errortype: 'BAD_REQUEST', errormessage: 'invalid email' })
     expect(JSON.stringify(json)).not.toContain(API_KEY)
+  })
+
+  it('answers the failure shape with each status when no event of the batch could be sent', async () => {
+    const unsendable = [events[1], createTestEvent({ type: 'identify', traits: { email: 'not an email' } })]
+    const { status, json } = await server.post('/batched', { payload: unsendable, settings: { apiKey: API_KEY } })
+    expect(status).toBe(200)
+    expect(json).toEqual([expect.objectContaining({ statusCode: 400, requestError: true })])
+    expect(json[0].message).toMatch(/^No event of the batch was sent: event 0: .*email.*; event 1: /)
+    expect(json[0].multistatus.map((entry: any) => entry.status)).toEqual([400, 400])
   })
 
   it('an array payload to an action without performBatch answers a clear 501 request error', async () => {
@@ -304,14 +317,14 @@ describe('serve, mappings', () => {
   })
 })
 
-describe('serve, API base URL override', () => {
+describe('serve, API URL redirects (--api-url)', () => {
   let server: Served
   const emulator = 'http://127.0.0.1:4010'
 
   beforeAll(async () => {
     server = await serve({
       load: () => iterable,
-      baseUrlOverride: { from: KNOWN_APIS.iterable.origins, to: emulator }
+      apiUrls: { [ITERABLE]: emulator, 'https://api.eu.iterable.com': emulator }
     })
   })
   afterAll(() => server.close())

@@ -1,0 +1,113 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'child_process'
+import { promises as fs } from 'fs'
+import net from 'net'
+import path from 'path'
+import WebSocket from 'ws'
+import { DESTINATIONS_DIR, REPO_ROOT } from '../../lib/destinations'
+import { runBin, temporaryCopy } from './run-command'
+
+// `./bin/run serve` as a user runs it: the ports it takes (PORT, and PORT + 1 for the live-reload WebSocket), and a
+// file change reaching the WebSocket's clients as `change`, as upstream's Actions Tester expects.
+
+const unwrapped = (text: string) => text.replace(/\s*\n\s*›\s*/g, ' ')
+
+/** Listens on a free port of 127.0.0.1 (or the one given), standing for another program that holds it. */
+function holdPort(port = 0): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer()
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => resolve(server))
+  })
+}
+const portOf = (server: net.Server) => (server.address() as net.AddressInfo).port
+const release = (server: net.Server) => new Promise((resolve) => server.close(resolve))
+
+describe('serve, ports in use', () => {
+  it('fails at once when PORT is taken, naming the port and PORT', async () => {
+    const other = await holdPort()
+    try {
+      const { exitCode, stderr, stdout } = await runBin(['serve', '--no-watch'], { PORT: String(portOf(other)) })
+      expect(exitCode).toBe(1)
+      expect(unwrapped(stderr)).toContain(
+        `Port ${portOf(other)} is in use on 127.0.0.1: stop the other server, or choose another port with PORT=<port>.`
+      )
+      expect(stdout).not.toContain('Listening at')
+    } finally {
+      await release(other)
+    }
+  })
+
+  it('fails when PORT + 1 (the live-reload WebSocket) is taken, naming it', async () => {
+    // A held port whose predecessor is free, for serve to take it and then find the WebSocket's taken.
+    let other = await holdPort()
+    for (;;) {
+      const before = await holdPort(portOf(other) - 1).catch(() => undefined)
+      if (before) {
+        await release(before)
+        break
+      }
+      await release(other)
+      other = await holdPort()
+    }
+    try {
+      const { exitCode, stderr } = await runBin(['serve'], { PORT: String(portOf(other) - 1) })
+      expect(exitCode).toBe(1)
+      expect(unwrapped(stderr)).toContain(
+        `Port ${portOf(other)} is in use on 127.0.0.1: stop the other server, or choose another port with PORT (the live-reload WebSocket takes PORT + 1)=<port>.`
+      )
+    } finally {
+      await release(other)
+    }
+  })
+})
+
+describe('serve, live reload', () => {
+  let copy: { dir: string; remove: () => Promise<void> }
+  let child: ChildProcessWithoutNullStreams
+
+  beforeAll(async () => {
+    copy = await temporaryCopy(path.join(DESTINATIONS_DIR, 'iterable'))
+  })
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    }
+    await copy.remove()
+  })
+
+  it('says "change" on the WebSocket of PORT + 1 when a file of the destination changes', async () => {
+    child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/run'), 'serve', '--destination', copy.dir], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, PORT: '0' }
+    })
+    const { url, socketUrl } = await new Promise<{ url: string; socketUrl: string }>((resolve, reject) => {
+      let output = ''
+      child.stdout.on('data', (chunk) => {
+        output += String(chunk)
+        const http = /Listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+        const ws = /live reload on (ws:\/\/127\.0\.0\.1:\d+)/.exec(output)
+        if (http && ws) resolve({ url: http[1], socketUrl: ws[1] })
+      })
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)))
+    })
+    const socket = new WebSocket(socketUrl)
+    await new Promise((resolve) => socket.once('open', resolve))
+    try {
+      const changed = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))))
+      // The watcher may still be reading the folder: edit again until it reports.
+      const index = path.join(copy.dir, 'index.ts')
+      let received = false
+      void changed.then(() => (received = true))
+      for (let edit = 1; !received; edit++) {
+        await fs.appendFile(index, `\n// edit ${edit}\n`)
+        await Promise.race([changed, new Promise((resolve) => setTimeout(resolve, 500))])
+      }
+      expect(await changed).toBe('change')
+      expect((await (await fetch(`${url}/manifest`)).json()).name).toBe('Iterable (Actions)')
+    } finally {
+      socket.close()
+    }
+  })
+})

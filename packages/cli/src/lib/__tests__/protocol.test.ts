@@ -1,0 +1,254 @@
+import nock from 'nock'
+import WebSocket from 'ws'
+import { createTestEvent, type DestinationDefinition } from '@segment/actions-core'
+import { ALLOWED_ORIGINS } from '../server'
+import { FIXTURE_API, fixtureDestination, serve, type Served } from './fixtures'
+
+// serve driven as Segment's web Actions Tester drives upstream actions-cli's server (packages/cli/src/lib/server.ts
+// and commands/serve.ts in segmentio/action-destinations): CORS from Segment's origins, the live-reload WebSocket,
+// the routes upstream always mounts, and its answer shapes.
+
+const API_KEY = 'protocol-test-key-8d1e4a7c2b9f'
+const settings = { apiKey: API_KEY }
+const identify = createTestEvent({ type: 'identify', userId: 'user-1', traits: { email: 'jane@example.com' } })
+
+describe('CORS, as upstream: exactly the Actions Tester origins', () => {
+  let server: Served
+  beforeAll(async () => {
+    server = await serve({ load: () => fixtureDestination() })
+  })
+  afterAll(() => server.close())
+
+  const preflight = (origin: string) =>
+    fetch(`${server.url}/single`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: origin,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type'
+      }
+    })
+
+  it('lists the five origins upstream allows', () => {
+    expect(ALLOWED_ORIGINS).toEqual([
+      'https://app.segment.com',
+      'https://eu1.app.segment.com',
+      'https://app.segment.build',
+      'https://eu1.app.segment.build',
+      'http://localhost:8000'
+    ])
+  })
+
+  it.each(ALLOWED_ORIGINS)('answers the preflight from %s, and its POST', async (origin) => {
+    const response = await preflight(origin)
+    expect(response.status).toBe(204)
+    expect(response.headers.get('access-control-allow-origin')).toBe(origin)
+    expect(response.headers.get('access-control-allow-methods')).toContain('POST')
+    expect(response.headers.get('access-control-allow-headers')).toBe('content-type')
+
+    nock(FIXTURE_API).post('/api/users/update').reply(200, { ok: true })
+    const post = await fetch(`${server.url}/single`, {
+      method: 'POST',
+      headers: { Origin: origin, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ payload: identify, settings })
+    })
+    expect(post.headers.get('access-control-allow-origin')).toBe(origin)
+    expect((await post.json())[0].response.statusCode).toBe(200)
+  })
+
+  it.each(['https://evil.example', 'https://app.segment.com.evil.example', 'http://localhost:3000', 'null'])(
+    'refuses %s: no Access-Control-Allow-Origin, so the browser withholds the answer',
+    async (origin) => {
+      const response = await preflight(origin)
+      expect(response.headers.get('access-control-allow-origin')).toBeNull()
+      const manifest = await fetch(`${server.url}/manifest`, { headers: { Origin: origin } })
+      expect(manifest.headers.get('access-control-allow-origin')).toBeNull()
+    }
+  )
+})
+
+describe('the live-reload WebSocket', () => {
+  it('sends "change" to every client when the destination reloads, and nothing for a failed reload', async () => {
+    let broken = false
+    const server = await serve({
+      load: () => {
+        if (broken) throw new SyntaxError('Unexpected token')
+        return fixtureDestination()
+      },
+      liveReloadPort: 0
+    })
+    const clients = [0, 1].map(() => new WebSocket(`ws://127.0.0.1:${server.liveReload!.port}`))
+    try {
+      await Promise.all(clients.map((client) => new Promise((resolve) => client.once('open', resolve))))
+      const messages: string[][] = clients.map(() => [])
+      clients.forEach((client, index) => client.on('message', (data) => messages[index].push(String(data))))
+      const received = Promise.all(
+        clients.map((client) => new Promise((resolve) => client.once('message', (data) => resolve(String(data)))))
+      )
+
+      broken = true
+      expect(server.reload()).toBe(false)
+      broken = false
+      expect(server.reload()).toBe(true)
+
+      expect(await received).toEqual(['change', 'change'])
+      // The failed reload came first and sent nothing: the first message each client got is the good reload's.
+      expect(messages).toEqual([['change'], ['change']])
+    } finally {
+      for (const client of clients) client.close()
+      await server.close()
+    }
+  })
+})
+
+describe('routes upstream always mounts', () => {
+  let server: Served
+  beforeAll(async () => {
+    server = await serve({ load: () => fixtureDestination(), directoryName: 'fixture', tester: { samples: [] } })
+  })
+  afterAll(() => server.close())
+
+  it('POST /refreshAccessToken answers 400 {ok: false, error} for a destination without OAuth', async () => {
+    const { status, json } = await server.post('/refreshAccessToken', { settings })
+    expect(status).toBe(400)
+    expect(json).toEqual({ ok: false, error: 'refreshAccessToken is only valid with oauth2 authentication scheme' })
+  })
+
+  it('GET /manifest answers the definition with its directoryName', async () => {
+    const { json } = await server.get('/manifest')
+    expect(json).toMatchObject({ name: 'Fixture', slug: 'fixture', directoryName: 'fixture' })
+    expect(Object.keys(json.actions)).toEqual(['single', 'batched'])
+  })
+
+  it('mounts /delete only for a destination with onDelete', async () => {
+    const { status } = await server.post('/delete', { payload: { userId: 'user-1' }, settings })
+    expect(status).toBe(404)
+  })
+
+  it('answers a failure as upstream: status 200, [{statusCode, message, stack, fields, requestError}]', async () => {
+    const { status, json } = await server.post('/single', {
+      payload: createTestEvent({ type: 'identify', traits: { email: 'not an email' } }),
+      settings
+    })
+    expect(status).toBe(200)
+    expect(json).toHaveLength(1)
+    expect(json[0]).toMatchObject({ statusCode: 400, requestError: true, fields: { email: expect.any(String) } })
+    expect(typeof json[0].message).toBe('string')
+    expect(json[0].stack[0]).toContain(json[0].message)
+  })
+
+  it('gives a browser the tester page at /, and a script the routes', async () => {
+    const page = await fetch(`${server.url}/`, { headers: { Accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } })
+    expect(page.headers.get('content-type')).toMatch(/text\/html/)
+    expect(await page.text()).toContain('<script type="module" src="/_tester/tester.js"></script>')
+    const { json } = await server.get('/')
+    expect(json.routes).toEqual([
+      'GET /manifest',
+      'POST /authenticate',
+      'POST /refreshAccessToken',
+      'POST /single',
+      'POST /batched'
+    ])
+  })
+})
+
+describe('a Destination per load, each request with its own exchanges', () => {
+  it('keeps one Destination across requests, and answers two requests at once each with its own', async () => {
+    const server = await serve({ load: () => fixtureDestination() })
+    try {
+      const destination = server.served.destination
+      // Iterable answers the first request after the second has come in: their exchanges overlap in time.
+      let releaseFirst: () => void = () => undefined
+      const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve))
+      nock(FIXTURE_API)
+        .post('/api/users/update', (body) => body.email === 'first@example.com')
+        .reply(200, async () => {
+          await firstHeld
+          return { user: 'first' }
+        })
+        .post('/api/users/update', (body) => body.email === 'second@example.com')
+        .reply(200, () => {
+          releaseFirst()
+          return { user: 'second' }
+        })
+      const send = (email: string) =>
+        server.post('/single', { payload: createTestEvent({ type: 'identify', traits: { email } }), settings })
+      const [first, second] = await Promise.all([send('first@example.com'), send('second@example.com')])
+
+      expect(first.json.map((exchange: any) => exchange.response.body)).toEqual([{ user: 'first' }])
+      expect(second.json.map((exchange: any) => exchange.response.body)).toEqual([{ user: 'second' }])
+      expect(server.served.destination).toBe(destination)
+      expect(destination.responses).toEqual([])
+
+      server.reload()
+      expect(server.served.destination).not.toBe(destination)
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe('destinations with more routes', () => {
+  function richDestination(): DestinationDefinition<{ apiKey: string }> {
+    const base = fixtureDestination('Rich')
+    return {
+      ...base,
+      authentication: {
+        scheme: 'oauth2',
+        fields: base.authentication!.fields,
+        refreshAccessToken: async (request) => {
+          const response = await request<{ access_token: string }>(`${FIXTURE_API}/oauth/token`, { method: 'post' })
+          return { accessToken: response.data.access_token }
+        }
+      },
+      onDelete: (request, { payload }) =>
+        request(`${FIXTURE_API}/api/users/${String(payload.userId)}`, { method: 'delete' }),
+      actions: {
+        ...base.actions,
+        single: {
+          ...base.actions.single,
+          dynamicFields: {
+            plan: async () => ({ choices: [{ label: 'Pro', value: 'pro' }] })
+          }
+        }
+      }
+    }
+  }
+
+  let server: Served
+  beforeAll(async () => {
+    server = await serve({ load: richDestination })
+  })
+  afterAll(() => server.close())
+
+  it('POST /refreshAccessToken answers {ok: true, data} for an OAuth destination', async () => {
+    nock(FIXTURE_API).post('/oauth/token').reply(200, { access_token: 'fresh-token' })
+    const { status, json } = await server.post('/refreshAccessToken', { settings, refreshToken: 'old-refresh' })
+    expect(status).toBe(200)
+    expect(json).toEqual({ ok: true, data: { accessToken: 'fresh-token' } })
+  })
+
+  it('POST /delete runs onDelete, and answers a failure in the shape upstream uses', async () => {
+    const deleted = nock(FIXTURE_API).delete('/api/users/user-1').reply(200, { deleted: true })
+    const { status, json } = await server.post('/delete', { payload: { userId: 'user-1' }, settings })
+    expect(status).toBe(200)
+    expect(deleted.isDone()).toBe(true)
+    // The framework's onDelete client records no exchange, upstream's answer is the empty list too.
+    expect(json).toEqual([])
+
+    nock(FIXTURE_API).delete('/api/users/user-2').reply(404, { error: 'no such user' })
+    const failed = await server.post('/delete', { payload: { userId: 'user-2' }, settings })
+    expect(failed.json).toEqual([expect.objectContaining({ statusCode: 404, requestError: true })])
+  })
+
+  it('POST /<action>/<field> answers a dynamic field', async () => {
+    const { status, json } = await server.post('/single/plan', { settings, payload: {} })
+    expect(status).toBe(200)
+    expect(json.choices).toEqual([{ label: 'Pro', value: 'pro' }])
+  })
+
+  it('lists those routes', async () => {
+    const { json } = await server.get('/')
+    expect(json.routes).toEqual(expect.arrayContaining(['POST /delete', 'POST /single/plan']))
+  })
+})
