@@ -107,6 +107,8 @@ function settledOrThrow(response: ModifiedResponse<unknown>, settings: Settings)
 
 function isUnknownUser(response: ModifiedResponse<unknown>): boolean {
   if (response.status === 404) return true
-  const code = (response.data as { code?: unknown } | undefined)?.code
-  return typeof code === 'string' && UNKNOWN_USER_CODES.has(code)
+  const { code, msg } = (response.data ?? {}) as { code?: unknown; msg?: unknown }
+  if (typeof code === 'string' && UNKNOWN_USER_CODES.has(code)) return true
+  // Iterable answers a deletion of a userId it does not have with 400 BadParams, "... User does not exist".
+  return code === 'BadParams' && typeof msg === 'string' && /user does not exist/i.test(msg)
 }

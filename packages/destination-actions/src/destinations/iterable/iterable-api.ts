@@ -223,7 +223,8 @@ const FAILED_UPDATE_LISTS: Record<string, { kind: IdentifierKind; status: number
 // The deprecated top-level lists, still sent by Iterable beside failedUpdates.
 const DEPRECATED_LISTS: Record<string, IdentifierKind> = { invalidEmails: 'email', invalidUserIds: 'userId' }
 
-// bulkUpdateSubscriptions' top-level lists of valid records Iterable failed to update (an internal error): retried.
+// bulkUpdateSubscriptions' top-level lists of valid records Iterable did not update (its spec: "due to internal error"):
+// retried, which also lets a user created meanwhile by another call get the update.
 const INTERNAL_FAILURE_LISTS: Record<string, IdentifierKind> = {
   validEmailFailures: 'email',
   validUserIdFailures: 'userId'
@@ -264,7 +265,7 @@ export function bulkFailureLookup(body: unknown): ((record: BulkRecord) => Recor
     for (const value of stringsIn(answer[list])) {
       remember(kind, value, {
         status: 500,
-        message: `Iterable listed this ${kind} in ${list}: an internal error kept it from being updated; Segment will retry.`
+        message: `Iterable listed this ${kind} in ${list}: it did not update this valid record (an internal error, or a user it could not update yet); Segment will retry.`
       })
     }
   }

@@ -91,7 +91,12 @@ describe('Iterable onDelete', () => {
 
     it.each([
       ['answers 404', 404, { msg: 'User not found', code: 'NotFound', params: null }],
-      ['answers UnknownUserIdError', 400, { msg: 'No user with userId user-8812', code: 'UnknownUserIdError' }]
+      ['answers UnknownUserIdError', 400, { msg: 'No user with userId user-8812', code: 'UnknownUserIdError' }],
+      [
+        'answers BadParams "User does not exist"',
+        400,
+        { msg: 'Cannot delete user with userId user-8812. User does not exist', code: 'BadParams', params: null }
+      ]
     ])('counts a user Iterable does not know as deleted (Iterable %s)', async (_name, status, answer) => {
       const scope = nock(US).delete(DELETE_PATH).reply(status, answer)
 

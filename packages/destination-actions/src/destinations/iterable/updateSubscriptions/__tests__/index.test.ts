@@ -269,7 +269,7 @@ describe('Iterable updateSubscriptions', () => {
         'Iterable listed this email in invalidEmails: the record was not accepted.'
       )
       expect(multistatus[2].errormessage).toBe(
-        'Iterable listed this email in validEmailFailures: an internal error kept it from being updated; Segment will retry.'
+        'Iterable listed this email in validEmailFailures: it did not update this valid record (an internal error, or a user it could not update yet); Segment will retry.'
       )
       expect(multistatus[3].errormessage).toMatch(/listed this userId in validUserIdFailures/)
     })
