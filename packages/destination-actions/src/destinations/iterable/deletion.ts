@@ -37,10 +37,11 @@ const UNKNOWN_USER_CODES = new Set(['UnknownUserIdError', 'UnknownEmailError', '
 type OnDelete = NonNullable<DestinationDefinition<Settings>['onDelete']>
 
 export const deleteUser: OnDelete = async (request, { payload, settings }) => {
-  const userId = typeof payload.userId === 'string' ? payload.userId.trim() : ''
-  if (userId === '') {
+  const { userId } = payload
+  // Sent as it is (never trimmed): " user-1" and "user-1" would be two different users.
+  if (typeof userId !== 'string' || userId.trim() === '') {
     throw new PayloadValidationError(
-      "userId is required to delete a user in Iterable: this deletion request has none (only an anonymousId, which Iterable does not store). Iterable deletes users by the userId Segment sent as the event's userId."
+      'userId is required to delete a user in Iterable: this deletion request has none, only an anonymousId, which Iterable does not store. Request the deletion by the userId your sources send to Iterable.'
     )
   }
   return settings.deletionMode === DELETION_MODES.forget

@@ -89,6 +89,14 @@ describe('Iterable onDelete', () => {
       expect(scope.isDone()).toBe(true)
     })
 
+    it('sends the userId as it is, never trimmed: " user-8812" is not the user "user-8812"', async () => {
+      const scope = nock(US).delete('/api/users/byUserId/%20user-8812').reply(200, SUCCESS)
+
+      await runDeletion(deletionRequest(' user-8812'))
+
+      expect(scope.isDone()).toBe(true)
+    })
+
     it.each([
       ['answers 404', 404, { msg: 'User not found', code: 'NotFound', params: null }],
       ['answers UnknownUserIdError', 400, { msg: 'No user with userId user-8812', code: 'UnknownUserIdError' }],
