@@ -332,7 +332,7 @@ describe('the user lifecycle through serve to the emulator (email-based project)
       expect(multistatus.map((entry: any) => entry.status)).toEqual([200, 400, 200, 200, 500])
       expect(multistatus[1].errormessage).toBe('The value at /emailListIds/0 must be an integer but it was a string.')
       // A user Iterable would not update (here one forgotten at their request) is named in validEmailFailures.
-      expect(multistatus[4].errormessage).toMatch(/^Iterable listed this email in validEmailFailures/)
+      expect(multistatus[4].errormessage).toMatch(/^Iterable listed this event's email in validEmailFailures/)
       expect((await userByUserId(stack, USER_ID)).dataFields.emailListIds).toEqual([lists[2]])
       expect((await userByUserId(stack, 'user-2002')).dataFields.unsubscribedChannelIds).toEqual([32])
       // Like users/update, a subscription update creates the user it names.

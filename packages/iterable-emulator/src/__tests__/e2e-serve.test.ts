@@ -166,7 +166,9 @@ describe("one user's story, through serve to the emulator", () => {
     price: 24.5,
     quantity: 1,
     url: 'https://shop.example.com/products/engine-sketch',
-    imageUrl: 'https://shop.example.com/images/engine-sketch.png'
+    imageUrl: 'https://shop.example.com/images/engine-sketch.png',
+    // An item always carries dataFields, empty when the product has no other keys.
+    dataFields: {}
   }
   const gearSetItem = {
     id: 'prod-gear-set',

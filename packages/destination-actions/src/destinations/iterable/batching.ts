@@ -7,8 +7,10 @@ import {
 import type { Settings } from './generated-types'
 import {
   answerBody,
-  bulkFailureLookup,
   isSuccess,
+  readAnswer,
+  readBulkAnswer,
+  recordsNamedInParams,
   recordTypeMismatch,
   sendToIterable,
   translateIterableError,
@@ -18,148 +20,68 @@ import {
 } from './iterable-api'
 
 // The bulk path: every event validated on its own, records packed into bodies Iterable accepts (by count and by
-// bytes), and every event's fate read back from Iterable's answer. One entry per event, in input order, always.
+// bytes), and every event's fate read back from Iterable's answer. One status per event, in input order, always.
 
-/** Iterable refuses bulk bodies over 4 MB; stay under it in bytes of JSON. */
+/** Iterable refuses bulk bodies over 4 MB. Segment's platform chunks by `batch_bytes`; this guards other callers. */
 export const MAX_BULK_BODY_BYTES = 4_000_000
 export const DEFAULT_BATCH_SIZE = 1001
+export const MAX_BATCH_SIZE = 10_000
+
+/**
+ * Requests a body may cost beyond its first when Iterable refuses it whole and the records at fault must be found by
+ * sending halves: enough to find a few bad records among a thousand, few enough for Iterable's bulk rate limits.
+ */
+const MAX_RESENDS_PER_BODY = 32
+
+type Extras = { [key: string]: unknown }
 
 export interface BulkSpec<Payload> {
   endpoint: Extract<Endpoint, 'bulkUpdateUser' | 'bulkTrackEvent' | 'bulkUpdateSubscriptions'>
   /** The key of the record list in the body: `users`, `events` or `updateSubscriptionsRequests`. */
   listKey: 'users' | 'events' | 'updateSubscriptionsRequests'
-  /**
-   * The event's record as JSON, built from the same parts as the single path's body; throws PayloadValidationError for
-   * an invalid event.
-   */
-  toRecordJson: (payload: Payload) => string
-  /**
-   * Body keys besides the record list (e.g. `updateOnly`), or undefined for none; events with different extras go in
-   * different bodies.
-   */
-  bodyExtras?: (payload: Payload) => { [key: string]: unknown } | undefined
+  /** The event's record, built as on the single path; throws PayloadValidationError for an invalid event. */
+  toRecord: (payload: Payload) => BulkRecord
+  /** Body keys besides the record list (e.g. `updateOnly`); events with different extras go in different bodies. */
+  bodyExtras?: (payload: Payload) => Extras | undefined
+  /** Whether the record changes its user's email (Iterable then names a refused record by its new email). */
+  changesEmail?: (payload: Payload) => boolean
+  /** For an event that has no bulk form here (e.g. an email change in email-based projects): how to send it alone. */
+  sendAlone?: (payload: Payload) => (() => Promise<unknown>) | undefined
 }
 
-interface Prepared {
+interface Member {
   index: number
-  /**
-   * The record as JSON: written into the body and reported (`sent`) as it is. Parsed back only when Iterable's answer
-   * names records, to find this one among them.
-   */
+  record: BulkRecord
   json: string
+  bytes: number
+  changesEmail: boolean
 }
 
-const COMMA = 0x2c
-const BODY_TAIL = ']}'
-
-/**
- * Scratch buffers of finished writers, for the next batches. A new 4 MB buffer per batch is external memory to V8,
- * which answers a steady stream of it with full garbage collections; two cover a couple of batches at once.
- */
-const idleScratch: Buffer[] = []
-const MAX_IDLE_SCRATCH = 2
-
-/** A bulk body as it is sent: its members, and its JSON as UTF-8 bytes. */
-export interface WrittenBody<Member> {
-  members: Member[]
-  bytes: Buffer
+/** A bulk body's JSON: its extras, then its records' own JSON (each record is serialised once, and sized by it). */
+function bodyJson(extras: Extras, listKey: string, records: string[]): string {
+  const head = Object.entries(extras).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)},`)
+  return `{${head.join('')}${JSON.stringify(listKey)}:[${records.join(',')}]}`
 }
 
-/**
- * Writes bulk bodies of at most `batchSize` members and MAX_BULK_BODY_BYTES bytes, in input order. Each record's JSON
- * is encoded once, as it comes, and that encoding counts its bytes: no record is measured on its own, and no body is
- * joined as text for the request client to encode again. `add` hands back the body it had to close to make room, so
- * that it can be sent (and freed) before the next is filled.
- */
-export class BulkBodyWriter<Member extends { json: string }> {
-  /** Bytes of a body without members: the head and the closing `]}`. */
-  private readonly overheadBytes: number
-  private members: Member[] = []
-  /**
-   * Where bodies are written: taken from idleScratch (or allocated) at the size limit on the first member, given back
-   * by release(); each body is copied out at its own size.
-   */
-  private scratch: Buffer | undefined
-  private length = 0
-
-  /**
-   * `head`: the body's JSON up to its first record, e.g. `{"updateOnly":true,"users":[`. `limitBytes`: Iterable's,
-   * unless a test needs a smaller one; never more, as scratch buffers are of that size.
-   */
-  constructor(
-    readonly head: string,
-    private readonly batchSize: number,
-    private readonly limitBytes = MAX_BULK_BODY_BYTES
-  ) {
-    if (limitBytes > MAX_BULK_BODY_BYTES) throw new RangeError(`A bulk body is at most ${MAX_BULK_BODY_BYTES} bytes`)
-    this.overheadBytes = Buffer.byteLength(head) + BODY_TAIL.length
-  }
-
-  /** Adds `member` to the body being written, or to a new one when that is full. A member must fit a body alone. */
-  add(member: Member): WrittenBody<Member> | undefined {
-    const closed = this.members.length > 0 && !this.fits(member.json) ? this.finish() : undefined
-    if (this.members.length === 0 && !this.fits(member.json)) {
-      throw new RangeError('A record larger than a bulk body was given to BulkBodyWriter: check oversizedBytes first')
-    }
-    const scratch = (this.scratch ??= idleScratch.pop() ?? Buffer.allocUnsafeSlow(MAX_BULK_BODY_BYTES))
-    if (this.members.length === 0) this.length = scratch.write(this.head)
-    else scratch[this.length++] = COMMA
-    this.length += scratch.write(member.json, this.length)
-    this.members.push(member)
-    return closed
-  }
-
-  /** Bytes of `json` when no body can hold it; undefined when one can. */
-  oversizedBytes(json: string): number | undefined {
-    return fitsIn(json, this.limitBytes - this.overheadBytes) ? undefined : Buffer.byteLength(json)
-  }
-
-  /** The body being written, if it has any member; the writer starts a new one. */
-  finish(): WrittenBody<Member> | undefined {
-    const scratch = this.scratch
-    if (this.members.length === 0 || !scratch) return undefined
-    this.length += scratch.write(BODY_TAIL, this.length)
-    const body = { members: this.members, bytes: Buffer.from(scratch.subarray(0, this.length)) }
-    this.members = []
-    return body
-  }
-
-  /** Gives the scratch buffer back for other writers; the body being written, if any, is dropped. */
-  release(): void {
-    if (this.scratch && idleScratch.length < MAX_IDLE_SCRATCH) idleScratch.push(this.scratch)
-    this.scratch = undefined
-    this.members = []
-  }
-
-  /** Whether `json`, its comma and the body's tail fit in the body being written (or in a new one). */
-  private fits(json: string): boolean {
-    if (this.members.length >= this.batchSize) return false
-    const used = this.members.length > 0 ? this.length + 1 : this.overheadBytes - BODY_TAIL.length
-    return fitsIn(json, this.limitBytes - BODY_TAIL.length - used)
-  }
-}
-
-/** Whether `json` takes at most `room` bytes of UTF-8. */
-function fitsIn(json: string, room: number): boolean {
-  // UTF-8 takes at most 3 bytes per UTF-16 unit: only a record that could come near the limit is counted exactly.
-  return json.length * 3 <= room || Buffer.byteLength(json) <= room
-}
-
-/** One body of `members` (at least one, and they fit one): the part of a sent body that is sent again. */
-function rewrite<Member extends { json: string }>(head: string, members: Member[]): Buffer {
-  const writer = new BulkBodyWriter<Member>(head, members.length)
-  for (const member of members) writer.add(member)
-  const { bytes } = writer.finish() as WrittenBody<Member>
-  writer.release()
-  return bytes
-}
-
-/** The smallest batch_size any event asks for (they share one mapping), at least 1. */
+/** The smallest batch_size any event asks for (they share one mapping), within 1 and MAX_BATCH_SIZE. */
 function batchSizeOf(payloads: { batch_size?: number }[]): number {
-  // A loop, not Math.min(...sizes): spreading more than ~120,000 arguments overflows the stack.
-  let smallest = Infinity
-  for (const { batch_size: size } of payloads) if (typeof size === 'number' && size < smallest) smallest = size
-  return Math.max(1, Math.floor(smallest === Infinity ? DEFAULT_BATCH_SIZE : smallest))
+  const sizes = payloads.map(({ batch_size: size }) => size).filter((size): size is number => typeof size === 'number')
+  const smallest = sizes.reduce((min, size) => Math.min(min, size), DEFAULT_BATCH_SIZE)
+  return Math.min(MAX_BATCH_SIZE, Math.max(1, Math.floor(smallest)))
+}
+
+/**
+ * The multistatus entry of an event that failed with `error`, with its record's JSON when it was sent; any error that
+ * is not Iterable's is a 400.
+ */
+function failureOf(error: unknown, json?: string) {
+  const { status, message } = (error ?? {}) as { status?: unknown; message?: string }
+  return {
+    status: typeof status === 'number' ? status : 400,
+    errormessage: message ?? String(error),
+    ...(error instanceof PayloadValidationError && { errortype: 'PAYLOAD_VALIDATION_FAILED' as const }),
+    ...(json !== undefined && { sent: json })
+  }
 }
 
 export async function sendBulk<Payload extends { batch_size?: number }>(
@@ -171,115 +93,147 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
   // Written at each event's index; an index left unset is reported by the framework as a failure, never a success.
   const results = new MultiStatusResponse()
   const batchSize = batchSizeOf(payloads)
-  // Events with different body extras go in different bodies: one writer for each.
-  const writers = new Map<string, BulkBodyWriter<Prepared>>()
+  // Events with different extras go in different bodies. A body is sent as soon as it is full.
+  const open = new Map<string, { extras: Extras; members: Member[]; bytes: number }>()
 
-  const writerFor = (extras: { [key: string]: unknown } | undefined): BulkBodyWriter<Prepared> => {
-    const key = extras === undefined ? '' : JSON.stringify(extras)
-    let writer = writers.get(key)
-    if (!writer) {
-      const head = JSON.stringify({ ...extras, [spec.listKey]: [] }).slice(0, -BODY_TAIL.length)
-      writer = new BulkBodyWriter<Prepared>(head, batchSize)
-      writers.set(key, writer)
+  for (const [index, payload] of payloads.entries()) {
+    const alone = spec.sendAlone?.(payload)
+    if (alone) {
+      await sendAlone(index, alone)
+      continue
     }
-    return writer
+    let record: BulkRecord
+    let json: string
+    try {
+      record = spec.toRecord(payload)
+      json = JSON.stringify(record)
+    } catch (error) {
+      results.setErrorResponseAtIndex(index, failureOf(error))
+      continue
+    }
+    const extras = spec.bodyExtras?.(payload) ?? {}
+    const key = JSON.stringify(extras)
+    const bytes = Buffer.byteLength(json)
+    const emptyBodyBytes = Buffer.byteLength(bodyJson(extras, spec.listKey, []))
+    if (emptyBodyBytes + bytes > MAX_BULK_BODY_BYTES) {
+      results.setErrorResponseAtIndex(index, {
+        status: 400,
+        errortype: 'PAYLOAD_VALIDATION_FAILED',
+        errormessage: `This event is ${bytes} bytes of JSON, over the ${MAX_BULK_BODY_BYTES}-byte limit of Iterable's bulk endpoints: send less in its dataFields.`
+      })
+      continue
+    }
+    let body = open.get(key)
+    if (body && (body.members.length >= batchSize || body.bytes + 1 + bytes > MAX_BULK_BODY_BYTES)) {
+      await deliver(body.members, body.extras, { resends: MAX_RESENDS_PER_BODY })
+      body = undefined
+    }
+    body ??= { extras, members: [], bytes: emptyBodyBytes - 1 }
+    body.members.push({ index, record, json, bytes, changesEmail: spec.changesEmail?.(payload) ?? false })
+    body.bytes += 1 + bytes
+    open.set(key, body)
+  }
+  for (const { members, extras } of open.values()) await deliver(members, extras, { resends: MAX_RESENDS_PER_BODY })
+  return results
+
+  async function sendAlone(index: number, send: () => Promise<unknown>) {
+    try {
+      const response = (await send()) as { status?: number; data?: unknown } | undefined
+      results.setSuccessResponseAtIndex(index, {
+        status: response?.status ?? 200,
+        sent: 'sent on its own, not in a bulk body',
+        body: (response?.data ?? {}) as JSONLikeObject
+      })
+    } catch (error) {
+      results.setErrorResponseAtIndex(index, failureOf(error))
+    }
   }
 
-  // Bodies are sent as soon as they are full, so only one body per writer is held at a time.
-  try {
-    for (let index = 0; index < payloads.length; index++) {
-      const payload = payloads[index]
-      let json: string
-      try {
-        json = spec.toRecordJson(payload)
-      } catch (error) {
-        results.setErrorResponseAtIndex(index, failureOf(error))
-        continue
+  async function deliver(members: Member[], extras: Extras, budget: { resends: number }): Promise<void> {
+    const fail = (member: Member, error: unknown, body?: unknown) =>
+      results.setErrorResponseAtIndex(member.index, {
+        ...failureOf(error, member.json),
+        ...(body !== undefined && { body: body as JSONLikeObject })
+      })
+
+    let response
+    try {
+      const body = bodyJson(
+        extras,
+        spec.listKey,
+        members.map(({ json }) => json)
+      )
+      response = await sendToIterable(request, settings, spec.endpoint, { body })
+    } catch (error) {
+      for (const member of members) fail(member, error)
+      return
+    }
+    const body = answerBody(response)
+    if (isSuccess(response.status)) return settle(members, body)
+
+    const error = translateIterableError(response.status, body, settings.apiKey)
+    // Only a refusal of the data itself can be narrowed down to records: 400 (bad params, field types) and 413 (too
+    // large). Anything else (401, 429, 5xx) is the request's, and every record in it shares it.
+    if (response.status !== 400 && response.status !== 413) {
+      for (const member of members) fail(member, error, body)
+      return
+    }
+    const blamed = blame(members, body)
+    const innocent = members.filter((member) => !blamed.has(member))
+    for (const [member, reason] of blamed) fail(member, { status: 400, message: reason }, body)
+    if (innocent.length === 0) return
+    if (blamed.size > 0 && budget.resends >= 1) {
+      budget.resends -= 1
+      return deliver(innocent, extras, budget)
+    }
+    // Iterable named no record: halves are sent until the records it refuses are alone.
+    if (blamed.size === 0 && innocent.length > 1 && budget.resends >= 2) {
+      budget.resends -= 2
+      const half = Math.ceil(innocent.length / 2)
+      await deliver(innocent.slice(0, half), extras, budget)
+      return deliver(innocent.slice(half), extras, budget)
+    }
+    for (const member of innocent) fail(member, error, body)
+  }
+
+  /** The records a refused body's answer names, with why: by field type (type mismatch), or by position (params). */
+  function blame(members: Member[], body: unknown): Map<Member, string> {
+    const blamed = new Map<Member, string>()
+    const mismatches = typeMismatches(body)
+    for (const member of mismatches.length > 0 ? members : []) {
+      const reason = recordTypeMismatch(member.record, mismatches)
+      if (reason) blamed.set(member, reason)
+    }
+    const { msg, code } = readAnswer(body)
+    for (const [position, said] of recordsNamedInParams(body, spec.listKey)) {
+      const member = members[position]
+      if (member && !blamed.has(member)) {
+        blamed.set(member, `Iterable refused this event (${code ?? 'BadParams'}${msg ? `: ${msg}` : ''}; ${said}).`)
       }
-      const writer = writerFor(spec.bodyExtras?.(payload))
-      const oversized = writer.oversizedBytes(json)
-      if (oversized !== undefined) {
+    }
+    return blamed
+  }
+
+  function settle(members: Member[], body: unknown) {
+    const outcome = readBulkAnswer(body)
+    // Each event's `sent` is its record's JSON: exactly what Iterable received for it.
+    for (const { index, record, json, changesEmail } of members) {
+      const failure = outcome.failureOf(record, { changesEmail })
+      if (failure) {
         results.setErrorResponseAtIndex(index, {
-          status: 400,
-          errortype: 'PAYLOAD_VALIDATION_FAILED',
-          errormessage: `This event is ${oversized} bytes of JSON, over the ${MAX_BULK_BODY_BYTES}-byte limit of Iterable's bulk endpoints: send less in its dataFields.`
+          status: failure.status,
+          errormessage: failure.message,
+          sent: json,
+          body: body as JSONLikeObject
         })
         continue
       }
-      const full = writer.add({ index, json })
-      if (full) await deliver(full, writer.head)
+      const note = outcome.noteFor(record)
+      results.setSuccessResponseAtIndex(index, {
+        status: 200,
+        sent: json,
+        body: (note ? { ...readAnswer(body), note } : body) as JSONLikeObject
+      })
     }
-    for (const writer of writers.values()) {
-      const last = writer.finish()
-      if (last) await deliver(last, writer.head)
-    }
-  } finally {
-    for (const writer of writers.values()) writer.release()
-  }
-  return results
-
-  async function deliver({ members, bytes }: WrittenBody<Prepared>, head: string) {
-    let pending = members
-    let pendingBytes = bytes
-    // Each round either settles every pending record or removes at least one, so the loop ends.
-    while (pending.length > 0) {
-      let response
-      try {
-        response = await sendToIterable(request, settings, spec.endpoint, { jsonBytes: pendingBytes })
-      } catch (error) {
-        for (const { index, json } of pending) results.setErrorResponseAtIndex(index, failureOf(error, json))
-        return
-      }
-      const body = answerBody(response) as JSONLikeObject | string
-      if (isSuccess(response.status)) {
-        const failureFor = bulkFailureLookup(body)
-        for (const { index, json } of pending) {
-          const failure = failureFor?.(recordOf(json))
-          if (failure) {
-            results.setErrorResponseAtIndex(index, {
-              status: failure.status,
-              errormessage: failure.message,
-              sent: json,
-              body
-            })
-          } else {
-            results.setSuccessResponseAtIndex(index, { status: response.status, sent: json, body })
-          }
-        }
-        return
-      }
-
-      // A body refused for one record's field type: those records fail, the others are sent again.
-      const mismatches = typeMismatches(body)
-      const remaining: Prepared[] = []
-      for (const member of pending) {
-        const reason = mismatches.length > 0 ? recordTypeMismatch(recordOf(member.json), mismatches) : undefined
-        if (reason) {
-          results.setErrorResponseAtIndex(member.index, { status: 400, errormessage: reason, sent: member.json, body })
-        } else remaining.push(member)
-      }
-      if (remaining.length === pending.length) {
-        const error = translateIterableError(response.status, body, settings.apiKey)
-        for (const { index, json } of pending) {
-          results.setErrorResponseAtIndex(index, { ...failureOf(error, json), body })
-        }
-        return
-      }
-      pending = remaining
-      pendingBytes = rewrite(head, remaining)
-    }
-  }
-}
-
-const recordOf = (json: string) => JSON.parse(json) as BulkRecord
-
-/** The multistatus entry of an event that failed with `error`, sent as `json` when it got that far. */
-function failureOf(error: unknown, json?: string) {
-  const { status, message } = error as { status?: number; message?: string }
-  return {
-    status: typeof status === 'number' ? status : 500,
-    errormessage: message ?? String(error),
-    ...(error instanceof PayloadValidationError && { errortype: 'PAYLOAD_VALIDATION_FAILED' as const }),
-    ...(json !== undefined && { sent: json })
   }
 }

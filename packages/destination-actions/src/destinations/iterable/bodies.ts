@@ -1,102 +1,60 @@
+import { PayloadValidationError } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import type { Payload as UpdateUserPayload } from './updateUser/generated-types'
-import type { Payload as TrackEventPayload } from './trackEvent/generated-types'
-import type { Payload as TrackPagePayload } from './trackPage/generated-types'
-import type { Payload as TrackPurchasePayload } from './trackPurchase/generated-types'
-import type { Payload as UpdateCartPayload } from './updateCart/generated-types'
-import type { Payload as UpdateEmailPayload } from './updateEmail/generated-types'
-import { convertDates, iterableRecordJson, toUnixSeconds, withIterableDates } from './dates'
-import { requireIdentifier } from './identity'
-import { toCommerceItems, requireWholeCart, type MappedItem } from './commerce-items'
-import { assertPageIsTracked, pageEventName, type PageKind } from './page-naming'
-import type {
-  CommerceUser,
-  DataFields,
-  TrackEventBody,
-  TrackPurchaseBody,
-  UpdateCartBody,
-  UpdateEmailBody,
-  UserUpdateBody
-} from './types'
+import { toUnixSeconds, withIterableDates } from './dates'
+import { preferUserIdFor, requireIdentifiers } from './identity'
+import type { DataFields, TrackEventBody, UserUpdateBody } from './types'
 
-// Mapped payload → Iterable request body, one function per body. The single and the bulk paths both build records
-// here, so they cannot drift apart. Each function validates what the schema cannot and throws PayloadValidationError.
-// None of them changes the payload it is given.
+// The request bodies several actions send: a user (users/update, bulkUpdate, the commerce actions' `user`) and an
+// event (events/track, trackBulk). Each builder checks what the schema cannot, throws PayloadValidationError, and
+// returns a new object: the payload the framework hands over is never changed.
 
-/** `body` without its undefined and null keys (a loop: this runs for every event of every batch). */
-function definedOnly<T extends object>(body: T): T {
-  const defined: Partial<T> = {}
-  for (const key in body) {
-    const value = body[key]
-    if (value !== undefined && value !== null) defined[key] = value
-  }
-  return defined as T
+/** `body` without its undefined keys, so that the body sent is exactly what is logged and tested. */
+export const definedKeys = <T extends object>(body: T): T =>
+  Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as T
+
+/** A user as the mappings give it: top-level fields, or the commerce actions' `user` object. */
+export interface UserInput {
+  email?: string
+  userId?: string
+  dataFields?: DataFields
+  phoneNumber?: string | null
+  mergeNestedObjects?: boolean
+  preferUserId?: boolean
 }
 
 /**
- * A body whose dataFields are not yet written: `keys` are its other keys as they are sent, `dataFields` the mapped
- * ones (their date-times still to convert), `additions` set on dataFields as they are, over same-named fields. Written
- * as an object for a single call (asBody) or straight as JSON for a bulk record (asJson), the same keys either way.
+ * A user's body. The phone number goes where Iterable reads it, `dataFields.phoneNumber`; a null one is sent as null,
+ * which clears it. `extraDataFields` are set over the mapped ones (e.g. a new email).
  */
-interface BodyParts<Keys> {
-  keys: Keys
-  dataFields: DataFields | undefined
-  additions?: DataFields
+export function userBody(user: UserInput, settings: Settings, extraDataFields?: DataFields): UserUpdateBody {
+  requireIdentifiers(user, settings)
+  return buildUser(user, settings, extraDataFields)
 }
 
-const asBody = <Keys>({ keys, dataFields, additions }: BodyParts<Keys>): Keys & { dataFields: DataFields } => ({
-  ...keys,
-  dataFields: withIterableDates(dataFields, additions)
-})
+const COMMERCE_USER_FIELDS = { email: 'user.email', userId: 'user.userId' }
 
-/** JSON.stringify(asBody(parts)), without copying dataFields (see iterableRecordJson). */
-const asJson = <Keys extends object>({ keys, dataFields, additions }: BodyParts<Keys>): string =>
-  iterableRecordJson(keys as { [key: string]: unknown }, dataFields, additions)
-
-type UserKeys = Omit<UserUpdateBody, 'dataFields'>
-
-/** A user's body; the phone number goes where Iterable reads it, `dataFields.phoneNumber`. */
-function userParts(user: UpdateUserPayload | TrackPurchasePayload['user'], extra?: DataFields): BodyParts<UserKeys> {
-  const phoneNumber = user.phoneNumber ? { phoneNumber: user.phoneNumber } : undefined
-  return {
-    keys: definedOnly({
-      email: user.email,
-      userId: user.userId,
-      preferUserId: user.preferUserId,
-      mergeNestedObjects: user.mergeNestedObjects
-    }),
-    dataFields: user.dataFields,
-    additions: extra ? { ...phoneNumber, ...extra } : phoneNumber
-  }
+/** The `user` of trackPurchase and updateCart, whose "email or userId" rule the schema cannot say for a nested object. */
+export function commerceUserBody(user: UserInput, settings: Settings): UserUpdateBody {
+  requireIdentifiers(user, settings, { fields: COMMERCE_USER_FIELDS, eitherRequired: true })
+  return buildUser(user, settings)
 }
 
-export function userUpdateBody(payload: UpdateUserPayload): UserUpdateBody {
-  requireIdentifier(payload)
-  return asBody(userParts(payload))
-}
-
-/**
- * A user record of a bulk update, as JSON. Iterable's bulk endpoint has no email change; in hybrid projects setting
- * `dataFields.email` changes it, which is what the live destination does with `newEmail` in batches.
- */
-export function bulkUserRecordJson(payload: UpdateUserPayload): string {
-  requireIdentifier(payload)
-  return asJson(userParts(payload, payload.newEmail ? { email: payload.newEmail } : undefined))
-}
-
-export function updateEmailBody(payload: UpdateEmailPayload): UpdateEmailBody {
-  requireIdentifier(
-    { email: payload.currentEmail, userId: payload.currentUserId },
-    { email: 'currentEmail', userId: 'currentUserId' }
-  )
-  return definedOnly({
-    currentEmail: payload.currentEmail,
-    currentUserId: payload.currentUserId,
-    newEmail: payload.newEmail
+function buildUser(user: UserInput, settings: Settings, extraDataFields?: DataFields): UserUpdateBody {
+  return definedKeys({
+    email: user.email,
+    userId: user.userId,
+    preferUserId: preferUserIdFor(user, settings),
+    mergeNestedObjects: user.mergeNestedObjects,
+    dataFields: {
+      ...withIterableDates(user.dataFields ?? {}),
+      ...(user.phoneNumber !== undefined && { phoneNumber: user.phoneNumber }),
+      ...extraDataFields
+    }
   })
 }
 
-interface EventLike {
+/** An event as the mappings give it (trackEvent, trackPage). */
+export interface EventInput {
   email?: string
   userId?: string
   id?: string
@@ -106,66 +64,29 @@ interface EventLike {
   templateId?: number
 }
 
-type EventKeys = Omit<TrackEventBody, 'dataFields'>
+/** Iterable refuses an event id over 512 bytes (the whole bulk body, on trackBulk). */
+const MAX_EVENT_ID_BYTES = 512
 
-/** An events/track body; the caller has checked the identifiers. */
-function eventParts(payload: EventLike, eventName: string): BodyParts<EventKeys> {
-  return {
-    keys: definedOnly({
-      email: payload.email,
-      userId: payload.userId,
-      eventName,
-      id: payload.id,
-      createdAt: toUnixSeconds(payload.createdAt),
-      campaignId: payload.campaignId,
-      templateId: payload.templateId
-    }),
-    dataFields: payload.dataFields
+export function eventBody(event: EventInput, eventName: string, settings: Settings): TrackEventBody {
+  requireIdentifiers(event, settings)
+  if (eventName.trim() === '') {
+    throw new PayloadValidationError(
+      'eventName is blank: Iterable refuses an event without a name. Map a non-empty name.'
+    )
   }
-}
-
-function trackEventParts(payload: TrackEventPayload): BodyParts<EventKeys> {
-  requireIdentifier(payload)
-  return eventParts(payload, payload.eventName)
-}
-
-export const trackEventBody = (payload: TrackEventPayload): TrackEventBody => asBody(trackEventParts(payload))
-export const trackEventRecordJson = (payload: TrackEventPayload): string => asJson(trackEventParts(payload))
-
-function trackPageParts(payload: TrackPagePayload, settings: Settings): BodyParts<EventKeys> {
-  const page = { kind: (payload.eventType ?? 'page') as PageKind, name: payload.name, category: payload.category }
-  requireIdentifier(payload)
-  assertPageIsTracked(page, settings)
-  return eventParts(payload, pageEventName(page, settings))
-}
-
-export const trackPageBody = (payload: TrackPagePayload, settings: Settings): TrackEventBody =>
-  asBody(trackPageParts(payload, settings))
-export const trackPageRecordJson = (payload: TrackPagePayload, settings: Settings): string =>
-  asJson(trackPageParts(payload, settings))
-
-function commerceUser(user: TrackPurchasePayload['user']): CommerceUser {
-  requireIdentifier(user, { email: 'user.email', userId: 'user.userId' })
-  return asBody(userParts(user))
-}
-
-export function trackPurchaseBody(payload: TrackPurchasePayload): TrackPurchaseBody {
-  const user = commerceUser(payload.user)
-  // The products are sent as items; repeating them in the purchase's dataFields would only double the payload.
-  const { products, ...purchaseFields } = payload.dataFields ?? {}
-  return definedOnly({
-    id: payload.id,
-    user,
-    items: toCommerceItems(payload.items as MappedItem[], Array.isArray(products) ? products : undefined),
-    campaignId: payload.campaignId,
-    templateId: payload.templateId,
-    total: payload.total,
-    createdAt: toUnixSeconds(payload.createdAt),
-    dataFields: convertDates(purchaseFields)
+  if (event.id !== undefined && Buffer.byteLength(event.id) > MAX_EVENT_ID_BYTES) {
+    throw new PayloadValidationError(
+      `id is ${Buffer.byteLength(event.id)} bytes, over Iterable's limit of ${MAX_EVENT_ID_BYTES} for an event id. Map a shorter id (the default, the Segment messageId, fits).`
+    )
+  }
+  return definedKeys({
+    email: event.email,
+    userId: event.userId,
+    eventName,
+    id: event.id,
+    createdAt: toUnixSeconds(event.createdAt),
+    dataFields: withIterableDates(event.dataFields ?? {}),
+    campaignId: event.campaignId,
+    templateId: event.templateId
   })
-}
-
-export function updateCartBody(payload: UpdateCartPayload): UpdateCartBody {
-  const user = commerceUser(payload.user)
-  return { user, items: toCommerceItems(requireWholeCart(payload.items as MappedItem[] | undefined)) }
 }

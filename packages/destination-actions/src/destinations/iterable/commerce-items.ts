@@ -1,7 +1,9 @@
 import { PayloadValidationError } from '@segment/actions-core'
-import { convertDates } from './dates'
-import { setOwnKey } from './own-keys'
+import { definedKeys } from './bodies'
+import { withIterableDates } from './dates'
 import type { CommerceItem, DataFields } from './types'
+
+// Segment's ecommerce products → Iterable's CommerceItems.
 
 /** An item as the mapping produces it (the `items` field allows extra keys). */
 export interface MappedItem {
@@ -18,7 +20,7 @@ export interface MappedItem {
   [key: string]: unknown
 }
 
-// Keys of a Segment product (and of an Iterable item) that become item fields, so never item dataFields.
+// Keys of a Segment product (and of an Iterable item) that are item fields, so never item dataFields.
 const ITEM_KEYS = new Set([
   'product_id',
   'id',
@@ -35,59 +37,29 @@ const ITEM_KEYS = new Set([
   'dataFields'
 ])
 
-/**
- * The product's keys that are not item fields, from its sources in order (a later one wins): the product itself, the
- * item's mapped `dataFields` (the whole product by default on cart events) and the item. Dates converted; undefined
- * when there are none.
- */
-function extraProductKeys(...sources: (Record<string, unknown> | undefined)[]): DataFields | undefined {
-  let extra: DataFields | undefined
-  for (const source of sources) {
-    for (const key in source) {
-      const value = source[key]
-      if (value !== undefined && !ITEM_KEYS.has(key)) setOwnKey((extra ??= {}), key, convertDates(value))
-    }
-  }
-  return extra
+/** The item's other keys: from its mapped `dataFields` (the whole product by default), then extra keys of the item. */
+function otherKeys(item: MappedItem): DataFields {
+  const entries = [...Object.entries(item.dataFields ?? {}), ...Object.entries(item)]
+  return Object.fromEntries(entries.filter(([key, value]) => value !== undefined && !ITEM_KEYS.has(key)))
 }
 
 /** A Segment product → an Iterable CommerceItem: `categories` as an array, every other product key in `dataFields`. */
-function toCommerceItem(item: MappedItem, product: Record<string, unknown> | undefined): CommerceItem {
-  // One object, keys set in place: this runs for every product of every order.
-  const commerceItem: CommerceItem = { id: item.id, name: item.name, price: item.price, quantity: item.quantity }
-  if (item.sku !== undefined) commerceItem.sku = item.sku
-  if (item.description !== undefined) commerceItem.description = item.description
-  if (item.categories !== undefined) commerceItem.categories = [item.categories]
-  if (item.url !== undefined) commerceItem.url = item.url
-  if (item.imageUrl !== undefined) commerceItem.imageUrl = item.imageUrl
-  const extra = extraProductKeys(product, item.dataFields, item)
-  if (extra !== undefined) commerceItem.dataFields = extra
-  return commerceItem
+function toCommerceItem(item: MappedItem, index: number): CommerceItem {
+  return definedKeys({
+    id: item.id,
+    sku: item.sku,
+    name: item.name,
+    description: item.description,
+    categories: item.categories === undefined ? undefined : [item.categories],
+    price: item.price,
+    quantity: item.quantity,
+    imageUrl: item.imageUrl,
+    url: item.url,
+    dataFields: withIterableDates(otherKeys(item), `items[${index}].dataFields`)
+  })
 }
 
-const productIdOf = (product: unknown): string | undefined => {
-  if (product === null || typeof product !== 'object') return undefined
-  const { product_id: productId, id } = product as { product_id?: unknown; id?: unknown }
-  const found = productId ?? id
-  return found === undefined || found === null ? undefined : String(found)
-}
-
-/**
- * The product `item` was mapped from, among `products` (the purchase's mapped `properties.products`): the one at its
- * position when the ids match (always, with the default mappings), else the first with its id. None without an id.
- */
-function productOf(item: MappedItem, index: number, products: unknown[] | undefined): DataFields | undefined {
-  if (products === undefined) return undefined
-  const product =
-    productIdOf(products[index]) === item.id
-      ? products[index]
-      : products.find((candidate) => productIdOf(candidate) === item.id)
-  return product as DataFields | undefined
-}
-
-/** Segment products → Iterable CommerceItems; `products`, where given, lend each item its product's other keys. */
-export const toCommerceItems = (items: MappedItem[], products?: unknown[]): CommerceItem[] =>
-  items.map((item, index) => toCommerceItem(item, productOf(item, index, products)))
+export const toCommerceItems = (items: MappedItem[]): CommerceItem[] => items.map(toCommerceItem)
 
 /**
  * Iterable replaces the user's whole cart with the items sent, so a cart event must carry the whole cart. Without

@@ -1,13 +1,12 @@
 import {
   PayloadValidationError,
-  RetryableError,
   type DestinationDefinition,
   type GlobalSetting,
   type ModifiedResponse,
   type RequestClient
 } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import { endpointUrl, sendToIterable, translateIterableError } from './iterable-api'
+import { sendToIterable, translateIterableError } from './iterable-api'
 import { PROJECT_TYPES } from './identity'
 
 // Segment's user deletion requests (onDelete). They carry a userId and an anonymousId, never an email; Iterable knows
@@ -27,9 +26,6 @@ export const DELETION_MODE_SETTING: GlobalSetting = {
   ],
   default: DELETION_MODES.delete
 }
-
-/** A lookup or a deletion is a small request: no reason to wait as long as for a 4 MB bulk body. */
-const USER_REQUEST_TIMEOUT_MS = 10_000
 
 // Iterable's codes for a user it does not have.
 const UNKNOWN_USER_CODES = new Set(['UnknownUserIdError', 'UnknownEmailError', 'NotFound'])
@@ -81,23 +77,10 @@ async function forgetBy(request: RequestClient, settings: Settings, user: { user
   return settledOrThrow(await sendToIterable<unknown>(request, settings, 'forgetUser', { json: user }), settings)
 }
 
-/** `GET` or `DELETE /api/users/byUserId/{userId}`; answers whatever the status, throws only when Iterable is unreachable. */
-async function userRequest(
-  request: RequestClient,
-  settings: Settings,
-  method: 'get' | 'delete',
-  userId: string
-): Promise<ModifiedResponse> {
+/** `GET` or `DELETE /api/users/byUserId/{userId}`, whatever Iterable answers. */
+const userRequest = (request: RequestClient, settings: Settings, method: 'get' | 'delete', userId: string) =>
   // Encoded: a userId may hold `/`, `?` or `#`, which would otherwise change the path.
-  const url = `${endpointUrl('userByUserId', settings.dataCenterLocation)}/${encodeURIComponent(userId)}`
-  try {
-    return await request(url, { method, timeout: USER_REQUEST_TIMEOUT_MS, throwHttpErrors: false })
-  } catch (error) {
-    const reason = String((error as { message?: unknown })?.message ?? error)
-    const redacted = settings.apiKey ? reason.split(settings.apiKey).join('<redacted>') : reason
-    throw new RetryableError(`Could not reach Iterable (${redacted}); Segment will retry.`, 503)
-  }
-}
+  sendToIterable<unknown>(request, settings, 'userByUserId', { method, pathSuffix: `/${encodeURIComponent(userId)}` })
 
 /** The answer when it is a success or says Iterable has no such user (which counts as deleted); else its error. */
 function settledOrThrow(response: ModifiedResponse<unknown>, settings: Settings): ModifiedResponse<unknown> {

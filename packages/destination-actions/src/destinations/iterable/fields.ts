@@ -1,8 +1,11 @@
 import type { InputField } from '@segment/actions-core'
-import { DEFAULT_BATCH_SIZE } from './batching'
+import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BULK_BODY_BYTES } from './batching'
 
 // Shared field definitions. Keys and defaults follow the live "Iterable (Actions)" destination so that existing
 // customer mappings keep working: add here, never rename.
+
+/** Iterable's limit for a userId. */
+const USER_ID_MAX_LENGTH = 52
 
 type Condition = NonNullable<Exclude<InputField['required'], boolean>>
 
@@ -20,32 +23,28 @@ export const EMAIL_FROM_PROPERTIES_OR_CONTEXT = {
   }
 }
 
-const emailField: InputField = {
+export const EMAIL_FIELD: InputField = {
   label: 'Email Address',
   description:
-    'An email address that identifies a user profile in Iterable. Either this or User ID is required. Segment reads it from the `email` key only: Iterable ignores other spellings.',
+    'An email address that identifies a user profile in Iterable. Either this or User ID is required (User ID in UserID-based projects).',
   type: 'string',
   format: 'email',
   required: whenMissing('userId'),
   default: EMAIL_FROM_PROPERTIES_OR_CONTEXT
 }
 
-const userIdField: InputField = {
+export const USER_ID_FIELD: InputField = {
   label: 'User ID',
   description:
-    'A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required.',
+    'A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required; UserID-based projects require it.',
   type: 'string',
+  maximum: USER_ID_MAX_LENGTH,
   required: whenMissing('email'),
   default: { '@path': '$.userId' }
 }
 
-/** Email for track-like events: `properties.email`, else the email in `context.traits`. */
-export const EMAIL_FIELD: InputField = emailField
-
 /** Email for identify events: `traits.email`. */
-export const TRAITS_EMAIL_FIELD: InputField = { ...emailField, default: { '@path': '$.traits.email' } }
-
-export const USER_ID_FIELD: InputField = userIdField
+export const TRAITS_EMAIL_FIELD: InputField = { ...EMAIL_FIELD, default: { '@path': '$.traits.email' } }
 
 export const USER_DATA_FIELDS: InputField = {
   label: 'User Data Fields',
@@ -87,7 +86,7 @@ export const MERGE_NESTED_OBJECTS_FIELD: InputField = {
 export const PREFER_USER_ID_FIELD: InputField = {
   label: 'Prefer User ID',
   description:
-    "Only respected in email-based projects: create a new user when the request has a userId that doesn't yet exist in the Iterable project (and no email).",
+    "Only respected in email-based projects: create a new user when the request has a userId that doesn't yet exist in the Iterable project (and no email). When unmapped, it is sent as true for such requests when the Iterable Project Type setting is email-based.",
   type: 'boolean',
   required: false
 }
@@ -97,13 +96,15 @@ export const EVENT_ID_FIELD: InputField = {
   description:
     'A unique ID (at most 512 bytes). If an event exists with that id, the event is updated; the default, the Segment messageId, keeps retries from creating duplicates.',
   type: 'string',
+  maximum: 512,
   required: false,
   default: { '@path': '$.messageId' }
 }
 
 export const CREATED_AT_FIELD: InputField = {
   label: 'Timestamp',
-  description: 'Time the event took place. Sent to Iterable as a Unix timestamp in seconds.',
+  description:
+    'Time the event took place, between 1970 and 9999. Sent to Iterable as a Unix timestamp in seconds; a time without a zone is read as UTC.',
   type: 'datetime',
   required: false,
   default: { '@path': '$.timestamp' }
@@ -139,12 +140,38 @@ export const BATCH_SIZE_FIELD: InputField = {
   type: 'number',
   unsafe_hidden: true,
   required: false,
+  minimum: 1,
+  maximum: MAX_BATCH_SIZE,
   default: DEFAULT_BATCH_SIZE
 }
 
+export const BATCH_BYTES_FIELD: InputField = {
+  label: 'Batch Bytes',
+  description: "Maximum size of a batch in bytes: Iterable's bulk endpoints take at most 4 MB per request.",
+  type: 'number',
+  unsafe_hidden: true,
+  required: false,
+  default: MAX_BULK_BODY_BYTES
+}
+
+/** The fields of every event, besides its identifiers, name and data. */
+export const EVENT_FIELDS = {
+  id: EVENT_ID_FIELD,
+  createdAt: CREATED_AT_FIELD,
+  campaignId: CAMPAIGN_ID_FIELD,
+  templateId: TEMPLATE_ID_FIELD
+}
+
+/** The batching fields of every action with a bulk endpoint. */
+export const BATCH_FIELDS = {
+  enable_batching: ENABLE_BATCHING_FIELD,
+  batch_size: BATCH_SIZE_FIELD,
+  batch_bytes: BATCH_BYTES_FIELD
+}
+
 /**
- * The `user` object of the commerce endpoints. Its identifiers are checked in code (`identity.ts`): the framework's
- * conditional requirement cannot test a nested key for absence.
+ * The `user` object of the commerce endpoints. Its "email or userId" rule is checked in code (`identity.ts`): the
+ * framework's conditional requirement cannot test a nested key for absence.
  */
 export const COMMERCE_USER_FIELD: InputField = {
   label: 'User Data',
@@ -162,8 +189,8 @@ export const COMMERCE_USER_FIELD: InputField = {
     mergeNestedObjects: false
   },
   properties: {
-    email: { ...emailField, required: false },
-    userId: { ...userIdField, required: false },
+    email: { ...EMAIL_FIELD, required: false },
+    userId: { ...USER_ID_FIELD, required: false },
     dataFields: USER_DATA_FIELDS,
     mergeNestedObjects: MERGE_NESTED_OBJECTS_FIELD,
     phoneNumber: USER_PHONE_NUMBER_FIELD,
@@ -200,16 +227,7 @@ export const ITEMS_FIELD: InputField = {
       type: 'object'
     }
   },
-  default: itemsFromProducts({ wholeProductInDataFields: true })
-}
-
-/**
- * Items from `properties.products`, with paths relative to each product, as upstream writes them. With
- * `wholeProductInDataFields`, each item's dataFields is the whole product (`$.`), of which commerce-items.ts keeps the
- * keys that are not item fields.
- */
-export function itemsFromProducts({ wholeProductInDataFields }: { wholeProductInDataFields: boolean }) {
-  return {
+  default: {
     '@arrayPath': [
       '$.properties.products',
       {
@@ -222,7 +240,8 @@ export function itemsFromProducts({ wholeProductInDataFields }: { wholeProductIn
         url: { '@path': 'url' },
         imageUrl: { '@path': 'image_url' },
         description: { '@path': 'description' },
-        ...(wholeProductInDataFields && { dataFields: { '@path': '$.' } })
+        // The whole product: its keys that are not item fields become the item's dataFields.
+        dataFields: { '@path': '$.' }
       }
     ]
   }

@@ -51,31 +51,7 @@ const destination: DestinationDefinition<Settings> = {
         format: 'text',
         choices: PROJECT_TYPE_CHOICES
       },
-      trackAllPages: {
-        label: PAGE_SETTINGS.trackAllPages.label,
-        description: 'Send every page and screen call to Iterable, whether or not it has a name or a category.',
-        type: 'boolean',
-        default: PAGE_SETTINGS.trackAllPages.default
-      },
-      trackCategorizedPages: {
-        label: PAGE_SETTINGS.trackCategorizedPages.label,
-        description: 'Send page and screen calls that have a category to Iterable.',
-        type: 'boolean',
-        default: PAGE_SETTINGS.trackCategorizedPages.default
-      },
-      trackNamedPages: {
-        label: PAGE_SETTINGS.trackNamedPages.label,
-        description: 'Send page and screen calls that have a name to Iterable.',
-        type: 'boolean',
-        default: PAGE_SETTINGS.trackNamedPages.default
-      },
-      mapToSingleEvent: {
-        label: PAGE_SETTINGS.mapToSingleEvent.label,
-        description:
-          'Send every page call as the event "Loaded a Page" and every screen call as "Loaded a Screen", instead of "<name> page" / "<name> screen".',
-        type: 'boolean',
-        default: PAGE_SETTINGS.mapToSingleEvent.default
-      },
+      ...PAGE_SETTINGS,
       deletionMode: DELETION_MODE_SETTING
     },
     // A rejected key becomes InvalidAuthenticationError, which says where to find a server-side key.

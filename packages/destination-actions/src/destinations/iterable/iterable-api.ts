@@ -8,7 +8,8 @@ import {
 } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 
-// Everything about calling Iterable lives here: where, how, and what its answers mean.
+// Everything about calling Iterable lives here: where, how, and what its answers mean, for one request and for the
+// records of a bulk request. Shared with the iterable-audiences destination.
 
 export const BASE_URLS = {
   united_states: 'https://api.iterable.com',
@@ -37,15 +38,18 @@ export const ENDPOINTS = {
 
 export type Endpoint = keyof typeof ENDPOINTS
 
+/** What a call to Iterable needs of the settings (the audiences destination has the same two). */
+export type IterableSettings = Pick<Settings, 'apiKey' | 'dataCenterLocation'>
+
 /** Iterable's bulk endpoints take up to 4 MB per body; large bulk requests can take a while to answer. */
 export const REQUEST_TIMEOUT_MS = 30_000
 
 export const API_KEY_HEADER = 'Api-Key'
 
-export function endpointUrl(endpoint: Endpoint, dataCenterLocation?: string): string {
+export function endpointUrl(endpoint: Endpoint, dataCenterLocation?: string, suffix = ''): string {
   const known = dataCenterLocation !== undefined && Object.hasOwn(BASE_URLS, dataCenterLocation)
   const base = known ? BASE_URLS[dataCenterLocation as DataCenter] : BASE_URLS.united_states
-  return base + ENDPOINTS[endpoint]
+  return base + ENDPOINTS[endpoint] + suffix
 }
 
 /** What Iterable answers: `{ msg, code, params }`, or sometimes plain text. */
@@ -57,37 +61,39 @@ export interface IterableAnswer {
 }
 
 interface CallOptions {
-  method?: 'get' | 'post'
+  method?: 'get' | 'post' | 'delete'
   json?: unknown
-  /** A body already written as JSON, in UTF-8 (the bulk path writes its records so, and sizes them by it). */
-  jsonBytes?: Buffer
+  /** A body already serialised as JSON (the bulk path sizes its bodies by their JSON). */
+  body?: string
+  /** Appended to the endpoint's path, e.g. an encoded userId. */
+  pathSuffix?: string
 }
 
 /** Sends one request to Iterable and returns its answer whatever the status; only a missing answer throws. */
 export async function sendToIterable<T = IterableAnswer>(
   request: RequestClient,
-  settings: Settings,
+  settings: IterableSettings,
   endpoint: Endpoint,
   options: CallOptions = {}
 ): Promise<ModifiedResponse<T>> {
   try {
-    return await request<T>(endpointUrl(endpoint, settings.dataCenterLocation), {
+    return await request<T>(endpointUrl(endpoint, settings.dataCenterLocation, options.pathSuffix), {
       method: options.method ?? 'post',
-      ...(options.jsonBytes === undefined
+      ...(options.body === undefined
         ? { json: options.json }
-        : { body: options.jsonBytes, headers: { 'content-type': 'application/json' } }),
+        : { body: options.body, headers: { 'content-type': 'application/json' } }),
       timeout: REQUEST_TIMEOUT_MS,
       throwHttpErrors: false
     })
   } catch (error) {
-    throw networkFailure(error, settings.apiKey)
+    throw noAnswer(error, settings.apiKey)
   }
 }
 
 /** Sends one request to Iterable; a non-2xx answer throws the framework error that says what to do about it. */
 export async function callIterable<T = IterableAnswer>(
   request: RequestClient,
-  settings: Settings,
+  settings: IterableSettings,
   endpoint: Endpoint,
   options: CallOptions = {}
 ): Promise<ModifiedResponse<T>> {
@@ -100,7 +106,7 @@ export const isSuccess = (status: number) => status >= 200 && status < 300
 
 export const answerBody = (response: { data?: unknown; content: string }): unknown => response.data ?? response.content
 
-/** Iterable's answer as `{ msg, code }`, whatever shape it came in. */
+/** Iterable's answer as `{ msg, code, params }`, whatever shape it came in. */
 export function readAnswer(body: unknown): IterableAnswer {
   if (body && typeof body === 'object') return body as IterableAnswer
   if (typeof body === 'string' && body.trim() !== '') {
@@ -119,6 +125,15 @@ export function redact(text: string, apiKey: string | undefined): string {
   return apiKey ? text.split(apiKey).join('<redacted>') : text
 }
 
+/** Iterable's `params` (which name the fields at fault in BadParams and BadJsonBody answers), in a few words. */
+function describeParams(params: unknown): string {
+  if (params === null || params === undefined || typeof params !== 'object') return ''
+  const entries = Object.entries(params as Record<string, unknown>)
+  if (entries.length === 0) return ''
+  const text = entries.map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+  return `; params: ${text.join(', ').slice(0, 300)}`
+}
+
 const RETRYABLE_STATUSES = new Set([408, 423, 429, 500, 502, 503, 504])
 
 type RetryableStatus = ConstructorParameters<typeof RetryableError>[1]
@@ -126,10 +141,13 @@ type RetryableStatus = ConstructorParameters<typeof RetryableError>[1]
 /** Turns a non-2xx answer from Iterable into the framework's error, so that Segment retries exactly what can succeed later. */
 export function translateIterableError(status: number, body: unknown, apiKey?: string): Error {
   // Redact before reading: readAnswer shortens long text, which could cut the key in two.
-  const { msg, code } = readAnswer(typeof body === 'string' ? redact(body, apiKey) : body)
+  const { msg, code, params } = readAnswer(typeof body === 'string' ? redact(body, apiKey) : body)
   // Iterable's msg often ends in a full stop; the messages below end the sentence themselves.
   const message = msg?.replace(/\.+$/, '')
-  const detail = redact(`${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}`, apiKey)
+  const detail = redact(
+    `${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}${describeParams(params)}`,
+    apiKey
+  )
 
   if (status === 401) {
     return new InvalidAuthenticationError(
@@ -174,14 +192,27 @@ function conflictDescription(code: string | undefined): string {
   return 'the email and the userId belong to different Iterable users'
 }
 
-/** No answer at all: a timeout, a reset connection or a DNS failure. All of them may work on a retry. */
-function networkFailure(error: unknown, apiKey: string | undefined): Error {
-  const { name, message, code } = error as { name?: string; message?: string; code?: string }
-  const timedOut = name === 'TimeoutError' || name === 'RequestTimeoutError' || code === 'ETIMEDOUT'
+/**
+ * No answer at all. A timeout, a reset connection or a DNS failure may work on a retry; a request that could not even
+ * be built (its body cannot be serialised) never will, and is not retried.
+ */
+function noAnswer(error: unknown, apiKey: string | undefined): Error {
+  const { name, message, code } = (error ?? {}) as { name?: string; message?: string; code?: unknown }
   const reason = redact(message ?? String(error), apiKey)
-  return timedOut
-    ? new RetryableError(`Iterable did not answer in time (${reason}); Segment will retry.`, 408)
-    : new RetryableError(`Could not reach Iterable (${code ? `${code}: ` : ''}${reason}); Segment will retry.`, 503)
+  if (name === 'TimeoutError' || name === 'RequestTimeoutError' || code === 'ETIMEDOUT') {
+    return new RetryableError(`Iterable did not answer in time (${reason}); Segment will retry.`, 408)
+  }
+  if (name === 'FetchError' || name === 'RequestClientError' || typeof code === 'string') {
+    return new RetryableError(
+      `Could not reach Iterable (${typeof code === 'string' ? `${code}: ` : ''}${reason}); Segment will retry.`,
+      503
+    )
+  }
+  return new IntegrationError(
+    `The request to Iterable could not be built (${name ?? 'Error'}: ${reason}). Check the mapped data.`,
+    'RequestNotBuilt',
+    400
+  )
 }
 
 // Bulk answers. Iterable answers 200 even when some records failed, and names a failed record by its email or userId
@@ -202,23 +233,16 @@ export interface RecordFailure {
 
 type IdentifierKind = 'email' | 'userId'
 
-// Every list of `failedUpdates`, with the identifier it holds, the status its records get and what it means.
-const FAILED_UPDATE_LISTS: Record<string, { kind: IdentifierKind; status: number; meaning: string }> = {
-  invalidEmails: { kind: 'email', status: 400, meaning: 'the email address is malformed' },
-  invalidUserIds: {
-    kind: 'userId',
-    status: 400,
-    meaning: 'the userId is malformed (empty, over 52 characters, non-ASCII, or with a trailing space)'
-  },
-  notFoundEmails: { kind: 'email', status: 404, meaning: 'no Iterable user has this email' },
-  notFoundUserIds: { kind: 'userId', status: 404, meaning: 'no Iterable user has this userId' },
-  forgottenEmails: { kind: 'email', status: 400, meaning: 'the user was forgotten at their request (GDPR)' },
-  forgottenUserIds: { kind: 'userId', status: 400, meaning: 'the user was forgotten at their request (GDPR)' },
-  conflictEmails: { kind: 'email', status: 409, meaning: 'another Iterable user already has this email' },
-  conflictUserIds: { kind: 'userId', status: 409, meaning: 'another Iterable user already has this userId' },
-  invalidDataEmails: { kind: 'email', status: 400, meaning: 'its dataFields hold invalid data' },
-  invalidDataUserIds: { kind: 'userId', status: 400, meaning: 'its dataFields hold invalid data' }
+// What each list of `failedUpdates` means. A list's name says the identifier it holds (…Emails, …UserIds); notFound
+// lists are 404s, conflict lists 409s, the others 400s.
+const LIST_MEANINGS: Record<string, (identifier: string) => string> = {
+  invalid: (identifier) => `the ${identifier} is malformed`,
+  notFound: (identifier) => `no Iterable user has this ${identifier}`,
+  forgotten: () => 'the user was forgotten at their request (GDPR)',
+  conflict: (identifier) => `another Iterable user already has this ${identifier}`,
+  invalidData: () => 'its dataFields hold invalid data'
 }
+const LIST_STATUS: Record<string, number> = { notFound: 404, conflict: 409 }
 
 // The deprecated top-level lists, still sent by Iterable beside failedUpdates.
 const DEPRECATED_LISTS: Record<string, IdentifierKind> = { invalidEmails: 'email', invalidUserIds: 'userId' }
@@ -235,51 +259,72 @@ const normalise = (kind: IdentifierKind, value: string) => (kind === 'email' ? v
 const stringsIn = (list: unknown): string[] =>
   Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : []
 
-/**
- * Reads a 200 bulk answer once and returns the lookup that tells, for each record sent, whether Iterable refused it
- * and why; undefined when the answer names no record (then every record was accepted, none needs looking up).
- */
-export function bulkFailureLookup(body: unknown): ((record: BulkRecord) => RecordFailure | undefined) | undefined {
-  const answer = readAnswer(body)
-  const byIdentifier = new Map<string, RecordFailure>()
-  const remember = (kind: IdentifierKind, value: string, failure: RecordFailure) => {
-    const key = `${kind}:${normalise(kind, value)}`
-    if (!byIdentifier.has(key)) byIdentifier.set(key, failure)
-  }
+/** The identifiers Iterable may name a record by: its email, its userId, and a new email it sets (bulk email change). */
+function identifiersOf(record: BulkRecord, changesEmail: boolean): { kind: IdentifierKind; value: string }[] {
+  const identifiers: { kind: IdentifierKind; value: string }[] = []
+  if (record.email !== undefined) identifiers.push({ kind: 'email', value: record.email })
+  if (record.userId !== undefined) identifiers.push({ kind: 'userId', value: record.userId })
+  const newEmail = record.dataFields?.email
+  if (changesEmail && typeof newEmail === 'string') identifiers.push({ kind: 'email', value: newEmail })
+  return identifiers
+}
 
+export interface BulkOutcome {
+  /** Why Iterable refused `record`, or undefined when it accepted it. */
+  failureOf: (record: BulkRecord, options?: { changesEmail?: boolean }) => RecordFailure | undefined
+  /** What an accepted record should know of the answer: fields Iterable dropped, failures it did not name. */
+  noteFor: (record: BulkRecord) => string | undefined
+  /** How many records Iterable says failed. */
+  failCount: number
+}
+
+/** Reads a 200 bulk answer once, for the lookups that tell each record's fate. */
+export function readBulkAnswer(body: unknown): BulkOutcome {
+  const answer = readAnswer(body)
+  const lists: { name: string; kind: IdentifierKind; status: number; meaning: string; values: Set<string> }[] = []
   const failedUpdates = (answer.failedUpdates ?? {}) as Record<string, unknown>
-  for (const [list, { kind, status, meaning }] of Object.entries(FAILED_UPDATE_LISTS)) {
-    for (const value of stringsIn(failedUpdates[list])) {
-      remember(kind, value, { status, message: `Iterable listed this ${kind} in failedUpdates.${list}: ${meaning}.` })
-    }
+  for (const [list, named] of Object.entries(failedUpdates)) {
+    const [, prefix, suffix] = /^(.*?)(Emails|UserIds)$/.exec(list) ?? []
+    const values = stringsIn(named)
+    if (!prefix || !LIST_MEANINGS[prefix] || values.length === 0) continue
+    const kind: IdentifierKind = suffix === 'Emails' ? 'email' : 'userId'
+    const set = new Set(values.map((value) => normalise(kind, value)))
+    const status = LIST_STATUS[prefix] ?? 400
+    const meaning = LIST_MEANINGS[prefix](kind === 'email' ? 'email address' : 'userId')
+    lists.push({ name: `failedUpdates.${list}`, kind, status, meaning, values: set })
   }
   for (const [list, kind] of Object.entries(DEPRECATED_LISTS)) {
-    for (const value of stringsIn(answer[list])) {
-      remember(kind, value, {
-        status: 400,
-        message: `Iterable listed this ${kind} in ${list}: the record was not accepted.`
-      })
+    const values = stringsIn(answer[list])
+    if (values.length > 0) {
+      const meaning = 'the record was not accepted'
+      lists.push({ name: list, kind, status: 400, meaning, values: new Set(values.map((v) => normalise(kind, v))) })
     }
   }
   for (const [list, kind] of Object.entries(INTERNAL_FAILURE_LISTS)) {
-    for (const value of stringsIn(answer[list])) {
-      remember(kind, value, {
-        status: 500,
-        message: `Iterable listed this ${kind} in ${list}: it did not update this valid record (an internal error, or a user it could not update yet); Segment will retry.`
-      })
+    const values = stringsIn(answer[list])
+    if (values.length > 0) {
+      const meaning =
+        'Iterable did not update this valid record (an internal error, or a user it cannot update yet); Segment will retry'
+      lists.push({ name: list, kind, status: 500, meaning, values: new Set(values.map((v) => normalise(kind, v))) })
     }
   }
   const disallowed = new Set(stringsIn(answer.disallowedEventNames))
+  const filteredOut = new Set(stringsIn(answer.filteredOutFields))
+  const failCount = typeof answer.failCount === 'number' ? answer.failCount : 0
+  const named = lists.reduce((count, list) => count + list.values.size, 0)
+  const unnamedFailures = failCount > named + disallowed.size
 
-  if (byIdentifier.size === 0 && disallowed.size === 0) return undefined
-  return (record) => {
-    // A new email sent as dataFields.email (bulk email change) is what Iterable names when it refuses the change.
-    const newEmail = record.dataFields?.email
-    const failure =
-      (record.email !== undefined && byIdentifier.get(`email:${normalise('email', record.email)}`)) ||
-      (record.userId !== undefined && byIdentifier.get(`userId:${record.userId}`)) ||
-      (typeof newEmail === 'string' && byIdentifier.get(`email:${normalise('email', newEmail)}`))
-    if (failure) return failure
+  const failureOf = (record: BulkRecord, { changesEmail = false } = {}): RecordFailure | undefined => {
+    for (const { kind, value } of identifiersOf(record, changesEmail)) {
+      // The list that holds this identifier, named as Iterable named it.
+      const list = lists.find((candidate) => candidate.kind === kind && candidate.values.has(normalise(kind, value)))
+      if (list) {
+        return {
+          status: list.status,
+          message: `Iterable listed this event's ${kind} in ${list.name}: ${list.meaning}.`
+        }
+      }
+    }
     if (record.eventName !== undefined && disallowed.has(record.eventName)) {
       return {
         status: 400,
@@ -288,13 +333,35 @@ export function bulkFailureLookup(body: unknown): ((record: BulkRecord) => Recor
     }
     return undefined
   }
+
+  const noteFor = (record: BulkRecord): string | undefined => {
+    const dropped = Object.keys(record.dataFields ?? {}).filter((field) => filteredOut.has(field))
+    const notes: string[] = []
+    if (dropped.length > 0) {
+      notes.push(
+        `Iterable accepted the record but dropped dataFields it does not create (filteredOutFields): ${dropped.join(', ')}. Allow new fields in the Iterable project, or create them there first.`
+      )
+    }
+    if (unnamedFailures) {
+      notes.push(
+        `Iterable reported ${failCount} failed records and named fewer; this record was not named, and may be one of them.`
+      )
+    }
+    return notes.length > 0 ? notes.join(' ') : undefined
+  }
+
+  return { failureOf, noteFor, failCount }
+}
+
+/** Kept for callers that need only the failures: a 200 bulk answer → the failure of a record, if any. */
+export function bulkFailureLookup(body: unknown): (record: BulkRecord) => RecordFailure | undefined {
+  return readBulkAnswer(body).failureOf
 }
 
 /** One field of a `RequestFieldsTypesMismatched` answer. */
 export interface FieldTypeMismatch {
   field: string
   expectedType: string
-  incomingTypes: string[]
   offendingValue?: unknown
 }
 
@@ -310,12 +377,11 @@ export function typeMismatches(body: unknown): FieldTypeMismatch[] {
   if (answer.code !== TYPE_MISMATCH_CODE) return []
   const errors = ((answer.params as Record<string, unknown> | undefined)?.validationErrors ?? {}) as Record<
     string,
-    { expectedType?: string; incomingTypes?: unknown; offendingValue?: unknown }
+    { expectedType?: string; offendingValue?: unknown }
   >
   return Object.entries(errors).map(([field, detail]) => ({
     field,
     expectedType: String(detail?.expectedType ?? 'another type'),
-    incomingTypes: stringsIn(detail?.incomingTypes),
     offendingValue: detail?.offendingValue
   }))
 }
@@ -342,7 +408,7 @@ const EXPECTED_JSON_TYPE: Record<string, string> = {
 function valueAtField(dataFields: Record<string, unknown> | undefined, field: string): unknown {
   // Iterable may prefix a field with its project namespace ("namespace:::field") and names nested fields with dots.
   const path = field.split(':::').pop() ?? field
-  if (dataFields && path in dataFields) return dataFields[path]
+  if (dataFields && Object.hasOwn(dataFields, path)) return dataFields[path]
   return path
     .split('.')
     .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], dataFields)
@@ -355,7 +421,7 @@ export function recordTypeMismatch(record: BulkRecord, mismatches: FieldTypeMism
     if (value === undefined) continue
     const expectedJson = EXPECTED_JSON_TYPE[expectedType.toLowerCase()]
     // With the offending value named, blame exactly the records holding it: event field types are fixed per event
-    // name, so another event's same-named field may be fine. Later rounds of the bulk path catch other values.
+    // name, so another event's same-named field may be fine.
     const responsible =
       offendingValue !== undefined
         ? JSON.stringify(value) === JSON.stringify(offendingValue)
@@ -367,4 +433,23 @@ export function recordTypeMismatch(record: BulkRecord, mismatches: FieldTypeMism
     }
   }
   return undefined
+}
+
+/**
+ * The positions of the records a 400 answer names in its `params`, e.g. `obj.events[3].createdAt` (BadJsonBody) or
+ * `users[1].email`, with what it says of each; empty when it names none.
+ */
+export function recordsNamedInParams(body: unknown, listKey: string): Map<number, string> {
+  const { params } = readAnswer(body)
+  const named = new Map<number, string>()
+  if (!params || typeof params !== 'object') return named
+  const pattern = new RegExp(`\\b${listKey}\\[(\\d+)\\]`)
+  for (const [path, detail] of Object.entries(params as Record<string, unknown>)) {
+    const match = pattern.exec(path)
+    if (!match) continue
+    const index = Number(match[1])
+    const said = `${path}: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`
+    named.set(index, named.has(index) ? `${named.get(index)}; ${said}` : said)
+  }
+  return named
 }

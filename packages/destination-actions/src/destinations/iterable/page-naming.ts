@@ -1,4 +1,4 @@
-import { PayloadValidationError } from '@segment/actions-core'
+import { PayloadValidationError, type GlobalSetting } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 
 // Segment's Iterable documentation: which page and screen calls reach Iterable, and under what event name.
@@ -13,13 +13,36 @@ interface PageIdentity {
 
 type PageSettingKey = 'trackAllPages' | 'trackCategorizedPages' | 'trackNamedPages' | 'mapToSingleEvent'
 
-/** Labels and defaults of the page settings; index.ts declares the settings from this table. */
-export const PAGE_SETTINGS: Record<PageSettingKey, { label: string; default: boolean }> = {
-  trackAllPages: { label: 'Track All Pages', default: false },
-  trackCategorizedPages: { label: 'Track Categorized Pages', default: true },
-  trackNamedPages: { label: 'Track Named Pages', default: true },
-  mapToSingleEvent: { label: 'Map All Pages to Single Event Name', default: false }
-}
+const pageSettingField = (label: string, description: string, defaultValue: boolean) => ({
+  label,
+  description,
+  type: 'boolean' as const,
+  default: defaultValue
+})
+
+/** The page settings, as index.ts declares them. */
+export const PAGE_SETTINGS = {
+  trackAllPages: pageSettingField(
+    'Track All Pages',
+    'Send every page and screen call to Iterable, whether or not it has a name or a category.',
+    false
+  ),
+  trackCategorizedPages: pageSettingField(
+    'Track Categorized Pages',
+    'Send page and screen calls that have a category to Iterable.',
+    true
+  ),
+  trackNamedPages: pageSettingField(
+    'Track Named Pages',
+    'Send page and screen calls that have a name to Iterable.',
+    true
+  ),
+  mapToSingleEvent: pageSettingField(
+    'Map All Pages to Single Event Name',
+    'Send every page call as the event "Loaded a Page" and every screen call as "Loaded a Screen", instead of "<name> page" / "<name> screen".',
+    false
+  )
+} satisfies Record<PageSettingKey, GlobalSetting>
 
 /** A setting left unset (an older configuration, an API call) means its documented default. */
 function pageSetting(settings: Settings, key: PageSettingKey): boolean {

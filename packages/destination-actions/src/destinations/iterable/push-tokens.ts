@@ -1,7 +1,8 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import type { Payload as DeviceTokenPayload } from './registerPushToken/generated-types'
 import type { Payload as BrowserTokenPayload } from './registerBrowserToken/generated-types'
-import { requireIdentifier } from './identity'
+import type { Settings } from './generated-types'
+import { preferUserIdFor, requireIdentifiers } from './identity'
 
 // Push tokens: Segment's mapped payloads → the bodies of users/registerDeviceToken and users/registerBrowserToken.
 
@@ -51,21 +52,22 @@ export function platformOf(platform: string, apnsSandbox: boolean | undefined): 
   )
 }
 
-const identifiers = (payload: { email?: string; userId?: string }) => {
-  requireIdentifier(payload)
+const identifiers = (payload: { email?: string; userId?: string }, settings: Settings) => {
+  requireIdentifiers(payload, settings)
   return {
     ...(payload.email !== undefined && { email: payload.email }),
     ...(payload.userId !== undefined && { userId: payload.userId })
   }
 }
 
-export function registerDeviceTokenBody(payload: DeviceTokenPayload): RegisterDeviceTokenBody {
-  const user = identifiers(payload)
+export function registerDeviceTokenBody(payload: DeviceTokenPayload, settings: Settings): RegisterDeviceTokenBody {
+  const user = identifiers(payload, settings)
+  const preferUserId = preferUserIdFor(payload, settings)
   const platform = platformOf(payload.platform, payload.apnsSandbox)
   const dataFields = payload.dataFields && Object.keys(payload.dataFields).length > 0 ? payload.dataFields : undefined
   return {
     ...user,
-    ...(payload.preferUserId !== undefined && { preferUserId: payload.preferUserId }),
+    ...(preferUserId !== undefined && { preferUserId }),
     device: {
       token: payload.token,
       platform,
@@ -75,7 +77,7 @@ export function registerDeviceTokenBody(payload: DeviceTokenPayload): RegisterDe
   }
 }
 
-export function registerBrowserTokenBody(payload: BrowserTokenPayload): RegisterBrowserTokenBody {
-  const user = identifiers(payload)
+export function registerBrowserTokenBody(payload: BrowserTokenPayload, settings: Settings): RegisterBrowserTokenBody {
+  const user = identifiers(payload, settings)
   return { ...user, browserToken: payload.browserToken }
 }

@@ -1,6 +1,7 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import type { Payload } from './updateSubscriptions/generated-types'
-import { requireIdentifier } from './identity'
+import type { Settings } from './generated-types'
+import { requireIdentifiers } from './identity'
 
 // Subscription preferences: a mapped payload → one UpdateSubscriptionsRequest, the body of users/updateSubscriptions
 // and each record of users/bulkUpdateSubscriptions.
@@ -26,8 +27,8 @@ export interface UpdateSubscriptionsBody {
 }
 
 /** Only the keys the mapping set: an unmapped list is left out, never sent empty, so Iterable keeps what it has. */
-export function updateSubscriptionsBody(payload: Payload): UpdateSubscriptionsBody {
-  requireIdentifier(payload)
+export function updateSubscriptionsBody(payload: Payload, settings: Settings): UpdateSubscriptionsBody {
+  requireIdentifiers(payload, settings)
   if (SUBSCRIPTION_LISTS.every((list) => payload[list] === undefined)) {
     throw new PayloadValidationError(
       `Nothing to update: map at least one of ${SUBSCRIPTION_LISTS.join(', ')} (an empty list is allowed, and clears it).`
@@ -50,7 +51,3 @@ export function updateSubscriptionsBody(payload: Payload): UpdateSubscriptionsBo
     ...(validateChannelAlignment !== undefined && { validateChannelAlignment })
   }
 }
-
-/** The same record as JSON, for the bulk body. */
-export const updateSubscriptionsRecordJson = (payload: Payload): string =>
-  JSON.stringify(updateSubscriptionsBody(payload))

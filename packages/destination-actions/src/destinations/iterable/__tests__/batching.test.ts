@@ -2,8 +2,7 @@ import nock from 'nock'
 import { createTestEvent } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
-import fc from 'fast-check'
-import { BulkBodyWriter, MAX_BULK_BODY_BYTES, type WrittenBody } from '../batching'
+import { MAX_BULK_BODY_BYTES } from '../batching'
 import {
   acceptPost,
   BAD_API_KEY,
@@ -444,139 +443,6 @@ async function batchRefusedForOneType(kind: BulkAction, events: SegmentEvent[], 
 
 // ---------------------------------------------------------------------------------------------------------------
 
-describe('BulkBodyWriter', () => {
-  const HEAD = '{"events":['
-  /** Every body the writer makes of `jsons`, fed one by one as sendBulk does: each body's records and bytes. */
-  function write(jsons: string[], batchSize: number, limitBytes?: number) {
-    const writer = new BulkBodyWriter<{ index: number; json: string }>(HEAD, batchSize, limitBytes)
-    const bodies: { indices: number[]; text: string; bytes: number }[] = []
-    const keep = (body: WrittenBody<{ index: number; json: string }> | undefined) => {
-      if (body) {
-        bodies.push({
-          indices: body.members.map(({ index }) => index),
-          text: body.bytes.toString('utf8'),
-          bytes: body.bytes.length
-        })
-      }
-    }
-    jsons.forEach((json, index) => keep(writer.add({ index, json })))
-    keep(writer.finish())
-    return bodies
-  }
-  /** A JSON string value of exactly `bytes` bytes of UTF-8, made of `char`. */
-  const jsonOfBytes = (bytes: number, char = 'x') => `"${char.repeat((bytes - 2) / Buffer.byteLength(char))}"`
-  const OVERHEAD = Buffer.byteLength('{"events":[]}')
-
-  it('writes each body as the UTF-8 bytes of its JSON: the head, the records joined by commas, the tail', () => {
-    const jsons = ['{"id":"a"}', '{"note":"naïve “quotes” \\ and 😀"}', '{"id":"c"}']
-    expect(write(jsons, 2)).toEqual([
-      {
-        indices: [0, 1],
-        text: `{"events":[${jsons[0]},${jsons[1]}]}`,
-        bytes: Buffer.byteLength(`{"events":[${jsons[0]},${jsons[1]}]}`)
-      },
-      { indices: [2], text: `{"events":[${jsons[2]}]}`, bytes: Buffer.byteLength(`{"events":[${jsons[2]}]}`) }
-    ])
-  })
-
-  it('cuts the records into bodies of at most batchSize', () => {
-    const jsons = ['1', '2', '3', '4', '5']
-    expect(write(jsons, 2).map((body) => body.indices)).toEqual([[0, 1], [2, 3], [4]])
-    expect(write(jsons.slice(0, 3), 1).map((body) => body.indices)).toEqual([[0], [1], [2]])
-    expect(write(jsons.slice(0, 3), 1001).map((body) => body.indices)).toEqual([[0, 1, 2]])
-  })
-
-  it('cuts so that no body exceeds MAX_BULK_BODY_BYTES, counting the head, the tail and the commas', () => {
-    expect(MAX_BULK_BODY_BYTES).toBe(4_000_000)
-    const large = jsonOfBytes(1_500_000)
-    expect(write([large, large, large], 1001).map((body) => body.indices)).toEqual([[0, 1], [2]])
-
-    // overhead + a + 1 comma + b === 4,000,000 exactly: one body; one byte more: two.
-    const exact = MAX_BULK_BODY_BYTES - OVERHEAD - 2_000_000 - 1
-    const fitting = write([jsonOfBytes(2_000_000), jsonOfBytes(exact)], 1001)
-    expect(fitting.map((body) => body.indices)).toEqual([[0, 1]])
-    expect(fitting[0].bytes).toBe(MAX_BULK_BODY_BYTES)
-    expect(write([jsonOfBytes(2_000_000), jsonOfBytes(exact + 1)], 1001).map((body) => body.indices)).toEqual([
-      [0],
-      [1]
-    ])
-  })
-
-  it('counts bytes of UTF-8, not characters, for 2-, 3- and 4-byte characters alike', () => {
-    for (const char of ['é', '€', '😀']) {
-      // About 2,000,000 bytes each in at most 1,000,002 characters: two would fit with the overhead if characters
-      // were counted.
-      const record = `"${char.repeat(Math.floor(2_000_000 / Buffer.byteLength(char)))}"`
-      expect(write([record, record, record], 1001).map((body) => body.indices)).toEqual([[0], [1], [2]])
-      // A second record that brings the body to exactly the limit joins it; one a byte larger does not.
-      const rest = MAX_BULK_BODY_BYTES - OVERHEAD - 1 - Buffer.byteLength(record)
-      const [body] = write([record, jsonOfBytes(rest)], 1001)
-      expect(body).toMatchObject({ indices: [0, 1], bytes: MAX_BULK_BODY_BYTES })
-      expect(write([record, jsonOfBytes(rest + 1)], 1001).map((body) => body.indices)).toEqual([[0], [1]])
-    }
-  })
-
-  it('keeps the input order and every record, and never writes a body over its limit, for any records', () => {
-    // A small limit stands in for Iterable's 4 MB, so that records of any characters come near it often.
-    const recordArb = fc.string({ unit: 'binary', maxLength: 40 }).map((text) => JSON.stringify({ text }))
-    fc.assert(
-      fc.property(
-        fc.array(recordArb, { maxLength: 30 }),
-        fc.integer({ min: 1, max: 8 }),
-        fc.integer({ min: 140, max: 400 }),
-        (jsons, batchSize, limitBytes) => {
-          const bodies = write(jsons, batchSize, limitBytes)
-          expect(bodies.flatMap((body) => body.indices)).toEqual(jsons.map((_, index) => index))
-          for (const body of bodies) {
-            expect(body.text).toBe(`{"events":[${body.indices.map((index) => jsons[index]).join(',')}]}`)
-            expect(body.bytes).toBe(Buffer.byteLength(body.text))
-            expect(body.bytes).toBeLessThanOrEqual(limitBytes)
-            expect(body.indices.length).toBeLessThanOrEqual(batchSize)
-          }
-          // Greedy: a body was closed only when the next record could not join it.
-          for (let next = 1; next < bodies.length; next++) {
-            const closed = bodies[next - 1]
-            const first = jsons[bodies[next].indices[0]]
-            const full = closed.indices.length === batchSize || closed.bytes + 1 + Buffer.byteLength(first) > limitBytes
-            expect(full).toBe(true)
-          }
-        }
-      ),
-      { numRuns: 500 }
-    )
-  })
-
-  it('refuses a record no body could hold, rather than write a truncated body', () => {
-    expect(() => new BulkBodyWriter(HEAD, 10, MAX_BULK_BODY_BYTES + 1)).toThrow(RangeError)
-    const writer = new BulkBodyWriter<{ json: string }>(HEAD, 10, 100)
-    expect(() => writer.add({ json: jsonOfBytes(100 - OVERHEAD + 1) })).toThrow(RangeError)
-    expect(writer.finish()).toBeUndefined()
-    writer.add({ json: jsonOfBytes(100 - OVERHEAD) })
-    expect(writer.finish()?.bytes.length).toBe(100)
-  })
-
-  it('returns no body for no record', () => {
-    expect(write([], 10)).toEqual([])
-  })
-
-  it('keeps the bodies of writers alive at once apart, and a body intact after its writer is released', () => {
-    const first = new BulkBodyWriter<{ json: string }>(HEAD, 10)
-    const second = new BulkBodyWriter<{ json: string }>(HEAD, 10)
-    first.add({ json: '{"id":"first"}' })
-    second.add({ json: '{"id":"second"}' })
-    const firstBody = first.finish()
-    first.release()
-    // The released scratch buffer is the next writer's: what it writes must not reach the body already made.
-    const next = new BulkBodyWriter<{ json: string }>(HEAD, 10)
-    next.add({ json: '{"id":"next!"}' })
-
-    expect(firstBody?.bytes.toString()).toBe('{"events":[{"id":"first"}]}')
-    expect(second.finish()?.bytes.toString()).toBe('{"events":[{"id":"second"}]}')
-    expect(next.finish()?.bytes.toString()).toBe('{"events":[{"id":"next!"}]}')
-    expect(firstBody?.bytes.toString()).toBe('{"events":[{"id":"first"}]}')
-  })
-})
-
 const USER_BULK: BulkAction = {
   action: 'updateUser',
   path: BULK_UPDATE,
@@ -899,18 +765,32 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
     expect(bodies[bodies.length - 1]).toEqual({ users: good.map((n) => userRecord(events[n])) })
   })
 
-  it('fails the whole chunk with 400, without re-sending it, when no user can be blamed for a type mismatch', async () => {
-    const events = [identify(0), identify(1)]
+  it('sends halves of a body Iterable refuses whole without naming a user, until the user it refuses is alone', async () => {
+    const events = [identify(0), identify(1), identify(2)]
     const mismatch = typeMismatch({ birthday: { incomingTypes: ['string'], expectedType: 'date' } })
-    bulkEndpoint(BULK_UPDATE, [{ status: 400, body: mismatch }])
+    // The body of three; its first half (users 0 and 1), refused too, and that half's halves; the second half (user 2).
+    const bodies = bulkEndpoint(BULK_UPDATE, [
+      { status: 400, body: mismatch },
+      { status: 400, body: mismatch },
+      { status: 200, body: usersAnswer(1) },
+      { status: 400, body: mismatch },
+      { status: 200, body: usersAnswer(1) }
+    ])
 
     const multistatus = await runBatch('updateUser', events)
 
-    expect(withSentParsed(multistatus)).toEqual(
-      events.map((event) =>
-        refusedByIterable(400, expect.stringContaining('RequestFieldsTypesMismatched'), userRecord(event), mismatch)
-      )
-    )
+    expect(withSentParsed(multistatus)).toEqual([
+      delivered(userRecord(events[0]), usersAnswer(1)),
+      refusedByIterable(400, expect.stringContaining('RequestFieldsTypesMismatched'), userRecord(events[1]), mismatch),
+      delivered(userRecord(events[2]), usersAnswer(1))
+    ])
+    expect(bodies.map((body) => (body.users as Json[]).map((user) => user.userId))).toEqual([
+      ['user-0', 'user-1', 'user-2'],
+      ['user-0', 'user-1'],
+      ['user-0'],
+      ['user-1'],
+      ['user-2']
+    ])
   })
 
   it('sends each bulk body as JSON text, with the API key, exactly as JSON.stringify would write it', async () => {

@@ -17,7 +17,7 @@ describe('Iterable (Actions) destination definition', () => {
   describe('settings', () => {
     const fields = destination.authentication!.fields
 
-    it('has the six live settings in the live order, then the project type and the deletion mode', () => {
+    it('has the live settings in the live order, the project type after the data center, the deletion mode last', () => {
       expect(Object.keys(fields)).toEqual([
         'apiKey',
         'dataCenterLocation',

@@ -320,7 +320,9 @@ export const MONOPOLY_ITEM = {
   quantity: 1,
   categories: ['Games'],
   url: 'https://www.example.com/product/path',
-  imageUrl: 'https://www.example.com/product/path.jpg'
+  imageUrl: 'https://www.example.com/product/path.jpg',
+  // An item always carries dataFields, empty when the product has no other keys, as upstream sends it.
+  dataFields: {}
 }
 
 export const UNO_ITEM = {
@@ -329,7 +331,8 @@ export const UNO_ITEM = {
   name: 'Uno Card Game',
   price: 3,
   quantity: 2,
-  categories: ['Games']
+  categories: ['Games'],
+  dataFields: {}
 }
 
 /** The order of Segment's "Order Completed" spec example, without its products. */

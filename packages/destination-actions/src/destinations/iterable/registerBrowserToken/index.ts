@@ -23,7 +23,7 @@ const action: ActionDefinition<Settings, Payload> = {
     }
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'registerBrowserToken', { json: registerBrowserTokenBody(payload) })
+    callIterable(request, settings, 'registerBrowserToken', { json: registerBrowserTokenBody(payload, settings) })
 }
 
 export default action

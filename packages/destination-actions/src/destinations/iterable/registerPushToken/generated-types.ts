@@ -2,11 +2,11 @@
 
 export interface Payload {
   /**
-   * An email address that identifies a user profile in Iterable. Either this or User ID is required. Segment reads it from the `email` key only: Iterable ignores other spellings.
+   * An email address that identifies a user profile in Iterable. Either this or User ID is required (User ID in UserID-based projects).
    */
   email?: string
   /**
-   * A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required.
+   * A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required; UserID-based projects require it.
    */
   userId?: string
   /**

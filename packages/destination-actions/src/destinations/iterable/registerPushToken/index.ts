@@ -73,7 +73,7 @@ const action: ActionDefinition<Settings, Payload> = {
     }
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'registerDeviceToken', { json: registerDeviceTokenBody(payload) })
+    callIterable(request, settings, 'registerDeviceToken', { json: registerDeviceTokenBody(payload, settings) })
 }
 
 export default action

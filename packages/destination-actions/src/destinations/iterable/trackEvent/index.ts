@@ -1,19 +1,9 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import {
-  EMAIL_FIELD,
-  USER_ID_FIELD,
-  EVENT_DATA_FIELDS,
-  EVENT_ID_FIELD,
-  CREATED_AT_FIELD,
-  CAMPAIGN_ID_FIELD,
-  TEMPLATE_ID_FIELD,
-  ENABLE_BATCHING_FIELD,
-  BATCH_SIZE_FIELD
-} from '../fields'
+import { EMAIL_FIELD, USER_ID_FIELD, EVENT_DATA_FIELDS, EVENT_FIELDS, BATCH_FIELDS } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { trackEventBody, trackEventRecordJson } from '../bodies'
+import { eventBody } from '../bodies'
 import { callIterable } from '../iterable-api'
 import { sendBulk } from '../batching'
 
@@ -32,20 +22,16 @@ const action: ActionDefinition<Settings, Payload> = {
       default: { '@path': '$.event' }
     },
     dataFields: EVENT_DATA_FIELDS,
-    id: EVENT_ID_FIELD,
-    createdAt: CREATED_AT_FIELD,
-    campaignId: CAMPAIGN_ID_FIELD,
-    templateId: TEMPLATE_ID_FIELD,
-    enable_batching: ENABLE_BATCHING_FIELD,
-    batch_size: BATCH_SIZE_FIELD
+    ...EVENT_FIELDS,
+    ...BATCH_FIELDS
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'trackEvent', { json: trackEventBody(payload) }),
+    callIterable(request, settings, 'trackEvent', { json: eventBody(payload, payload.eventName, settings) }),
   performBatch: (request, { payload, settings }) =>
     sendBulk(request, settings, payload, {
       endpoint: 'bulkTrackEvent',
       listKey: 'events',
-      toRecordJson: trackEventRecordJson
+      toRecord: (event) => eventBody(event, event.eventName, settings)
     })
 }
 

@@ -2,11 +2,11 @@
 
 export interface Payload {
   /**
-   * An email address that identifies a user profile in Iterable. Either this or User ID is required. Segment reads it from the `email` key only: Iterable ignores other spellings.
+   * An email address that identifies a user profile in Iterable. Either this or User ID is required (User ID in UserID-based projects).
    */
   email?: string
   /**
-   * A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required.
+   * A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required; UserID-based projects require it.
    */
   userId?: string
   /**
@@ -32,7 +32,7 @@ export interface Payload {
    */
   id?: string
   /**
-   * Time the event took place. Sent to Iterable as a Unix timestamp in seconds.
+   * Time the event took place, between 1970 and 9999. Sent to Iterable as a Unix timestamp in seconds; a time without a zone is read as UTC.
    */
   createdAt?: string | number
   /**
@@ -51,4 +51,8 @@ export interface Payload {
    * Maximum number of events to include in each batch. Actual batch sizes may be lower.
    */
   batch_size?: number
+  /**
+   * Maximum size of a batch in bytes: Iterable's bulk endpoints take at most 4 MB per request.
+   */
+  batch_bytes?: number
 }

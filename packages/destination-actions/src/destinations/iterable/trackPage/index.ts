@@ -1,21 +1,19 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import {
-  EMAIL_FIELD,
-  USER_ID_FIELD,
-  EVENT_DATA_FIELDS,
-  EVENT_ID_FIELD,
-  CREATED_AT_FIELD,
-  CAMPAIGN_ID_FIELD,
-  TEMPLATE_ID_FIELD,
-  ENABLE_BATCHING_FIELD,
-  BATCH_SIZE_FIELD
-} from '../fields'
+import { EMAIL_FIELD, USER_ID_FIELD, EVENT_DATA_FIELDS, EVENT_FIELDS, BATCH_FIELDS } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { trackPageBody, trackPageRecordJson } from '../bodies'
+import { eventBody } from '../bodies'
+import { assertPageIsTracked, pageEventName, type PageKind } from '../page-naming'
 import { callIterable } from '../iterable-api'
 import { sendBulk } from '../batching'
+
+/** The page or screen as an event, named and filtered by the page settings. */
+function pageBody(payload: Payload, settings: Settings) {
+  const page = { kind: (payload.eventType ?? 'page') as PageKind, name: payload.name, category: payload.category }
+  assertPageIsTracked(page, settings)
+  return eventBody(payload, pageEventName(page, settings), settings)
+}
 
 const fromTopLevelOrProperties = (key: string) => ({
   '@if': {
@@ -64,20 +62,16 @@ const action: ActionDefinition<Settings, Payload> = {
       description:
         "Properties of the page or screen, sent as the event's dataFields. ISO-8601 date-times in it are sent in Iterable's date format."
     },
-    id: EVENT_ID_FIELD,
-    createdAt: CREATED_AT_FIELD,
-    campaignId: CAMPAIGN_ID_FIELD,
-    templateId: TEMPLATE_ID_FIELD,
-    enable_batching: ENABLE_BATCHING_FIELD,
-    batch_size: BATCH_SIZE_FIELD
+    ...EVENT_FIELDS,
+    ...BATCH_FIELDS
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'trackEvent', { json: trackPageBody(payload, settings) }),
+    callIterable(request, settings, 'trackEvent', { json: pageBody(payload, settings) }),
   performBatch: (request, { payload, settings }) =>
     sendBulk(request, settings, payload, {
       endpoint: 'bulkTrackEvent',
       listKey: 'events',
-      toRecordJson: (page) => trackPageRecordJson(page, settings)
+      toRecord: (page) => pageBody(page, settings)
     })
 }
 

@@ -10,11 +10,11 @@ export interface Payload {
    */
   user: {
     /**
-     * An email address that identifies a user profile in Iterable. Either this or User ID is required. Segment reads it from the `email` key only: Iterable ignores other spellings.
+     * An email address that identifies a user profile in Iterable. Either this or User ID is required (User ID in UserID-based projects).
      */
     email?: string
     /**
-     * A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required.
+     * A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required; UserID-based projects require it.
      */
     userId?: string
     /**
@@ -32,7 +32,7 @@ export interface Payload {
      */
     phoneNumber?: string | null
     /**
-     * Only respected in email-based projects: create a new user when the request has a userId that doesn't yet exist in the Iterable project (and no email).
+     * Only respected in email-based projects: create a new user when the request has a userId that doesn't yet exist in the Iterable project (and no email). When unmapped, it is sent as true for such requests when the Iterable Project Type setting is email-based.
      */
     preferUserId?: boolean
   }
@@ -43,7 +43,7 @@ export interface Payload {
     [k: string]: unknown
   }
   /**
-   * The products bought, by default from `properties.products`. Each must have `id` (product_id), `name`, `price` and `quantity`. The item's dataFields get the other properties of the product with the item's id in Event Data Fields' `products` (`properties.products` by default), and any mapped here.
+   * The products bought, by default from `properties.products`. Each must have `id` (product_id), `name`, `price` and `quantity`; the product's other properties become the item's dataFields.
    */
   items: {
     /**
@@ -95,7 +95,7 @@ export interface Payload {
    */
   total: number
   /**
-   * Time the event took place. Sent to Iterable as a Unix timestamp in seconds.
+   * Time the event took place, between 1970 and 9999. Sent to Iterable as a Unix timestamp in seconds; a time without a zone is read as UTC.
    */
   createdAt?: string | number
   /**

@@ -5,14 +5,31 @@ import {
   COMMERCE_USER_FIELD,
   EVENT_DATA_FIELDS,
   ITEMS_FIELD,
-  itemsFromProducts,
   CREATED_AT_FIELD,
   CAMPAIGN_ID_FIELD,
   TEMPLATE_ID_FIELD
 } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { trackPurchaseBody } from '../bodies'
+import { commerceUserBody, definedKeys } from '../bodies'
+import { toCommerceItems, type MappedItem } from '../commerce-items'
+import { toUnixSeconds, withIterableDates } from '../dates'
 import { callIterable } from '../iterable-api'
+import type { TrackPurchaseBody } from '../types'
+
+function purchaseBody(payload: Payload, settings: Settings): TrackPurchaseBody {
+  // The products are sent as items; repeating them in the purchase's dataFields would only double the payload.
+  const { products: _products, ...purchaseFields } = payload.dataFields ?? {}
+  return definedKeys({
+    id: payload.id,
+    user: commerceUserBody(payload.user, settings),
+    items: toCommerceItems(payload.items as MappedItem[]),
+    campaignId: payload.campaignId,
+    templateId: payload.templateId,
+    total: payload.total,
+    createdAt: toUnixSeconds(payload.createdAt),
+    dataFields: withIterableDates(purchaseFields)
+  })
+}
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Track Purchase',
@@ -36,10 +53,7 @@ const action: ActionDefinition<Settings, Payload> = {
       ...ITEMS_FIELD,
       label: 'Purchased items',
       description:
-        "The products bought, by default from `properties.products`. Each must have `id` (product_id), `name`, `price` and `quantity`. The item's dataFields get the other properties of the product with the item's id in Event Data Fields' `products` (`properties.products` by default), and any mapped here.",
-      // The products are in the purchase's dataFields already: mapping each again as item dataFields made the framework
-      // copy and walk them twice more (+9% instructions per Order Completed).
-      default: itemsFromProducts({ wholeProductInDataFields: false })
+        "The products bought, by default from `properties.products`. Each must have `id` (product_id), `name`, `price` and `quantity`; the product's other properties become the item's dataFields."
     },
     total: {
       label: 'Total',
@@ -59,7 +73,7 @@ const action: ActionDefinition<Settings, Payload> = {
     templateId: TEMPLATE_ID_FIELD
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'trackPurchase', { json: trackPurchaseBody(payload) })
+    callIterable(request, settings, 'trackPurchase', { json: purchaseBody(payload, settings) })
 }
 
 export default action

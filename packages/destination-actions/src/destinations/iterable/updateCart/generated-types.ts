@@ -6,11 +6,11 @@ export interface Payload {
    */
   user: {
     /**
-     * An email address that identifies a user profile in Iterable. Either this or User ID is required. Segment reads it from the `email` key only: Iterable ignores other spellings.
+     * An email address that identifies a user profile in Iterable. Either this or User ID is required (User ID in UserID-based projects).
      */
     email?: string
     /**
-     * A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required.
+     * A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required; UserID-based projects require it.
      */
     userId?: string
     /**
@@ -28,7 +28,7 @@ export interface Payload {
      */
     phoneNumber?: string | null
     /**
-     * Only respected in email-based projects: create a new user when the request has a userId that doesn't yet exist in the Iterable project (and no email).
+     * Only respected in email-based projects: create a new user when the request has a userId that doesn't yet exist in the Iterable project (and no email). When unmapped, it is sent as true for such requests when the Iterable Project Type setting is email-based.
      */
     preferUserId?: boolean
   }

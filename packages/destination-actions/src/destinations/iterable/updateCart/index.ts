@@ -3,7 +3,8 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { COMMERCE_USER_FIELD, ITEMS_FIELD } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { updateCartBody } from '../bodies'
+import { commerceUserBody } from '../bodies'
+import { requireWholeCart, toCommerceItems, type MappedItem } from '../commerce-items'
 import { callIterable } from '../iterable-api'
 
 const action: ActionDefinition<Settings, Payload> = {
@@ -16,8 +17,11 @@ const action: ActionDefinition<Settings, Payload> = {
     // Not required by the schema, so that a missing cart gets its own explanation (commerce-items.ts).
     items: { ...ITEMS_FIELD, required: false }
   },
-  perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'updateCart', { json: updateCartBody(payload) })
+  perform: (request, { payload, settings }) => {
+    const user = commerceUserBody(payload.user, settings)
+    const items = toCommerceItems(requireWholeCart(payload.items as MappedItem[] | undefined))
+    return callIterable(request, settings, 'updateCart', { json: { user, items } })
+  }
 }
 
 export default action

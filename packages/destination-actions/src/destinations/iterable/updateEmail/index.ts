@@ -1,21 +1,35 @@
-import type { ActionDefinition } from '@segment/actions-core'
+import type { ActionDefinition, RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { updateEmailBody } from '../bodies'
+import { changesEmailByUserId, requireIdentifiers, requireUserIdForEmailChange } from '../identity'
 import { callIterable } from '../iterable-api'
 
-const EMAIL_BASED_ONLY =
-  'Iterable allows this call in email-based projects only; in userID-based and hybrid projects, change the email with Upsert User and the userId instead.'
+const PROJECT_TYPES_NOTE =
+  'In email-based projects (and when the Iterable Project Type setting is not set) it calls users/updateEmail; in hybrid and userID-based projects, users/update with the current userId and the new email.'
+
+/** Iterable's way to change an email depends on the project type. */
+function changeEmail(request: RequestClient, payload: Payload, settings: Settings) {
+  const current = { email: payload.currentEmail, userId: payload.currentUserId }
+  const fields = { email: 'currentEmail', userId: 'currentUserId' }
+  requireIdentifiers(current, settings, { fields })
+  if (changesEmailByUserId(settings)) {
+    requireUserIdForEmailChange(payload.currentUserId, settings, 'currentUserId')
+    const json = { userId: payload.currentUserId, dataFields: { email: payload.newEmail } }
+    return callIterable(request, settings, 'updateUser', { json })
+  }
+  const json = { currentEmail: payload.currentEmail, currentUserId: payload.currentUserId, newEmail: payload.newEmail }
+  return callIterable(request, settings, 'updateEmail', { json })
+}
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Update Email',
-  description: `Changes the email address of an Iterable user, keeping the profile and its history. ${EMAIL_BASED_ONLY}`,
+  description: `Changes the email address of an Iterable user, keeping the profile and its history. ${PROJECT_TYPES_NOTE}`,
   defaultSubscription: SUBSCRIPTIONS.emailUpdated,
   fields: {
     currentEmail: {
       label: 'Current Email Address',
-      description: `The email address the user has now. Either this or Current User ID is required. ${EMAIL_BASED_ONLY}`,
+      description: `The email address the user has now. Either this or Current User ID is required. ${PROJECT_TYPES_NOTE}`,
       type: 'string',
       format: 'email',
       required: { match: 'all', conditions: [{ fieldKey: 'currentUserId', operator: 'is', value: undefined }] },
@@ -23,22 +37,21 @@ const action: ActionDefinition<Settings, Payload> = {
     },
     currentUserId: {
       label: 'Current User ID',
-      description: `The userId of the user whose email changes. Either this or Current Email Address is required. ${EMAIL_BASED_ONLY}`,
+      description: `The userId of the user whose email changes. Either this or Current Email Address is required. ${PROJECT_TYPES_NOTE}`,
       type: 'string',
       required: { match: 'all', conditions: [{ fieldKey: 'currentEmail', operator: 'is', value: undefined }] },
       default: { '@path': '$.userId' }
     },
     newEmail: {
       label: 'New Email Address',
-      description: `The email address the user gets. ${EMAIL_BASED_ONLY}`,
+      description: `The email address the user gets. ${PROJECT_TYPES_NOTE}`,
       type: 'string',
       format: 'email',
       required: true,
       default: { '@path': '$.properties.new_email' }
     }
   },
-  perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'updateEmail', { json: updateEmailBody(payload) })
+  perform: (request, { payload, settings }) => changeEmail(request, payload, settings)
 }
 
 export default action

@@ -3,7 +3,7 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { BATCH_SIZE_FIELD, ENABLE_BATCHING_FIELD, EMAIL_FIELD, USER_ID_FIELD } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { updateSubscriptionsBody, updateSubscriptionsRecordJson } from '../subscription-updates'
+import { updateSubscriptionsBody } from '../subscription-updates'
 import { sendBulk } from '../batching'
 import { callIterable } from '../iterable-api'
 
@@ -69,12 +69,12 @@ const action: ActionDefinition<Settings, Payload> = {
     batch_size: BATCH_SIZE_FIELD
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'updateSubscriptions', { json: updateSubscriptionsBody(payload) }),
+    callIterable(request, settings, 'updateSubscriptions', { json: updateSubscriptionsBody(payload, settings) }),
   performBatch: (request, { payload, settings }) =>
     sendBulk(request, settings, payload, {
       endpoint: 'bulkUpdateSubscriptions',
       listKey: 'updateSubscriptionsRequests',
-      toRecordJson: updateSubscriptionsRecordJson
+      toRecord: (record) => updateSubscriptionsBody(record, settings)
     })
 }
 

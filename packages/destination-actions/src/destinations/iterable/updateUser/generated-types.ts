@@ -2,15 +2,15 @@
 
 export interface Payload {
   /**
-   * An email address that identifies a user profile in Iterable. Either this or User ID is required. Segment reads it from the `email` key only: Iterable ignores other spellings.
+   * An email address that identifies a user profile in Iterable. Either this or User ID is required (User ID in UserID-based projects).
    */
   email?: string
   /**
-   * A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required.
+   * A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required; UserID-based projects require it.
    */
   userId?: string
   /**
-   * The new email address to assign to the user. For single events, Segment first updates the profile, then changes its email with a separate call to Iterable's updateEmail (email-based projects only). Batch updating a profile email address is only supported for Hybrid projects.
+   * The new email address to assign to the user. In email-based projects (or when the Iterable Project Type setting is not set, for single events) Segment first updates the profile, then changes its email with a call to users/updateEmail; in hybrid and userID-based projects it sets the email with the userId in the same users/update call. When no project type is set, a batch sets it in dataFields.email, which only hybrid projects accept.
    */
   newEmail?: string
   /**
@@ -28,7 +28,7 @@ export interface Payload {
    */
   mergeNestedObjects?: boolean
   /**
-   * Only respected in email-based projects: create a new user when the request has a userId that doesn't yet exist in the Iterable project (and no email).
+   * Only respected in email-based projects: create a new user when the request has a userId that doesn't yet exist in the Iterable project (and no email). When unmapped, it is sent as true for such requests when the Iterable Project Type setting is email-based.
    */
   preferUserId?: boolean
   /**
@@ -43,4 +43,8 @@ export interface Payload {
    * Maximum number of events to include in each batch. Actual batch sizes may be lower.
    */
   batch_size?: number
+  /**
+   * Maximum size of a batch in bytes: Iterable's bulk endpoints take at most 4 MB per request.
+   */
+  batch_bytes?: number
 }

@@ -1,4 +1,4 @@
-import type { ActionDefinition } from '@segment/actions-core'
+import type { ActionDefinition, RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import {
@@ -8,13 +8,35 @@ import {
   USER_PHONE_NUMBER_FIELD,
   MERGE_NESTED_OBJECTS_FIELD,
   PREFER_USER_ID_FIELD,
-  ENABLE_BATCHING_FIELD,
-  BATCH_SIZE_FIELD
+  BATCH_FIELDS
 } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { userUpdateBody, updateEmailBody, bulkUserRecordJson } from '../bodies'
+import { userBody } from '../bodies'
+import { PROJECT_TYPES, changesEmailByUserId, projectTypeOf, requireUserIdForEmailChange } from '../identity'
 import { sendBulk } from '../batching'
 import { callIterable } from '../iterable-api'
+
+/**
+ * The user's body. In hybrid and userID-based projects a new email is set in `dataFields.email` with the userId; so it
+ * is in a batch when no project type is set, as the live destination does.
+ */
+function updateBody(payload: Payload, settings: Settings, { batch = false } = {}) {
+  if (payload.newEmail && changesEmailByUserId(settings)) {
+    requireUserIdForEmailChange(payload.userId, settings, 'userId')
+    // Found by its userId alone: the current email would name the user the new email replaces.
+    return userBody({ ...payload, email: undefined }, settings, { email: payload.newEmail })
+  }
+  const legacyBatchChange = batch && payload.newEmail && projectTypeOf(settings) === undefined
+  return userBody(payload, settings, legacyBatchChange ? { email: payload.newEmail } : undefined)
+}
+
+/** One event: the profile, then (email-based projects, or none chosen) the email change through users/updateEmail. */
+async function sendOne(request: RequestClient, payload: Payload, settings: Settings) {
+  const updated = await callIterable(request, settings, 'updateUser', { json: updateBody(payload, settings) })
+  if (!payload.newEmail || changesEmailByUserId(settings)) return updated
+  const emailChange = { currentEmail: payload.email, currentUserId: payload.userId, newEmail: payload.newEmail }
+  return callIterable(request, settings, 'updateEmail', { json: emailChange })
+}
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Upsert User',
@@ -26,7 +48,7 @@ const action: ActionDefinition<Settings, Payload> = {
     newEmail: {
       label: 'New Email Address',
       description:
-        "The new email address to assign to the user. For single events, Segment first updates the profile, then changes its email with a separate call to Iterable's updateEmail (email-based projects only). Batch updating a profile email address is only supported for Hybrid projects.",
+        'The new email address to assign to the user. In email-based projects (or when the Iterable Project Type setting is not set, for single events) Segment first updates the profile, then changes its email with a call to users/updateEmail; in hybrid and userID-based projects it sets the email with the userId in the same users/update call. When no project type is set, a batch sets it in dataFields.email, which only hybrid projects accept.',
       type: 'string',
       format: 'email',
       required: false
@@ -35,7 +57,7 @@ const action: ActionDefinition<Settings, Payload> = {
     phoneNumber: USER_PHONE_NUMBER_FIELD,
     mergeNestedObjects: MERGE_NESTED_OBJECTS_FIELD,
     preferUserId: PREFER_USER_ID_FIELD,
-    enable_batching: ENABLE_BATCHING_FIELD,
+    enable_batching: BATCH_FIELDS.enable_batching,
     updateOnly: {
       label: 'Update Only',
       description:
@@ -45,22 +67,23 @@ const action: ActionDefinition<Settings, Payload> = {
       disabledInputMethods: ['variable', 'function', 'freeform', 'enrichment'],
       depends_on: { match: 'all', conditions: [{ fieldKey: 'enable_batching', operator: 'is', value: true }] }
     },
-    batch_size: BATCH_SIZE_FIELD
+    batch_size: BATCH_FIELDS.batch_size,
+    batch_bytes: BATCH_FIELDS.batch_bytes
   },
-  perform: async (request, { payload, settings }) => {
-    const updated = await callIterable(request, settings, 'updateUser', { json: userUpdateBody(payload) })
-    if (!payload.newEmail) return updated
-    const emailChange = { currentEmail: payload.email, currentUserId: payload.userId, newEmail: payload.newEmail }
-    return callIterable(request, settings, 'updateEmail', { json: updateEmailBody(emailChange) })
-  },
-  performBatch: (request, { payload, settings }) =>
-    sendBulk(request, settings, payload, {
+  perform: (request, { payload, settings }) => sendOne(request, payload, settings),
+  performBatch: (request, { payload, settings }) => {
+    const emailBased = projectTypeOf(settings) === PROJECT_TYPES.email
+    return sendBulk(request, settings, payload, {
       endpoint: 'bulkUpdateUser',
       listKey: 'users',
-      toRecordJson: bulkUserRecordJson,
+      toRecord: (user) => updateBody(user, settings, { batch: true }),
       // Per event, not the first event's value: events that differ go in separate bodies.
-      bodyExtras: (user) => (user.updateOnly ? { updateOnly: true } : undefined)
+      bodyExtras: (user) => (user.updateOnly ? { updateOnly: true } : undefined),
+      changesEmail: (user) => Boolean(user.newEmail) && !emailBased,
+      // Email-based projects change an email only through users/updateEmail, which has no bulk form.
+      sendAlone: (user) => (user.newEmail && emailBased ? () => sendOne(request, user, settings) : undefined)
     })
+  }
 }
 
 export default action

@@ -277,6 +277,39 @@ describe('Iterable registerPushToken', () => {
     })
   })
 
+  describe('Iterable Project Type', () => {
+    const userIdOnly = () => appOpened({}, { ...IOS_CONTEXT, traits: {} })
+
+    it('sends preferUserId: true for a userId alone in an email-based project, so that Iterable creates the user', async () => {
+      const body = await bodySent(userIdOnly(), { settings: { apiKey: 'k', iterableProjectType: 'email' } })
+
+      expect(body).toEqual({ userId: 'user-8812', preferUserId: true, device: IOS_BODY.device })
+    })
+
+    it('keeps the mapped preferUserId over the project rule', async () => {
+      const body = await bodySent(userIdOnly(), {
+        settings: { apiKey: 'k', iterableProjectType: 'email' },
+        mapping: { preferUserId: false }
+      })
+
+      expect(body).toEqual({ userId: 'user-8812', preferUserId: false, device: IOS_BODY.device })
+    })
+
+    it('refuses an event without a userId in a userID-based project, naming the setting, and sends nothing', async () => {
+      const scope = acceptPost(PATH)
+
+      const error = await failure(
+        run(appOpened({ userId: undefined, anonymousId: 'anon-1' }), {
+          settings: { apiKey: 'k', iterableProjectType: 'userId' }
+        })
+      )
+
+      expect(error.name).toBe('PayloadValidationError')
+      expect(error.message).toMatch(/^userId is required: the "Iterable Project Type" setting is UserID-based/)
+      expectNothingSent(scope)
+    })
+  })
+
   describe("Iterable's answers", () => {
     it('reports a refusal (a user over 500 devices) as a non-retryable IntegrationError with the reason', async () => {
       nock(US).post(PATH).reply(400, { msg: 'Device limit exceeded for user', code: 'BadParams', params: null })

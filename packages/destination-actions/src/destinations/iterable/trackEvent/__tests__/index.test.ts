@@ -178,7 +178,7 @@ describe('Iterable trackEvent', () => {
       expectNothingSent(scope)
     })
 
-    it('rejects an event whose identifiers are blank strings, and sends nothing', async () => {
+    it('rejects an event whose userId is a blank string, naming it, and sends nothing', async () => {
       const scope = acceptPost(TRACK_PATH)
 
       const error = await failure(
@@ -186,7 +186,7 @@ describe('Iterable trackEvent', () => {
       )
 
       expect(error).toMatchObject({ name: 'PayloadValidationError', status: 400 })
-      expect(error.message).toMatch(/Either email or userId is required/)
+      expect(error.message).toMatch(/^userId is blank/)
       expectNothingSent(scope)
     })
 

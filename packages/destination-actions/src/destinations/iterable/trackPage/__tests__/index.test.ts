@@ -345,14 +345,14 @@ describe('Iterable.trackPage', () => {
       expectNothingSent(scope)
     })
 
-    it('rejects a call whose only identifier is a blank userId, naming email and userId, and sends nothing', async () => {
+    it('rejects a call whose only identifier is a blank userId, naming userId, and sends nothing', async () => {
       const scope = acceptPost(TRACK_PATH)
       const event = pageEvent('screen', NAME, { userId: '   ', context: { traits: {} } })
 
       const attempt = run(event)
 
       await expect(attempt).rejects.toThrow(PayloadValidationError)
-      await expect(attempt).rejects.toThrow(/email.*userId/)
+      await expect(attempt).rejects.toThrow(/^userId is blank/)
       expectNothingSent(scope)
     })
   })

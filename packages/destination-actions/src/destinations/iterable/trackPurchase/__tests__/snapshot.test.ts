@@ -65,8 +65,8 @@ describe(snapshotSuite(actionSlug), () => {
     expect(body).toEqual({
       user: { userId: 'user1234', dataFields: {} },
       items: [
-        { id: '507f1f77bcf86cd799439011', name: 'Monopoly: 3rd Edition', price: 19, quantity: 1 },
-        { id: '505bd76785ebb509fc183733', name: 'Uno Card Game', price: 3, quantity: 2 }
+        { id: '507f1f77bcf86cd799439011', name: 'Monopoly: 3rd Edition', price: 19, quantity: 1, dataFields: {} },
+        { id: '505bd76785ebb509fc183733', name: 'Uno Card Game', price: 3, quantity: 2, dataFields: {} }
       ],
       total: 27.5,
       dataFields: {}

@@ -11,6 +11,7 @@ import {
   expectNothingSent,
   failure,
   freshTestDestination,
+  newTestDestination,
   itSendsTheRequest,
   settings,
   TIMESTAMP,
@@ -21,6 +22,7 @@ import {
 const PATH = '/api/users/updateSubscriptions'
 const BULK_PATH = '/api/users/bulkUpdateSubscriptions'
 const { run, bodySent } = actionUnderTest('updateSubscriptions', PATH)
+const freshBatch = newTestDestination
 
 const LISTS = [
   'emailListIds',
@@ -164,6 +166,29 @@ describe('Iterable updateSubscriptions', () => {
     })
   })
 
+  describe('Iterable Project Type', () => {
+    it('refuses an event without a userId in a userID-based project, naming the setting, on both paths', async () => {
+      const event = subscriptionsUpdated({ emailListIds: [1201] }, { userId: undefined, anonymousId: 'a-1' })
+      const userIdProject = { ...settings, iterableProjectType: 'userId' } as Settings
+      const scope = acceptPost(PATH)
+
+      const error = await failure(run(event, { settings: userIdProject }))
+
+      expect(error.message).toMatch(/^userId is required: the "Iterable Project Type" setting is UserID-based/)
+      expectNothingSent(scope)
+
+      const batch = freshBatch()
+      await batch.testBatchAction('updateSubscriptions', {
+        events: [event],
+        settings: userIdProject,
+        useDefaultMappings: true
+      })
+      expect(batch.results[0].multistatus).toEqual([
+        expect.objectContaining({ status: 400, errormessage: error.message, errortype: 'PAYLOAD_VALIDATION_FAILED' })
+      ])
+    })
+  })
+
   describe("Iterable's answers (single)", () => {
     it('reports a 400 (opt-in message types not enabled) as a non-retryable IntegrationError', async () => {
       nock(US)
@@ -266,12 +291,12 @@ describe('Iterable updateSubscriptions', () => {
 
       expect(multistatus.map((entry) => entry.status)).toEqual([200, 400, 500, 500])
       expect(multistatus[1].errormessage).toBe(
-        'Iterable listed this email in invalidEmails: the record was not accepted.'
+        "Iterable listed this event's email in invalidEmails: the record was not accepted."
       )
       expect(multistatus[2].errormessage).toBe(
-        'Iterable listed this email in validEmailFailures: it did not update this valid record (an internal error, or a user it could not update yet); Segment will retry.'
+        "Iterable listed this event's email in validEmailFailures: Iterable did not update this valid record (an internal error, or a user it cannot update yet); Segment will retry."
       )
-      expect(multistatus[3].errormessage).toMatch(/listed this userId in validUserIdFailures/)
+      expect(multistatus[3].errormessage).toMatch(/listed this event's userId in validUserIdFailures/)
     })
 
     it('gives every event a retryable 429 when Iterable rate-limits the bulk call (5 a second)', async () => {

@@ -77,15 +77,23 @@ describe('Iterable updateUser', () => {
       expect(body.dataFields).not.toHaveProperty('phoneNumber')
     })
 
-    it('sends no phoneNumber key when the phone trait is null', async () => {
-      const body = await bodySent(identify({ traits: { email: 'jane.doe@example.com', phone: null } }))
+    it('sends phoneNumber: null when the phone trait is null, so that Iterable clears the number', async () => {
+      const body = await bodySent(identify({ traits: { email: 'jane.doe@example.com', phone: null, plan: null } }))
 
-      expect(body).toEqual({
+      expect(body).toStrictEqual({
         email: 'jane.doe@example.com',
         userId: 'user-8812',
-        dataFields: { email: 'jane.doe@example.com', phone: null },
+        dataFields: { email: 'jane.doe@example.com', phone: null, plan: null, phoneNumber: null },
         mergeNestedObjects: false
       })
+    })
+
+    it('sends no phoneNumber key when the event has no phone trait', async () => {
+      const body = (await bodySent(identify({ traits: { email: 'jane.doe@example.com' } }))) as {
+        dataFields: object
+      }
+
+      expect(body.dataFields).not.toHaveProperty('phoneNumber')
     })
   })
 
@@ -150,13 +158,13 @@ describe('Iterable updateUser', () => {
       expectNothingSent(scope)
     })
 
-    it('rejects blank identifiers (empty email, whitespace userId) as a PayloadValidationError naming both, and sends nothing', async () => {
+    it('rejects a whitespace userId as blank (Iterable refuses it), naming the field, and sends nothing', async () => {
       const scope = acceptPost(UPDATE_USER_PATH)
 
       await expect(run(identify(), { mapping: { email: '', userId: '   ' } })).rejects.toMatchObject({
         name: 'PayloadValidationError',
         status: 400,
-        message: expect.stringMatching(/Either email or userId is required/)
+        message: expect.stringMatching(/^userId is blank: Iterable refuses a blank userId/)
       })
 
       expectNothingSent(scope)

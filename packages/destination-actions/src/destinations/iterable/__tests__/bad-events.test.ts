@@ -1,0 +1,313 @@
+import fc from 'fast-check'
+import nock from 'nock'
+import { createTestEvent, type SegmentEvent } from '@segment/actions-core'
+import { callIterable } from '../iterable-api'
+import { freshTestDestination, type Json, settings, TRACK_BULK, TRACK_PATH, BULK_UPDATE, US } from './support'
+
+// One bad event never costs the others, and a permanent problem is never retried: what Iterable documents is checked
+// before sending; what Iterable still refuses whole is narrowed down to the events at fault.
+
+const testDestination = freshTestDestination()
+
+const track = (n: number, overrides: Partial<SegmentEvent> = {}): SegmentEvent =>
+  createTestEvent({
+    type: 'track',
+    event: 'Song Played',
+    messageId: `msg-${n}`,
+    userId: `user-${n}`,
+    timestamp: '2024-03-01T12:00:00.000Z',
+    properties: { n },
+    ...overrides
+  })
+
+/** Data nested `levels` deep, alternating objects and arrays. */
+function nested(levels: number): unknown {
+  let value: unknown = 'leaf'
+  for (let level = 0; level < levels; level++) value = level % 2 ? { next: value } : [value]
+  return value
+}
+
+/** The bad events of each kind Iterable documents, and the message each must get. */
+const BAD_EVENTS: { kind: string; event: (n: number) => SegmentEvent; message: RegExp; bySchema?: boolean }[] = [
+  { kind: 'a blank event name', event: (n) => track(n, { event: '   ' }), message: /^eventName is blank/ },
+  {
+    kind: 'an event id over 512 bytes',
+    event: (n) => track(n, { messageId: 'é'.repeat(300) }),
+    message: /^id is 600 bytes, over Iterable's limit of 512/
+  },
+  {
+    kind: 'a userId over 52 characters',
+    event: (n) => track(n, { userId: 'u'.repeat(53) }),
+    message: /User ID must be 52 characters or fewer but it was 53 characters/,
+    // Said in the field definition (maximum): the framework's validation refuses it, a 400 in production.
+    bySchema: true
+  },
+  {
+    kind: 'a timestamp before 1970',
+    event: (n) => track(n, { timestamp: '1969-07-20T20:17:40Z' }),
+    message: /^createdAt \(1969-07-20T20:17:40Z\) is not a time Iterable accepts/
+  },
+  {
+    kind: 'data nested thousands of levels deep',
+    event: (n) => track(n, { properties: { deep: nested(2500) } as never }),
+    message: /^dataFields is nested more than 64 levels deep/
+  }
+]
+
+/** trackBulk that accepts every body, keeping the events it received. */
+function acceptingTrackBulk() {
+  const received: Json[] = []
+  nock(US)
+    .persist()
+    .post(TRACK_BULK)
+    .reply((_uri, body) => {
+      const { events } = body as { events: Json[] }
+      received.push(...events)
+      return [200, { successCount: events.length, failCount: 0, failedUpdates: {}, disallowedEventNames: [] }]
+    })
+  return received
+}
+
+async function runBatch(action: string, events: SegmentEvent[], mapping: Json = {}) {
+  await testDestination.testBatchAction(action, { events, settings, useDefaultMappings: true, mapping })
+  return testDestination.results[0].multistatus as Json[]
+}
+
+describe.each(BAD_EVENTS)('an event with $kind', ({ event, message, bySchema }) => {
+  it('is refused on the single path with a 400 naming the field, and nothing is sent', async () => {
+    const scope = nock(US).post(TRACK_PATH).reply(200, {})
+
+    const attempt = testDestination.testAction('trackEvent', { event: event(0), settings, useDefaultMappings: true })
+
+    const refusal = bySchema ? { name: 'AggregateAjvError' } : { name: 'PayloadValidationError', status: 400 }
+    await expect(attempt).rejects.toMatchObject({ ...refusal, message: expect.stringMatching(message) })
+    expect(scope.isDone()).toBe(false)
+  })
+
+  it('gets its own 400 in a batch of five, and the four good events are delivered in one body', async () => {
+    const received = acceptingTrackBulk()
+    const events = [track(0), track(1), event(2), track(3), track(4)]
+
+    const multistatus = await runBatch('trackEvent', events)
+
+    expect(multistatus.map(({ status }) => status)).toEqual([200, 200, 400, 200, 200])
+    expect(multistatus[2]).toMatchObject({ errormessage: expect.stringMatching(message) })
+    expect(multistatus[2]).not.toHaveProperty('sent')
+    expect(received.map(({ id }) => id)).toEqual(['msg-0', 'msg-1', 'msg-3', 'msg-4'])
+  })
+})
+
+describe('a body Iterable refuses whole', () => {
+  it('is narrowed to the event its params name (BadJsonBody), which gets those params; the others are sent again', async () => {
+    const bodies: Json[][] = []
+    const refusal = {
+      msg: '[/api/events/trackBulk] Invalid JSON body',
+      code: 'BadJsonBody',
+      params: { 'obj.events[2].dataFields': 'error.expected.jsobject' }
+    }
+    nock(US)
+      .post(TRACK_BULK)
+      .times(2)
+      .reply((_uri, body) => {
+        const { events } = body as { events: Json[] }
+        bodies.push(events)
+        return bodies.length === 1 ? [400, refusal] : [200, { successCount: events.length, failCount: 0 }]
+      })
+
+    const multistatus = await runBatch(
+      'trackEvent',
+      [0, 1, 2, 3, 4].map((n) => track(n))
+    )
+
+    expect(multistatus.map(({ status }) => status)).toEqual([200, 200, 400, 200, 200])
+    expect(multistatus[2].errormessage).toBe(
+      'Iterable refused this event (BadJsonBody: [/api/events/trackBulk] Invalid JSON body; obj.events[2].dataFields: error.expected.jsobject).'
+    )
+    expect(bodies.map((events) => events.map(({ id }) => id))).toEqual([
+      ['msg-0', 'msg-1', 'msg-2', 'msg-3', 'msg-4'],
+      ['msg-0', 'msg-1', 'msg-3', 'msg-4']
+    ])
+  })
+
+  it.each([
+    [400, { msg: 'Invalid eventName', code: 'BadParams', params: null }, /^Iterable rejected the request as invalid/],
+    [413, { msg: 'Request Entity Too Large', code: 'BatchTooLarge', params: null }, /as too large/]
+  ])('with %i and no event named: halves are sent until the refused event is alone', async (status, answer, said) => {
+    // Iterable's rule that this destination cannot know: it refuses any body holding user 3.
+    const bodies: string[][] = []
+    nock(US)
+      .persist()
+      .post(BULK_UPDATE)
+      .reply((_uri, body) => {
+        const { users } = body as { users: Json[] }
+        bodies.push(users.map(({ userId }) => String(userId)))
+        return users.some(({ userId }) => userId === 'user-3')
+          ? [status, answer]
+          : [200, { successCount: users.length, failCount: 0 }]
+      })
+    const events = [0, 1, 2, 3, 4].map((n) =>
+      createTestEvent({ type: 'identify', userId: `user-${n}`, traits: { email: `user${n}@example.com` } })
+    )
+
+    const multistatus = await runBatch('updateUser', events)
+
+    expect(multistatus.map(({ status: each }) => each)).toEqual([200, 200, 200, status, 200])
+    expect(multistatus[3].errormessage).toMatch(said)
+    expect(JSON.parse(String(multistatus[3].sent))).toMatchObject({ userId: 'user-3' })
+    expect(bodies).toEqual([
+      ['user-0', 'user-1', 'user-2', 'user-3', 'user-4'],
+      ['user-0', 'user-1', 'user-2'],
+      ['user-3', 'user-4'],
+      ['user-3'],
+      ['user-4']
+    ])
+  })
+
+  it('sends a bounded number of halves: a body every event of which Iterable refuses costs at most 33 requests', async () => {
+    let requests = 0
+    nock(US)
+      .persist()
+      .post(TRACK_BULK)
+      .reply(() => {
+        requests++
+        return [400, { msg: 'updateOnly is not enabled for this project', code: 'BadParams', params: null }]
+      })
+
+    const multistatus = await runBatch(
+      'trackEvent',
+      Array.from({ length: 200 }, (_, n) => track(n))
+    )
+
+    expect(requests).toBeLessThanOrEqual(33)
+    expect(multistatus).toHaveLength(200)
+    for (const entry of multistatus) {
+      expect(entry).toMatchObject({ status: 400, errormessage: expect.stringContaining('updateOnly is not enabled') })
+    }
+  })
+})
+
+describe("Iterable's params and lists, named as Iterable gave them", () => {
+  it("puts a BadParams answer's params in the message of the single path", async () => {
+    nock(US)
+      .post(TRACK_PATH)
+      .reply(400, { msg: 'Invalid params', code: 'BadParams', params: { 'obj.createdAt': 'Number value expected' } })
+
+    const attempt = testDestination.testAction('trackEvent', { event: track(0), settings, useDefaultMappings: true })
+
+    await expect(attempt).rejects.toThrow(
+      'Iterable rejected the request as invalid (400 BadParams: Invalid params; params: obj.createdAt: Number value expected).'
+    )
+  })
+
+  it('names the list that holds the identifier Iterable failed the event by: its userId, not its email', async () => {
+    nock(US)
+      .post(TRACK_BULK)
+      .reply(200, {
+        successCount: 1,
+        failCount: 1,
+        failedUpdates: { notFoundUserIds: ['user-1'], invalidEmails: [] },
+        invalidEmails: []
+      })
+    const events = [0, 1].map((n) => track(n, { properties: { email: `user${n}@example.com` } }))
+
+    const multistatus = await runBatch('trackEvent', events)
+
+    expect(multistatus.map(({ status }) => status)).toEqual([200, 404])
+    expect(multistatus[1].errormessage).toBe(
+      "Iterable listed this event's userId in failedUpdates.notFoundUserIds: no Iterable user has this userId."
+    )
+  })
+
+  it("says in a delivered event's status body which of its fields Iterable filtered out", async () => {
+    nock(US)
+      .post(BULK_UPDATE)
+      .reply(200, { successCount: 2, failCount: 0, failedUpdates: {}, filteredOutFields: ['favoriteColor'] })
+    const events = [
+      createTestEvent({ type: 'identify', userId: 'user-0', traits: { favoriteColor: 'teal' } }),
+      createTestEvent({ type: 'identify', userId: 'user-1', traits: { plan: 'pro' } })
+    ]
+
+    const multistatus = await runBatch('updateUser', events)
+
+    expect(multistatus.map(({ status }) => status)).toEqual([200, 200])
+    expect((multistatus[0].body as Json).note).toMatch(
+      /^Iterable accepted the record but dropped dataFields it does not create \(filteredOutFields\): favoriteColor\./
+    )
+    expect(multistatus[1].body).not.toHaveProperty('note')
+  })
+
+  it('says in every delivered status body when Iterable counts failures it does not name', async () => {
+    nock(US).post(TRACK_BULK).reply(200, { successCount: 1, failCount: 1, failedUpdates: {} })
+
+    const multistatus = await runBatch('trackEvent', [track(0), track(1)])
+
+    expect(multistatus.map(({ status }) => status)).toEqual([200, 200])
+    for (const entry of multistatus) {
+      expect((entry.body as Json).note).toMatch(/Iterable reported 1 failed records and named fewer/)
+    }
+  })
+})
+
+describe('a request that cannot be built', () => {
+  it('is a 400 that says why, not a retryable network failure', async () => {
+    const request = (() => {
+      throw new RangeError('Maximum call stack size exceeded')
+    }) as unknown as Parameters<typeof callIterable>[0]
+
+    const attempt = callIterable(request, settings, 'trackEvent', { json: {} })
+
+    await expect(attempt).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/^The request to Iterable could not be built \(RangeError: Maximum call stack/)
+    })
+  })
+})
+
+describe('poisoned batches, property-based', () => {
+  // Good events, events the destination refuses itself (each kind above), and events only Iterable refuses (a rule it
+  // applies to the whole body, naming nobody): every good one is delivered, every bad one gets its own 4xx.
+  const kindArb = fc.oneof(
+    { arbitrary: fc.constant<'good'>('good'), weight: 8 },
+    { arbitrary: fc.constantFrom(...BAD_EVENTS.keys()), weight: 2 },
+    { arbitrary: fc.constant<'refusedByIterable'>('refusedByIterable'), weight: 1 }
+  )
+
+  it('delivers every good event and gives every bad event its own 4xx', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(kindArb, { minLength: 1, maxLength: 40 }), async (kinds) => {
+        fc.pre(kinds.filter((kind) => kind === 'refusedByIterable').length <= 2)
+        nock.cleanAll()
+        const delivered: string[] = []
+        nock(US)
+          .persist()
+          .post(TRACK_BULK)
+          .reply((_uri, body) => {
+            const { events } = body as { events: Json[] }
+            if (events.some(({ dataFields }) => (dataFields as Json).poison)) {
+              return [400, { msg: 'Invalid event', code: 'BadParams', params: null }]
+            }
+            delivered.push(...events.map(({ id }) => String(id)))
+            return [200, { successCount: events.length, failCount: 0 }]
+          })
+        const events = kinds.map((kind, n) =>
+          kind === 'good'
+            ? track(n)
+            : kind === 'refusedByIterable'
+              ? track(n, { properties: { poison: true } })
+              : BAD_EVENTS[kind].event(n)
+        )
+
+        const multistatus = await runBatch('trackEvent', events)
+
+        expect(multistatus).toHaveLength(kinds.length)
+        kinds.forEach((kind, n) => {
+          if (kind === 'good') expect(multistatus[n].status).toBe(200)
+          else expect(multistatus[n]).toMatchObject({ status: 400, errormessage: expect.any(String) })
+        })
+        const good = kinds.flatMap((kind, n) => (kind === 'good' ? [`msg-${n}`] : []))
+        expect(delivered.sort()).toEqual(good.sort())
+      }),
+      { numRuns: 60 }
+    )
+  })
+})
