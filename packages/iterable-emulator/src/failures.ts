@@ -16,14 +16,11 @@ export interface FailureAnswerOptions {
 export function failureAnswer(problem: Failure, { prefix, forgottenStatus, canCreate }: FailureAnswerOptions): Answer {
   switch (problem.kind) {
     case 'missingIdentifier':
-      return badParams('Either email or userId must be provided to identify the user', {
-        [`${prefix}email`]: 'Missing email or userId',
-        [`${prefix}userId`]: 'Missing email or userId'
-      })
+      return badParams(
+        `Either email or userId must be set: send ${prefix}email or ${prefix}userId to identify the user.`
+      )
     case 'missingUserId':
-      return badParams('This project identifies users by userId: a userId must be provided', {
-        [`${prefix}userId`]: 'Missing userId'
-      })
+      return badParams(`This project identifies users by userId: ${prefix}userId must be set.`)
     case 'invalidEmail':
       return failure(400, 'InvalidEmailAddressError', `Invalid email: ${problem.value}`)
     case 'invalidUserId':
@@ -42,13 +39,10 @@ export function failureAnswer(problem: Failure, { prefix, forgottenStatus, canCr
     case 'notFoundUserId':
       return badParams(
         `Cannot update user with userId ${problem.value}. User does not exist` +
-          (canCreate ? '. Send an email, or set preferUserId to true to create a user with this userId.' : '.'),
-        { [`${prefix}userId`]: 'User does not exist' }
+          (canCreate ? '. Send an email, or set preferUserId to true to create a user with this userId.' : '.')
       )
     case 'notFoundEmail':
-      return badParams(`Cannot update user ${problem.value}. User does not exist.`, {
-        [`${prefix}email`]: 'User does not exist'
-      })
+      return badParams(`Cannot update user ${problem.value}. User does not exist.`)
     case 'conflictEmail':
       return failure(
         409,
@@ -62,9 +56,7 @@ export function failureAnswer(problem: Failure, { prefix, forgottenStatus, canCr
         `The userId ${problem.value} belongs to another user; userIds are unique in this project.`
       )
     case 'invalidData':
-      return badParams(`Invalid data in dataFields.${problem.path}: ${problem.reason}`, {
-        [`${prefix}dataFields.${problem.path}`]: problem.reason ?? 'Invalid value'
-      })
+      return badParams(`Invalid data in ${prefix}dataFields.${problem.path}: ${problem.reason}`)
   }
 }
 

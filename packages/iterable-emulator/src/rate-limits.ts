@@ -1,5 +1,6 @@
 // Iterable's documented rate limits, per project, for the endpoints the emulator serves. Endpoints without a documented
-// limit (updateEmail, trackPurchase, updateCart, webhooks) are not limited.
+// limit (updateEmail, trackPurchase, updateCart, webhooks, lists but GET, subscriptions, browser tokens) are not
+// limited, nor are limits counted per minute or per day (getUsers' 5 a minute, forget's 1,000 a day).
 
 export const RATE_LIMITS = {
   'POST /api/users/update': 500,
@@ -11,7 +12,13 @@ export const RATE_LIMITS = {
   'GET /api/users/byUserId': 100,
   'GET /api/users/byUserId/{userId}': 100,
   'GET /api/events/{email}': 100,
-  'GET /api/events/byUserId/{userId}': 100
+  'GET /api/events/byUserId/{userId}': 100,
+  'GET /api/users/getFields': 3,
+  'DELETE /api/users/{email}': 100,
+  'DELETE /api/users/byUserId/{userId}': 100,
+  'POST /api/users/forget': 3,
+  'POST /api/users/registerDeviceToken': 500,
+  'GET /api/lists': 100
 } as const
 
 export type RateLimitedRoute = keyof typeof RATE_LIMITS

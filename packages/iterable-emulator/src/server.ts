@@ -1,14 +1,24 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { badJsonBody, badParams, failure, ok, rateLimited, success, type Answer } from './answers'
+import {
+  badJsonBody,
+  badParams,
+  describePaths,
+  failure,
+  notFoundPage,
+  ok,
+  rateLimited,
+  success,
+  type Answer
+} from './answers'
 import { faultsFromEnv, rateLimitsFromEnv } from './config'
 import { FaultInjector, type Faults } from './faults'
 import { ROUTES, findRoute } from './routes'
 import { PROJECT_TYPES, type Project, type ProjectType } from './project'
 import { RateLimiter, type RateLimitOption } from './rate-limits'
 import { Store, type RequestLogEntry } from './store'
-import { schemaErrors } from './validation'
+import { pathErrors, schemaErrors } from './validation'
 
 export interface EmulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -81,19 +91,23 @@ function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
 }
 
 function parseJson(text: string, path: string): { ok: true; value: unknown } | { ok: false; answer: Answer } {
-  if (text.trim() === '') return { ok: false, answer: badJsonBody(path, { obj: 'Missing JSON body' }) }
+  const refuse = (message: string) => ({
+    ok: false as const,
+    answer: badJsonBody(path, [{ path: 'obj', code: 'error.expected.jsobject', message }])
+  })
+  if (text.trim() === '') return refuse('Missing JSON body')
   try {
     return { ok: true, value: JSON.parse(text) }
   } catch (error) {
-    return { ok: false, answer: badJsonBody(path, { obj: `Malformed JSON: ${(error as Error).message}` }) }
+    return refuse(`Malformed JSON: ${(error as Error).message}`)
   }
 }
 
 function send(res: ServerResponse, answer: Answer): void {
-  const asText = answer.contentType === 'text/plain' && typeof answer.body === 'string'
-  const payload = asText ? (answer.body as string) : JSON.stringify(answer.body)
+  const asText = answer.contentType !== undefined && answer.contentType !== 'application/json'
+  const payload = asText && typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body)
   res.writeHead(answer.status, {
-    'Content-Type': asText ? 'text/plain; charset=utf-8' : 'application/json',
+    'Content-Type': asText ? `${answer.contentType}; charset=utf-8` : 'application/json',
     'Content-Length': Buffer.byteLength(payload),
     ...answer.headers
   })
@@ -153,7 +167,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const parsed = parseJson(read.text, path)
       if (!parsed.ok) return parsed.answer
       const errors = schemaErrors('faults', parsed.value)
-      if (errors) return badParams('Invalid faults', errors)
+      if (errors) return badParams(`Invalid faults: ${describePaths(pathErrors(errors))}`, pathErrors(errors))
       return ok(faults.set(parsed.value as Faults))
     }
     return failure(404, 'NotFound', `No emulator route ${method} ${path}`)
@@ -176,7 +190,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
 
     const found = findRoute(method, path)
-    if (!found) return failure(404, 'NotFound', `No route ${method} ${path}`)
+    if (!found) return notFoundPage(method, path)
 
     const key = req.headers['api-key'] ?? url.searchParams.get('api_key') ?? ''
     if (!sameKey(Array.isArray(key) ? key[0] : key, expectedKey)) return failure(401, 'BadApiKey', 'Invalid API key')

@@ -30,6 +30,11 @@ export interface StoredUser {
   subscriptions?: Subscriptions
   devices: StoredDevice[]
   browserTokens: string[]
+  /**
+   * `itblInternal.regionCode`: set from the phone number when one is written, and kept when it is removed (as real
+   * profiles show), until updateEmail moves the user to a new document.
+   */
+  regionCode?: string
 }
 
 export interface Subscriptions {
@@ -75,7 +80,8 @@ export interface StoredEvent {
 
 /** A user as Iterable's GET endpoints answer: `{ email, userId, dataFields }`, the identifiers repeated in dataFields. */
 export interface ApiUser {
-  email?: string
+  /** Empty for a user without an email (userID-based and hybrid projects). */
+  email: string
   userId?: string
   dataFields: DataFields
 }
@@ -234,10 +240,12 @@ export class Store {
     const now = new Date()
     user.createdAt = now
     user.dataFields.signupDate = formatIterableDate(now)
+    user.regionCode = undefined
     this.touch(user)
   }
 
   touch(user: StoredUser): void {
+    user.regionCode = regionCodeOf(user.dataFields.phoneNumber) ?? user.regionCode
     user.updatedAt = new Date()
     user.revision = ++this.revision
   }
@@ -313,7 +321,7 @@ export class Store {
 
   /** A profile as Iterable's reads answer it: the identifiers, the user's fields and what Iterable adds. */
   renderUser(user: StoredUser): ApiUser {
-    const regionCode = regionCodeOf(user.dataFields.phoneNumber)
+    const { regionCode } = user
     const dataFields: DataFields = {
       ...user.dataFields,
       ...(user.email !== undefined && { email: user.email }),
@@ -336,11 +344,9 @@ export class Store {
         ...(user.email !== undefined && { emailDomain: user.email.slice(user.email.lastIndexOf('@') + 1) })
       }
     }
-    return {
-      ...(user.email !== undefined && { email: user.email }),
-      ...(user.userId !== undefined && { userId: user.userId }),
-      dataFields
-    }
+    // Iterable's spec and its own client require `email` on every user read: a user without one (userID-based and
+    // hybrid projects) reads with an empty email, and no email in dataFields.
+    return { email: user.email ?? '', ...(user.userId !== undefined && { userId: user.userId }), dataFields }
   }
 
   renderEvent(event: StoredEvent): Record<string, unknown> {

@@ -2,8 +2,9 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv'
 import { REQUEST_SCHEMAS, type SchemaName } from './schemas'
 
 // Body checks, answered the way Iterable answers them: a body that does not match the schema is refused whole with
-// `BadJsonBody` and `params` naming each bad key by its JSON path from `obj` (`obj.events[1].createdAt`), with
-// Iterable's wording ("Number value expected").
+// `BadJsonBody`, and `params` names each bad key by its JSON path from `obj` (`obj.events[1].createdAt`) with the
+// error Iterable's JSON reader gives (`[{ msg: ['error.expected.jsnumber'], args: [] }]`). The message says the same
+// in words ("Number value expected").
 
 // verbose: errors carry the value, to tell "Integer value expected" (1.5) from "Number value expected" ('1').
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true })
@@ -14,50 +15,75 @@ const validators = new Map<SchemaName, ValidateFunction>(
 /** At most this many keys in `params`: a body with thousands of bad records does not get a megabyte of answer. */
 const MAX_REPORTED_ERRORS = 50
 
+/** A human reason per JSON path (`obj.name` → 'Missing required field'). */
 export type PathErrors = Record<string, string>
 
-/** `undefined` when the body matches the schema, otherwise the errors keyed by Iterable-style JSON path. */
-export function schemaErrors(name: SchemaName, body: unknown): PathErrors | undefined {
+export interface SchemaError {
+  /** `obj.events[1].createdAt` */
+  path: string
+  /** Iterable's (Play JSON's) error key: `error.path.missing`, `error.expected.jsnumber`, ... */
+  code: string
+  /** The same in words: "Missing required field", "Number value expected". */
+  message: string
+}
+
+/** `undefined` when the body matches the schema, otherwise its errors, one per bad JSON path. */
+export function schemaErrors(name: SchemaName, body: unknown): SchemaError[] | undefined {
   const validate = validators.get(name)
   if (!validate) throw new Error(`No schema named ${name}`)
   if (validate(body)) return undefined
-  const errors: PathErrors = {}
+  const errors = new Map<string, SchemaError>()
   for (const error of validate.errors ?? []) {
-    const [path, message] = describe(error)
-    if (!(path in errors)) errors[path] = message
-    if (Object.keys(errors).length >= MAX_REPORTED_ERRORS) break
+    const described = describe(error)
+    if (!errors.has(described.path)) errors.set(described.path, described)
+    if (errors.size >= MAX_REPORTED_ERRORS) break
   }
-  return errors
+  return [...errors.values()]
 }
 
-function describe(error: ErrorObject): [string, string] {
+/** The errors as `{ path: reason }`, for messages and for the emulator's own admin routes. */
+export const pathErrors = (errors: SchemaError[]): PathErrors =>
+  Object.fromEntries(errors.map(({ path, message }) => [path, message]))
+
+function describe(error: ErrorObject): SchemaError {
   if (error.keyword === 'required') {
     const missing = (error.params as { missingProperty: string }).missingProperty
-    return [jsonPath(`${error.instancePath}/${missing}`), 'Missing required field']
+    return {
+      path: jsonPath(`${error.instancePath}/${missing}`),
+      code: 'error.path.missing',
+      message: 'Missing required field'
+    }
   }
+  const path = jsonPath(error.instancePath)
   if (error.keyword === 'type') {
     const expected = String((error.params as { type: string | string[] }).type).split(',')[0]
-    return [jsonPath(error.instancePath), typeMessage(expected, error.data)]
+    return { path, ...typeError(expected, error.data) }
   }
   if (error.keyword === 'enum') {
     const allowed = (error.params as { allowedValues: unknown[] }).allowedValues
-    return [jsonPath(error.instancePath), `Invalid value, expected one of ${allowed.join(', ')}`]
+    return {
+      path,
+      code: 'error.expected.validenumvalue',
+      message: `Invalid value, expected one of ${allowed.join(', ')}`
+    }
   }
-  return [jsonPath(error.instancePath), error.message ?? 'Invalid value']
+  return { path, code: 'error.invalid', message: error.message ?? 'Invalid value' }
 }
 
-const TYPE_MESSAGES: Record<string, string> = {
-  string: 'String value expected',
-  number: 'Number value expected',
-  integer: 'Number value expected',
-  boolean: 'Boolean value expected',
-  object: 'Object value expected',
-  array: 'Array value expected'
+const TYPE_ERRORS: Record<string, { code: string; message: string }> = {
+  string: { code: 'error.expected.jsstring', message: 'String value expected' },
+  number: { code: 'error.expected.jsnumber', message: 'Number value expected' },
+  integer: { code: 'error.expected.jsnumber', message: 'Number value expected' },
+  boolean: { code: 'error.expected.jsboolean', message: 'Boolean value expected' },
+  object: { code: 'error.expected.jsobject', message: 'Object value expected' },
+  array: { code: 'error.expected.jsarray', message: 'Array value expected' }
 }
 
-function typeMessage(expected: string, value: unknown): string {
-  if (expected === 'integer' && typeof value === 'number') return 'Integer value expected'
-  return TYPE_MESSAGES[expected] ?? `${expected} value expected`
+function typeError(expected: string, value: unknown): { code: string; message: string } {
+  // A number where an integer (Iterable's long) is expected.
+  if (expected === 'integer' && typeof value === 'number')
+    return { code: 'error.expected.long', message: 'Integer value expected' }
+  return TYPE_ERRORS[expected] ?? { code: 'error.invalid', message: `${expected} value expected` }
 }
 
 /** `/events/1/createdAt` → `obj.events[1].createdAt`; the root is `obj`. */

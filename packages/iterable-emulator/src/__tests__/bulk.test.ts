@@ -1,4 +1,4 @@
-import { loadSpec, specValidators, useEmulator } from './helpers'
+import { loadSpec, specValidators, useEmulator, readerError } from './helpers'
 
 // The bulk endpoints: 200 with per-record outcomes named by email or userId, in exactly the shapes of Iterable's spec
 // (UserBulkUpdateListResponse and BulkTrackResponse); a field type mismatch anywhere refuses the whole request.
@@ -190,13 +190,13 @@ describe('POST /api/users/bulkUpdate', () => {
     expect(reply).toMatchObject({
       status: 400,
       body: {
-        msg: '[/api/users/bulkUpdate] Invalid JSON body',
+        msg: expect.stringContaining('[/api/users/bulkUpdate] Invalid JSON body: '),
         code: 'BadJsonBody',
-        params: { 'obj.users[1].dataFields': 'Object value expected' }
+        params: { 'obj.users[1].dataFields': readerError('error.expected.jsobject') }
       }
     })
     expect((await client.post('/api/users/bulkUpdate', {})).body.params).toEqual({
-      'obj.users': 'Missing required field'
+      'obj.users': readerError('error.path.missing')
     })
   })
 })
@@ -301,22 +301,29 @@ describe('POST /api/events/trackBulk', () => {
     ).toMatchObject({
       status: 400,
       body: {
-        msg: '[/api/events/trackBulk] Invalid JSON body',
+        msg: expect.stringContaining('[/api/events/trackBulk] Invalid JSON body: '),
         code: 'BadJsonBody',
-        params: { 'obj.events[1].createdAt': 'Number value expected' }
+        params: { 'obj.events[1].createdAt': readerError('error.expected.jsnumber') }
       }
     })
     expect(await client.post('/api/events/trackBulk', { events: [{ email: 'ada@example.com' }] })).toMatchObject({
-      body: { params: { 'obj.events[0].eventName': 'Missing required field' } }
+      body: { params: { 'obj.events[0].eventName': readerError('error.path.missing') } }
     })
     expect(
       await client.post('/api/events/trackBulk', {
         events: [{ email: 'ada@example.com', eventName: 'A', id: 'i'.repeat(513) }]
       })
-    ).toMatchObject({ status: 400, body: { code: 'BadParams', params: { 'obj.events[0].id': expect.any(String) } } })
+    ).toMatchObject({
+      status: 400,
+      body: { code: 'BadParams', msg: expect.stringContaining('obj.events[0].id'), params: null }
+    })
   })
 
-  it('answers an empty batch with zero counts, as Iterable does', async () => {
+  it('answers an empty batch with zero counts, as Iterable does (unlike an empty bulkUpdate)', async () => {
+    expect(await client.post('/api/users/bulkUpdate', { users: [] })).toMatchObject({
+      status: 400,
+      body: { msg: 'Emails invalid: ', code: 'InvalidEmailAddressError', params: null }
+    })
     const reply = await client.post('/api/events/trackBulk', { events: [] })
     expect(reply.status).toBe(200)
     expect(reply.body).toMatchObject({ successCount: 0, failCount: 0, invalidEmails: [], disallowedEventNames: [] })

@@ -148,3 +148,6 @@ export function specValidators(spec: SwaggerSpec, { strict = false } = {}) {
     })
   }
 }
+
+/** Iterable's BadJsonBody entry for one JSON path: its JSON reader's error key, e.g. `error.expected.jsnumber`. */
+export const readerError = (code: string) => [{ msg: [code], args: [] }]

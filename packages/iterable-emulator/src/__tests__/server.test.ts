@@ -45,8 +45,11 @@ describe('authentication and routes', () => {
     expect(query.status).toBe(200)
   })
 
-  it('answers 404 NotFound to a route it does not serve', async () => {
-    expect(await client.get('/api/catalogs')).toMatchObject({ status: 404, body: { code: 'NotFound' } })
+  it("answers a route it does not serve with a 404 page, as Iterable's web framework does", async () => {
+    const missing = await client.get('/api/catalogs')
+    expect(missing.status).toBe(404)
+    expect(missing.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(missing.body).toContain('<title>Action not found</title>')
     // GET /api/users/update is the read of the user whose email is "update": a malformed address.
     expect(await client.get('/api/users/update')).toMatchObject({
       status: 400,
@@ -196,6 +199,17 @@ describe('rate limits', () => {
     emulator = await startEmulator({ rateLimits: false, faults: {} })
     const statuses = (await Promise.all(Array.from({ length: 20 }, bulkUpdate))).map((reply) => reply.status)
     expect(new Set(statuses)).toEqual(new Set([200]))
+  })
+  it("limits GDPR forget to Iterable's 3 requests per second", async () => {
+    emulator = await startEmulator({ faults: {} })
+    const forget = () =>
+      request(`${emulator.url}/api/users/forget`, {
+        method: 'POST',
+        headers: { 'Api-Key': emulator.apiKey },
+        body: JSON.stringify({ email: 'ada@example.com' })
+      })
+    const statuses = (await Promise.all(Array.from({ length: 4 }, forget))).map((reply) => reply.status)
+    expect(statuses.filter((status) => status === 429)).toHaveLength(1)
   })
 })
 

@@ -1,4 +1,4 @@
-import { useEmulator } from './helpers'
+import { readerError, useEmulator } from './helpers'
 
 const SUCCESS = { msg: '', code: 'Success', params: null }
 const ITERABLE_DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \+00:00$/
@@ -45,9 +45,15 @@ describe('POST /api/users/update and the user read endpoints', () => {
     expect((await client.get('/api/users/ADA@Example.com')).body).toEqual(byEmail.body)
   })
 
-  it('answers an unknown user with an empty object, as Iterable does', async () => {
+  it('answers an unknown email with an empty object, and an unknown userId with a 400 in plain text, as Iterable does', async () => {
     expect(await client.get('/api/users/nobody@example.com')).toMatchObject({ status: 200, body: {} })
-    expect(await client.get('/api/users/byUserId/nobody')).toMatchObject({ status: 200, body: {} })
+    const byUserId = await client.get('/api/users/byUserId/nobody')
+    expect(byUserId).toMatchObject({ status: 400, body: 'No user with that id exists!' })
+    expect(byUserId.headers.get('content-type')).toMatch(/^text\/plain/)
+    expect(await client.get('/api/users/byUserId?userId=nobody')).toMatchObject({
+      status: 400,
+      body: 'No user with that id exists!'
+    })
   })
 
   it('merges data: fields not sent are kept, null removes a field', async () => {
@@ -90,7 +96,7 @@ describe('POST /api/users/update and the user read endpoints', () => {
       await client.post('/api/users/update', { email: 'ada@example.com', userId: 'new-id', dataFields: { x: 1 } })
       const { body } = await client.get('/api/users/ada@example.com')
       expect(body.user).toMatchObject({ email: 'ada@example.com', userId: 'new-id' })
-      expect((await client.get('/api/users/byUserId/old-id')).body).toEqual({})
+      expect((await client.get('/api/users/byUserId/old-id')).status).toBe(400)
       expect(client.emulator.store.users.size).toBe(1)
     })
 
@@ -112,7 +118,7 @@ describe('POST /api/users/update and the user read endpoints', () => {
       expect(update.body).toEqual({
         msg: expect.stringContaining('User does not exist'),
         code: 'BadParams',
-        params: { 'obj.userId': 'User does not exist' }
+        params: null
       })
       expect(update.body.msg).toContain('preferUserId')
       expect(client.emulator.store.users.size).toBe(0)
@@ -134,9 +140,10 @@ describe('POST /api/users/update and the user read endpoints', () => {
     it('refuses a request with neither email nor userId', async () => {
       const update = await client.post('/api/users/update', { dataFields: { plan: 'basic' } })
       expect(update.status).toBe(400)
-      expect(update.body).toMatchObject({
+      expect(update.body).toEqual({
+        msg: 'Either email or userId must be set: send obj.email or obj.userId to identify the user.',
         code: 'BadParams',
-        params: { 'obj.email': expect.any(String), 'obj.userId': expect.any(String) }
+        params: null
       })
     })
 
@@ -176,12 +183,14 @@ describe('POST /api/users/update and the user read endpoints', () => {
         expect.objectContaining({
           status: 400,
           body: {
-            msg: '[/api/users/update] Invalid JSON body',
+            msg:
+              '[/api/users/update] Invalid JSON body: obj.email: String value expected; ' +
+              'obj.dataFields: Object value expected; obj.mergeNestedObjects: Boolean value expected',
             code: 'BadJsonBody',
             params: {
-              'obj.email': 'String value expected',
-              'obj.dataFields': 'Object value expected',
-              'obj.mergeNestedObjects': 'Boolean value expected'
+              'obj.email': readerError('error.expected.jsstring'),
+              'obj.dataFields': readerError('error.expected.jsobject'),
+              'obj.mergeNestedObjects': readerError('error.expected.jsboolean')
             }
           }
         })
@@ -190,11 +199,18 @@ describe('POST /api/users/update and the user read endpoints', () => {
 
     it('refuses a body that is not JSON, or not an object', async () => {
       const broken = await client.raw('POST', '/api/users/update', '{"email":')
-      expect(broken).toMatchObject({ status: 400, body: { code: 'BadJsonBody', params: { obj: expect.any(String) } } })
+      expect(broken).toMatchObject({
+        status: 400,
+        body: {
+          code: 'BadJsonBody',
+          msg: expect.stringContaining('Malformed JSON'),
+          params: { obj: expect.any(Array) }
+        }
+      })
       const empty = await client.raw('POST', '/api/users/update', '')
       expect(empty).toMatchObject({ status: 400, body: { code: 'BadJsonBody' } })
       const array = await client.post('/api/users/update', [{ email: 'ada@example.com' }])
-      expect(array).toMatchObject({ status: 400, body: { params: { obj: 'Object value expected' } } })
+      expect(array).toMatchObject({ status: 400, body: { params: { obj: readerError('error.expected.jsobject') } } })
     })
 
     it('ignores unknown keys and treats null keys as absent, as Iterable reads bodies', async () => {
@@ -210,7 +226,7 @@ describe('POST /api/users/update and the user read endpoints', () => {
       const update = await client.post('/api/users/update', { email: 'ada@example.com', dataFields: { '': 1 } })
       expect(update).toMatchObject({
         status: 400,
-        body: { code: 'BadParams', params: { 'obj.dataFields.': expect.any(String) } }
+        body: { code: 'BadParams', msg: expect.stringContaining('obj.dataFields.'), params: null }
       })
     })
   })
@@ -401,7 +417,7 @@ describe('POST /api/users/updateEmail', () => {
     ).toMatchObject({ status: 409, body: { code: 'ForgottenUserError' } })
     expect(await client.post('/api/users/updateEmail', { currentEmail: 'old@example.com' })).toMatchObject({
       status: 400,
-      body: { code: 'BadJsonBody', params: { 'obj.newEmail': 'Missing required field' } }
+      body: { code: 'BadJsonBody', params: { 'obj.newEmail': readerError('error.path.missing') } }
     })
   })
 })

@@ -46,7 +46,7 @@ export function trackPurchase(ctx: Context, body: unknown): Answer {
     templateId?: number | null
   }
   if (typeof purchase.id === 'string' && byteLength(purchase.id) > MAX_EVENT_ID_BYTES)
-    return badParams('Invalid purchase', { 'obj.id': `id must be at most ${MAX_EVENT_ID_BYTES} bytes` })
+    return badParams(`Invalid purchase: obj.id must be at most ${MAX_EVENT_ID_BYTES} bytes`)
   const check = new TypeCheck(ctx.store.types)
   const plan = planCommerceUser(ctx, purchase, check)
   if (isAnswer(plan)) return plan

@@ -1,4 +1,4 @@
-import { badParams, success, type Answer } from '../answers'
+import { badParams, failure, success, type Answer } from '../answers'
 import { dataFieldsOf, mismatchAnswer, refuseMalformed, type Context } from '../context'
 import { failureAnswer } from '../failures'
 import { TypeCheck, USER_SCOPE } from '../field-types'
@@ -26,6 +26,11 @@ export function registerDeviceToken(ctx: Context, body: unknown): Answer {
   const malformed = refuseMalformed(ctx, 'registerDeviceToken', body)
   if (malformed) return malformed
   const { device, ...identity } = body as DeviceBody
+  // Iterable answers an empty token with a server error (recorded: "Unable to register token to user Some(...)").
+  if (device.token === '') {
+    const who = identity.email || identity.userId
+    return failure(500, 'GenericError', `Unable to register token to user Some(${who ?? ''}): device.token is empty`)
+  }
   const check = new TypeCheck(ctx.store.types)
   const plan = planUser(ctx, identity, check, { createNewFields: true })
   if (isFailure(plan)) return failureAnswer(plan, { prefix: 'obj.', forgottenStatus: 400, canCreate: true })
@@ -57,8 +62,7 @@ export function registerBrowserToken(ctx: Context, body: unknown): Answer {
   const malformed = refuseMalformed(ctx, 'registerBrowserToken', body)
   if (malformed) return malformed
   const { browserToken, ...identity } = body as { browserToken: string; email?: string | null; userId?: string | null }
-  if (browserToken.trim() === '')
-    return badParams('browserToken must not be empty', { 'obj.browserToken': 'browserToken must not be empty' })
+  if (browserToken.trim() === '') return badParams('obj.browserToken must not be empty')
   const check = new TypeCheck(ctx.store.types)
   const plan = planUser(ctx, identity, check, { createNewFields: true })
   if (isFailure(plan)) return failureAnswer(plan, { prefix: 'obj.', forgottenStatus: 400, canCreate: false })

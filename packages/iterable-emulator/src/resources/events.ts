@@ -1,4 +1,4 @@
-import { badParams, failure, ok, success, type Answer } from '../answers'
+import { badParams, describePaths, failure, ok, success, type Answer } from '../answers'
 import {
   byteLength,
   dataFieldsOf,
@@ -77,14 +77,14 @@ function applyEvent(ctx: Context, { target, record, fields }: EventPlan): string
 }
 
 const disallowedAnswer = (name: string) =>
-  badParams(`Event name "${name}" is not allowed in this project`, { 'obj.eventName': 'Disallowed event name' })
+  badParams(`Event name "${name}" is not allowed in this project (obj.eventName)`)
 
 export function trackEvent(ctx: Context, body: unknown): Answer {
   const malformed = refuseMalformed(ctx, 'track', body)
   if (malformed) return malformed
   const record = body as EventRecord & { createNewFields?: boolean | null }
   const paramErrors = eventParamErrors(record, 'obj')
-  if (paramErrors) return badParams('Invalid event', paramErrors)
+  if (paramErrors) return badParams(`Invalid event: ${describePaths(paramErrors)}`)
   if (ctx.store.disallowedEventNames.has(record.eventName)) return disallowedAnswer(record.eventName)
   const check = new TypeCheck(ctx.store.types)
   const plan = planEvent(ctx, record, check, record.createNewFields ?? ctx.project.createNewFields)
@@ -103,7 +103,7 @@ export function trackBulk(ctx: Context, body: unknown): Answer {
   request.events.forEach((record, index) =>
     Object.assign(paramErrors, eventParamErrors(record, `obj.events[${index}]`))
   )
-  if (Object.keys(paramErrors).length > 0) return badParams('Invalid events', paramErrors)
+  if (Object.keys(paramErrors).length > 0) return badParams(`Invalid events: ${describePaths(paramErrors)}`)
 
   const createNewFields = request.createNewFields ?? ctx.project.createNewFields
   const check = new TypeCheck(ctx.store.types)
@@ -154,7 +154,7 @@ function eventLimit(query: URLSearchParams): number | Answer {
   if (raw === null) return 30
   const limit = Number(raw)
   if (!Number.isInteger(limit) || limit < 1 || limit > 200)
-    return badParams(`Invalid limit: ${raw}`, { limit: 'limit must be an integer from 1 to 200' })
+    return badParams(`Invalid limit: ${raw}. limit must be an integer from 1 to 200.`)
   return limit
 }
 

@@ -19,26 +19,28 @@ export function createList(ctx: Context, body: unknown): Answer {
   const malformed = refuseMalformed(ctx, 'createList', body)
   if (malformed) return malformed
   const { name, description } = body as { name: string; description?: string | null }
-  if (name.trim() === '') return badParams('A list needs a name', { 'obj.name': 'name must not be empty' })
+  if (name.trim() === '') return badParams('A list needs a name: obj.name must not be empty')
   const list = ctx.store.createList(name, description ?? undefined)
   return ok({ listId: list.id })
 }
 
-const unknownList = (ctx: Context, listId: unknown) =>
-  badParams(`List ${String(listId)} does not exist in Project ${ctx.project.projectId}`)
+/** Iterable's answer for a list id the project does not have (recorded from getUsers). */
+const unknownList = (ctx: Context, listId: number) =>
+  badParams('Invalid email list id', { projectId: String(ctx.project.projectId), listId: String(listId) })
 
 /** A list id from the path or the query: a positive integer. */
-function listIdOf(raw: string | null, name: string): number | Answer {
+function listIdOf(raw: string | null): number | Answer {
   const id = Number(raw)
   if (raw === null || raw.trim() === '' || !Number.isSafeInteger(id) || id < 0)
-    return badParams(`Invalid ${name}: ${raw ?? '(missing)'}`, { [name]: `${name} must be an integer list id` })
+    return badParams(`Invalid listId: ${raw ?? '(missing)'}. listId must be an integer list id.`)
   return id
 }
 
 export function deleteList(ctx: Context, rawId: string): Answer {
-  const id = listIdOf(rawId, 'listId')
+  const id = listIdOf(rawId)
   if (typeof id !== 'number') return id
-  if (!ctx.store.lists.has(id)) return unknownList(ctx, id)
+  if (!ctx.store.lists.has(id))
+    return badParams(`Unable to delete list ${id} in Project ${ctx.project.projectId}, which does not exist.`)
   ctx.store.deleteList(id)
   return success(null, `List ${id} in Project ${ctx.project.projectId} was successfully deleted.`)
 }
@@ -115,7 +117,7 @@ export function unsubscribe(ctx: Context, body: unknown): Answer {
  * of users that have one (Iterable's option for hybrid projects); users without an email are listed by userId.
  */
 export function getListUsers(ctx: Context, query: URLSearchParams): Answer {
-  const id = listIdOf(query.get('listId'), 'listId')
+  const id = listIdOf(query.get('listId'))
   if (typeof id !== 'number') return id
   if (!ctx.store.lists.has(id)) return unknownList(ctx, id)
   const preferUserId = query.get('preferUserId') === 'true'

@@ -1,4 +1,4 @@
-import { badParams, failure, ok, success, type Answer } from '../answers'
+import { badParams, failure, ok, success, text, type Answer } from '../answers'
 import { mismatchAnswer, refuseMalformed, type Context } from '../context'
 import { failureAnswer, BulkFailures } from '../failures'
 import { TypeCheck, USER_SCOPE } from '../field-types'
@@ -26,6 +26,8 @@ export function bulkUpdateUsers(ctx: Context, body: unknown): Answer {
   const malformed = refuseMalformed(ctx, 'bulkUpdate', body)
   if (malformed) return malformed
   const request = body as { users: UserRecord[]; createNewFields?: boolean | null; updateOnly?: boolean | null }
+  // An empty batch names no valid email: Iterable refuses it so (recorded), unlike an empty trackBulk.
+  if (request.users.length === 0) return failure(400, 'InvalidEmailAddressError', 'Emails invalid: ')
   const options = {
     createNewFields: request.createNewFields ?? ctx.project.createNewFields,
     updateOnly: request.updateOnly === true
@@ -74,10 +76,7 @@ export function updateEmail(ctx: Context, body: unknown): Answer {
   // currentEmail takes precedence when both are sent.
   const current = currentEmail || currentUserId
   if (!current) {
-    return badParams('Either currentEmail or currentUserId must be provided', {
-      'obj.currentEmail': 'Missing currentEmail or currentUserId',
-      'obj.currentUserId': 'Missing currentEmail or currentUserId'
-    })
+    return badParams('Either obj.currentEmail or obj.currentUserId must be set')
   }
   if (currentEmail && !isValidEmail(currentEmail)) return invalidEmail(currentEmail)
   if (!isValidEmail(newEmail)) return invalidEmail(newEmail)
@@ -115,7 +114,9 @@ export function getUserByEmail(ctx: Context, email: string): Answer {
 }
 
 export function getUserByUserId(ctx: Context, userId: string): Answer {
-  return userAnswer(ctx, userId === '' ? undefined : ctx.store.findByUserId(userId))
+  const user = userId === '' ? undefined : ctx.store.findByUserId(userId)
+  // Unlike a read by email, an unknown userId is an error, in plain text (as recorded from Iterable).
+  return user ? userAnswer(ctx, user) : text('No user with that id exists!', 400)
 }
 
 // Deletes. Iterable deletes asynchronously; here the user is gone at once.
@@ -135,9 +136,9 @@ export function deleteUserByUserId(ctx: Context, userId: string): Answer {
   }
   // "If multiple users share the same userId, they'll all be deleted."
   const users = ctx.store.allByUserId(userId)
-  if (users.length === 0) return badParams(`Cannot delete user with userId ${userId}. User does not exist`)
+  if (users.length === 0) return badParams(`No users with userId ${userId} exist`)
   for (const user of users) ctx.store.deleteUser(user)
-  return success()
+  return success(null, `All users associated with ${userId} were successfully deleted`)
 }
 
 /** GDPR forget: by email in email-based projects, by userId in userID-based ones, either in hybrid projects. */
@@ -150,8 +151,9 @@ export function forgetUser(ctx: Context, body: unknown): Answer {
   const byUserId = typeof userId === 'string' && userId !== '' && type !== 'email' && !byEmail
   if (!byEmail && !byUserId) {
     const needed = { email: 'an email', userId: 'a userId', hybrid: 'an email or a userId' }[type]
-    const key = type === 'userId' ? 'obj.userId' : 'obj.email'
-    return badParams(`Forgetting a user in this project takes ${needed}`, { [key]: `Missing ${key.slice(4)}` })
+    return badParams(
+      `Forgetting a user in this project takes ${needed} (obj.${type === 'userId' ? 'userId' : 'email'})`
+    )
   }
   if (byEmail && !isValidEmail(email)) return invalidEmail(email)
   if (byUserId && !isValidUserId(userId)) return failure(400, 'InvalidUserIdError', `Invalid userId: "${userId}"`)

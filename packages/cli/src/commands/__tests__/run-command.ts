@@ -1,6 +1,6 @@
 import { execFile } from 'child_process'
 import path from 'path'
-import { promises as fs } from 'fs'
+import { existsSync, promises as fs } from 'fs'
 import os from 'os'
 import { REPO_ROOT } from '../../lib/destinations'
 
@@ -15,13 +15,16 @@ export interface CommandResult {
 }
 
 /**
- * A copy of a destination folder in a temporary directory. Its imports of packages (the framework) resolve through a
- * node_modules link to the repository's, as they would inside the repository.
+ * A copy of a destination folder in a temporary directory, laid out as in the repository (`destinations/<name>`, with
+ * the shared `lib` folder the destinations import beside it, linked). Its imports of packages (the framework) resolve
+ * through a node_modules link to the repository's, as they would inside the repository.
  */
 export async function temporaryCopy(sourceDir: string): Promise<{ dir: string; remove: () => Promise<void> }> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'actions-cli-'))
   await fs.symlink(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir')
-  const dir = path.join(root, path.basename(sourceDir))
+  const sharedLib = path.resolve(sourceDir, '../../lib')
+  if (existsSync(sharedLib)) await fs.symlink(sharedLib, path.join(root, 'lib'), 'dir')
+  const dir = path.join(root, 'destinations', path.basename(sourceDir))
   await fs.cp(sourceDir, dir, { recursive: true, filter: (file) => !/__tests__|__snapshots__/.test(file) })
   return { dir, remove: () => fs.rm(root, { recursive: true, force: true }) }
 }

@@ -30,7 +30,9 @@ export function answerSchemaCheck(
   body: unknown
 ): { schema: string; value: unknown } | undefined {
   if (!path.startsWith('/api/') || status === 0) return undefined
-  if (status >= 300) return { schema: 'IterableErrorResponseSchema', value: body }
+  // A plain-text or HTML error (an unknown userId, an unknown route) is what the client reports as IterableRawError.
+  if (status >= 300)
+    return typeof body === 'string' ? undefined : { schema: 'IterableErrorResponseSchema', value: body }
   const route = ROUTE_SCHEMAS.find((candidate) => candidate.method === method && candidate.pattern.test(path))
   if (!route?.schema) return undefined
   if (typeof body === 'string' && route.schema === 'GetListUsersResponseSchema') {

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test'
 import {
   IterableApiError,
   IterableClient,
+  IterableRawError,
   IterableErrorResponseSchema,
   IterableSuccessResponseSchema,
   UserResponseSchema
@@ -57,9 +58,14 @@ describe('users', () => {
     assert.equal(byUserId.user.email, 'ada@example.com')
   })
 
-  it('an unknown user reads as no user', async () => {
+  it('an unknown email reads as no user; an unknown userId is a plain-text 400, as Iterable answers', async () => {
     assert.deepEqual(await client.getUserByEmail({ email: 'nobody@example.com' }), {})
-    assert.deepEqual(await client.getUserByUserId({ userId: 'nobody' }), {})
+    await assert.rejects(client.getUserByUserId({ userId: 'nobody' }), (error) => {
+      assert.ok(error instanceof IterableRawError, `expected IterableRawError, got ${error?.name}`)
+      assert.equal(error.statusCode, 400)
+      assert.equal(error.rawResponse, 'No user with that id exists!')
+      return true
+    })
   })
 
   it('a malformed email is an InvalidEmailAddressError', async () => {
@@ -142,7 +148,7 @@ describe('users', () => {
     assert.deepEqual(await client.getUserByEmail({ email: 'leaving@example.com' }), {})
     await client.updateUser({ email: 'leaving2@example.com', userId: 'leaving-2' })
     assert.equal((await client.deleteUserByUserId({ userId: 'leaving-2' })).code, 'Success')
-    assert.deepEqual(await client.getUserByUserId({ userId: 'leaving-2' }), {})
+    await assert.rejects(client.getUserByUserId({ userId: 'leaving-2' }), IterableRawError)
     await client.updateUser({ email: 'forget-me@example.com' })
     await raw('post', '/api/users/forget', { email: 'forget-me@example.com' })
     const error = await refused(() => client.updateUser({ email: 'forget-me@example.com', dataFields: { a: 1 } }))

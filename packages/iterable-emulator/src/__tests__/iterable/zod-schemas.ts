@@ -8,6 +8,8 @@ export interface SchemaCheck {
   /** The schema's name as `@iterable/api` exports it, e.g. `UserResponseSchema`. */
   schema: string
   value: unknown
+  /** Also refuse keys the schema does not list (zod objects ignore them otherwise). Top-level keys only. */
+  strict?: boolean
 }
 
 const SCRIPT = path.join(__dirname, 'check-schemas.mjs')
