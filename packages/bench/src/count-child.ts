@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8'
 import { createTestIntegration } from '@segment/actions-core'
-import { KNOWN_APIS, type BaseUrlOverride } from '@local/cli/src/lib/api-base-url'
+import type { BaseUrlOverride } from '@local/cli/src/lib/api-base-url'
+import { BASE_URLS } from '@local/destination-actions/src/destinations/iterable/iterable-api'
 import { generateEvents } from './events'
 import { definitionFor, pushEach, redirected, warmUp, WARMUP_BATCH } from './harness'
 import { ACTIONS } from './scenarios'
@@ -18,7 +19,7 @@ async function main() {
   const [specJson, baseUrl, tag] = process.argv.slice(2)
   const spec = JSON.parse(specJson) as InstructionSpec
   const kind = ACTIONS[spec.action].kind
-  const override: BaseUrlOverride = { from: KNOWN_APIS.iterable.origins, to: `${baseUrl}/${tag}-warmup` }
+  const override: BaseUrlOverride = { from: Object.values(BASE_URLS), to: `${baseUrl}/${tag}-warmup` }
   const integration = createTestIntegration(redirected(definitionFor(spec), override))
   const warmupDistinct = generateEvents(kind, Math.min(spec.warmupEvents, spec.distinctEvents), spec.seed + 1)
   await warmUp(integration, spec, cycledTurns(warmupDistinct, spec.warmupEvents, spec.warmupEvents).flat())

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { createTestIntegration } from '@segment/actions-core'
-import { KNOWN_APIS, type BaseUrlOverride } from '@local/cli/src/lib/api-base-url'
+import type { BaseUrlOverride } from '@local/cli/src/lib/api-base-url'
+import { BASE_URLS } from '@local/destination-actions/src/destinations/iterable/iterable-api'
 import { generateEvents } from './events'
 import { definitionFor, pushEach, redirected, warmUp, type PushOutcome } from './harness'
 import { ACTIONS, type Impl, type PairedSpec } from './scenarios'
@@ -62,7 +63,7 @@ export async function warmedUpTurnTaker(
   if (spec.path === 'batch' && !ACTIONS[spec.action].endpoints.batch) {
     throw new Error(`${spec.action} has no batch path`)
   }
-  const override: BaseUrlOverride = { from: KNOWN_APIS.iterable.origins, to: `${baseUrl}/${tag}-warmup` }
+  const override: BaseUrlOverride = { from: Object.values(BASE_URLS), to: `${baseUrl}/${tag}-warmup` }
   const integration = createTestIntegration(redirected(definitionFor({ ...spec, impl }), override))
   const kind = ACTIONS[spec.action].kind
   await warmUp(integration, spec, generateEvents(kind, spec.warmupEvents, spec.seed + WARMUP_SEED_OFFSET))

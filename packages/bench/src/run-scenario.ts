@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs'
 import { performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks'
 import { createTestIntegration, type DestinationDefinition } from '@segment/actions-core'
 import type { Settings } from '@local/destination-actions/src/destinations/iterable/generated-types'
-import { KNOWN_APIS, type BaseUrlOverride } from '@local/cli/src/lib/api-base-url'
+import type { BaseUrlOverride } from '@local/cli/src/lib/api-base-url'
+import { BASE_URLS } from '@local/destination-actions/src/destinations/iterable/iterable-api'
 import { generateEvents } from './events'
 import { definitionFor, push, redirected, warmUp, type TestDestination } from './harness'
 import { ACTIONS, type ScenarioSpec } from './scenarios'
@@ -106,7 +107,7 @@ export async function runScenario(
     throw new Error(`${spec.action} has no batch path`)
   }
   const kind = ACTIONS[spec.action].kind
-  const override: BaseUrlOverride = { from: KNOWN_APIS.iterable.origins, to: `${baseUrl}/${warmupTag}` }
+  const override: BaseUrlOverride = { from: Object.values(BASE_URLS), to: `${baseUrl}/${warmupTag}` }
   const meter: PerformMeter = { cpuMicros: 0, wallMs: 0 }
   const integration = integrationFor(spec, override, meter)
 

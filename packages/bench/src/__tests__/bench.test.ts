@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { createTestIntegration } from '@segment/actions-core'
 import destination from '@local/destination-actions/src/destinations/iterable'
-import { KNOWN_APIS } from '@local/cli/src/lib/api-base-url'
+import { BASE_URLS } from '@local/destination-actions/src/destinations/iterable/iterable-api'
 import { runBench, pairedPlanOf, planOf } from '../bench'
 import { generateEvents } from '../events'
 import { definitionFor, push, redirected } from '../harness'
@@ -275,7 +275,7 @@ describe('the paired plan', () => {
 
 /** Pushes events through each implementation on every bench path it has and checks they come back untouched. */
 async function expectEventsUnchanged(sink: Sink, impls: Impl[], upstreamDir?: string) {
-  const override = { from: KNOWN_APIS.iterable.origins, to: `${sink.baseUrl}/unchanged` }
+  const override = { from: Object.values(BASE_URLS), to: `${sink.baseUrl}/unchanged` }
   for (const impl of impls) {
     for (const action of BENCH_ACTIONS) {
       for (const path of pathsOf(action)) {

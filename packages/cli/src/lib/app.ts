@@ -215,7 +215,10 @@ export function createApp(served: ServedDestination, options: AppOptions): expre
     })
     const answer = await answerFor(run.responses, run.error, run.result)
     const failure = answer.find((item): item is RequestFailure => 'requestError' in item)
-    if (failure) res.locals.logNote = `${failure.statusCode} ${String(failure.message)}`
+    if (failure) {
+      const { message } = failure
+      res.locals.logNote = `${failure.statusCode} ${typeof message === 'string' ? message : JSON.stringify(message)}`
+    }
     res.json(redactDeep(answer, secrets))
   })
 
@@ -238,16 +241,40 @@ export function createApp(served: ServedDestination, options: AppOptions): expre
     }
   })
 
-  app.post('/:action/hooks/:hook', async (req, res, next) => {
-    const { action: slug, hook } = req.params
+  /** The hook an action defines under that name, if any. */
+  const hookOf = (slug: string, hook: string) => {
+    if (!Object.prototype.hasOwnProperty.call(served.destination.actions, slug)) return undefined
     const action = served.destination.actions[slug]
-    const hooks = (action?.definition.hooks ?? {}) as Record<string, unknown>
-    if (!Object.prototype.hasOwnProperty.call(served.destination.actions, slug) || !hooks[hook]) return next()
+    const hooks = (action.definition.hooks ?? {}) as Record<string, { inputFields?: Record<string, unknown> }>
+    return Object.prototype.hasOwnProperty.call(hooks, hook) ? { action, definition: hooks[hook] } : undefined
+  }
+
+  app.post('/:action/hooks/:hook', async (req, res, next) => {
+    const found = hookOf(req.params.action, req.params.hook)
+    if (!found) return next()
     const body = objectOrEmpty(req.body, 'the body')
     const secrets = secretsOf(res, body.settings, body.auth)
     try {
       const data = { ...dynamicFieldData(body), hookInputs: body.hookInputs ?? {}, hookOutputs: body.hookOutputs ?? {} }
-      const result = await action.executeHook(hook as never, data as never)
+      const result = await found.action.executeHook(req.params.hook as never, data as never)
+      if (result.error) throw result.error
+      res.json(redactDeep(result, secrets))
+    } catch (error) {
+      res.status(500).json(redactDeep([error], secrets))
+    }
+  })
+
+  app.post('/:action/hooks/:hook/dynamic/:field', async (req, res, next) => {
+    const found = hookOf(req.params.action, req.params.hook)
+    const field = found?.definition.inputFields?.[req.params.field] as { dynamic?: unknown } | undefined
+    if (!found || !Object.prototype.hasOwnProperty.call(found.definition.inputFields ?? {}, req.params.field))
+      return next()
+    if (typeof field?.dynamic !== 'function') return next()
+    const body = objectOrEmpty(req.body, 'the body')
+    const secrets = secretsOf(res, body.settings, body.auth)
+    try {
+      const data = { ...dynamicFieldData(body), hookInputs: body.hookInputs ?? {} }
+      const result = await found.action.executeDynamicField(req.params.field, data as never, field.dynamic as never)
       if (result.error) throw result.error
       res.json(redactDeep(result, secrets))
     } catch (error) {
@@ -356,7 +383,14 @@ export function routesOf({ definition, destination }: ServedDestination): string
   for (const [slug, action] of Object.entries(definition.actions)) {
     routes.push(`POST /${slug}`)
     for (const field of Object.keys(action.dynamicFields ?? {})) routes.push(`POST /${slug}/${field}`)
-    for (const hook of Object.keys(action.hooks ?? {})) routes.push(`POST /${slug}/hooks/${hook}`)
+    for (const [name, hook] of Object.entries(action.hooks ?? {})) {
+      routes.push(`POST /${slug}/hooks/${name}`)
+      for (const [key, input] of Object.entries(hook?.inputFields ?? {})) {
+        if (typeof (input as { dynamic?: unknown }).dynamic === 'function') {
+          routes.push(`POST /${slug}/hooks/${name}/dynamic/${key}`)
+        }
+      }
+    }
   }
   return routes
 }

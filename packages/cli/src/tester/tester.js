@@ -212,7 +212,7 @@ function renderEvents(/** @type {any[] | undefined} */ statuses) {
     // For an accepted event, what the destination sent for it; for a refused one, why.
     const sent = typeof entry.sent === 'string' ? entry.sent : JSON.stringify(entry.sent ?? '')
     const result = ok
-      ? `sent ${sent.length > 240 ? `${sent.slice(0, 240)}…` : sent}`
+      ? `sent ${sent.length > 100 ? `${sent.slice(0, 100)}…` : sent}`
       : `${entry.errortype ?? ''}: ${entry.errormessage ?? ''}`
     return element(
       'tr',

@@ -1,5 +1,6 @@
 import { createTestEvent, type JSONObject, type SegmentEvent } from '@segment/actions-core'
-import { KNOWN_APIS, normalizeBaseUrl } from '../../../cli/src/lib/api-base-url'
+import { normalizeBaseUrl } from '../../../cli/src/lib/api-base-url'
+import { BASE_URLS } from '../../../destination-actions/src/destinations/iterable/iterable-api'
 import { loadDestination, resolveDestinationDir } from '../../../cli/src/lib/destinations'
 import { startServer, type RunningServer } from '../../../cli/src/lib/server'
 import { startEmulator, type Emulator } from '..'
@@ -36,7 +37,7 @@ beforeAll(async () => {
   serve = await startServer({
     load: () => loadDestination(dir),
     directoryName: 'iterable',
-    baseUrlOverride: { from: KNOWN_APIS.iterable.origins, to: normalizeBaseUrl(emulator.url) },
+    apiUrls: Object.fromEntries(Object.values(BASE_URLS).map((origin) => [origin, normalizeBaseUrl(emulator.url)])),
     log: (line) => serveLog.push(line),
     port: 0,
     host: '127.0.0.1'
@@ -74,8 +75,11 @@ async function send(
   return { status: response.status, json: JSON.parse(text) }
 }
 
-/** The HTTP exchanges of an answer: what the destination sent to the emulator and what it answered. */
-const exchangesOf = (answer: ServeAnswer): any[] => answer.json.filter((item: any) => 'request' in item)
+/** The HTTP exchanges of an answer (a failure holds them in `exchanges`), request bodies parsed from their text. */
+const exchangesOf = (answer: ServeAnswer): any[] =>
+  answer.json
+    .flatMap((item: any) => item.exchanges ?? ('request' in item ? [item] : []))
+    .map((item: any) => ({ ...item, request: { ...item.request, body: JSON.parse(item.request.body || 'null') } }))
 const failureOf = (answer: ServeAnswer): any => answer.json.find((item: any) => item.requestError === true)
 const multistatusOf = (answer: ServeAnswer): any[] =>
   answer.json.find((item: any) => 'multistatus' in item)?.multistatus

@@ -207,9 +207,29 @@ describe('destinations with more routes', () => {
         ...base.actions,
         single: {
           ...base.actions.single,
+          // The fixture's Payload type has no dynamic fields in its generated types; the framework takes any.
           dynamicFields: {
             plan: async () => ({ choices: [{ label: 'Pro', value: 'pro' }] })
-          }
+          } as never,
+          hooks: {
+            onMappingSave: {
+              label: 'Create a list',
+              description: 'Creates the list the action adds users to.',
+              inputFields: {
+                list: {
+                  label: 'List',
+                  description: 'Its name.',
+                  type: 'string',
+                  dynamic: async () => ({ choices: [{ label: 'Newsletter', value: 'newsletter' }] })
+                }
+              },
+              outputTypes: { id: { label: 'ID', description: 'The list ID.', type: 'string', required: true } },
+              performHook: async (_request: unknown, { hookInputs }: { hookInputs?: { list?: string } }) => ({
+                successMessage: 'Created',
+                savedData: { id: `list-${String(hookInputs?.list)}` }
+              })
+            }
+          } as never
         }
       }
     }
@@ -247,8 +267,25 @@ describe('destinations with more routes', () => {
     expect(json.choices).toEqual([{ label: 'Pro', value: 'pro' }])
   })
 
+  it('POST /<action>/hooks/<hook> runs an action hook, and /dynamic/<field> its dynamic input', async () => {
+    const hook = await server.post('/single/hooks/onMappingSave', { settings, hookInputs: { list: 'newsletter' } })
+    expect(hook.status).toBe(200)
+    expect(hook.json).toEqual({ successMessage: 'Created', savedData: { id: 'list-newsletter' } })
+    const dynamic = await server.post('/single/hooks/onMappingSave/dynamic/list', { settings })
+    expect(dynamic.status).toBe(200)
+    expect(dynamic.json.choices).toEqual([{ label: 'Newsletter', value: 'newsletter' }])
+    expect((await server.post('/single/hooks/constructor', { settings })).status).toBe(404)
+  })
+
   it('lists those routes', async () => {
     const { json } = await server.get('/')
-    expect(json.routes).toEqual(expect.arrayContaining(['POST /delete', 'POST /single/plan']))
+    expect(json.routes).toEqual(
+      expect.arrayContaining([
+        'POST /delete',
+        'POST /single/plan',
+        'POST /single/hooks/onMappingSave',
+        'POST /single/hooks/onMappingSave/dynamic/list'
+      ])
+    )
   })
 })
