@@ -29,6 +29,7 @@ export const DELETION_MODE_SETTING: GlobalSetting = {
 
 // Iterable's codes for a user it does not have.
 const UNKNOWN_USER_CODES = new Set(['UnknownUserIdError', 'UnknownEmailError', 'NotFound'])
+const UNKNOWN_USER_MESSAGE = /^no users? with (that id|userId .*) exists?\b|user does not exist/i
 
 type OnDelete = NonNullable<DestinationDefinition<Settings>['onDelete']>
 
@@ -61,7 +62,7 @@ async function forget(request: RequestClient, settings: Settings, userId: string
     return forgetBy(request, settings, { userId })
   }
   const lookup = settledOrThrow(await userRequest(request, settings, 'get', userId), settings)
-  // Iterable answers 200 with `{}` for a userId it does not have: nothing to forget.
+  // A userId Iterable does not have: nothing to forget.
   const user = (lookup.data as { user?: { email?: unknown } } | undefined)?.user
   if (!user) return lookup
   const email = typeof user.email === 'string' && user.email !== '' ? user.email : undefined
@@ -93,6 +94,8 @@ function isUnknownUser(response: ModifiedResponse<unknown>): boolean {
   if (response.status === 404) return true
   const { code, msg } = (response.data ?? {}) as { code?: unknown; msg?: unknown }
   if (typeof code === 'string' && UNKNOWN_USER_CODES.has(code)) return true
-  // Iterable answers a deletion of a userId it does not have with 400 BadParams, "... User does not exist".
-  return code === 'BadParams' && typeof msg === 'string' && /user does not exist/i.test(msg)
+  // Iterable answers 400 for a userId it does not have: a lookup in plain text ("No user with that id exists!"), a
+  // deletion with BadParams ("No users with userId … exist").
+  const message = typeof msg === 'string' ? msg : response.content
+  return response.status === 400 && UNKNOWN_USER_MESSAGE.test(message ?? '')
 }

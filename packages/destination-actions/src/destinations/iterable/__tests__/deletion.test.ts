@@ -101,9 +101,9 @@ describe('Iterable onDelete', () => {
       ['answers 404', 404, { msg: 'User not found', code: 'NotFound', params: null }],
       ['answers UnknownUserIdError', 400, { msg: 'No user with userId user-8812', code: 'UnknownUserIdError' }],
       [
-        'answers BadParams "User does not exist"',
+        'answers BadParams "No users with userId … exist"',
         400,
-        { msg: 'Cannot delete user with userId user-8812. User does not exist', code: 'BadParams', params: null }
+        { msg: 'No users with userId user-8812 exist', code: 'BadParams', params: null }
       ]
     ])('counts a user Iterable does not know as deleted (Iterable %s)', async (_name, status, answer) => {
       const scope = nock(US).delete(DELETE_PATH).reply(status, answer)
@@ -217,14 +217,29 @@ describe('Iterable onDelete', () => {
       expect(scope.isDone()).toBe(true)
     })
 
-    it('in an email-based project counts a user Iterable does not know as forgotten, and sends no forget', async () => {
-      // Iterable answers 200 with an empty object for a userId it does not have.
-      const lookup = nock(US).get(DELETE_PATH).reply(200, {})
+    it.each([
+      ['400 in plain text, "No user with that id exists!"', 400, 'No user with that id exists!'],
+      ['200 with an empty object', 200, {}]
+    ])(
+      'in an email-based project counts a user Iterable does not know (lookup answered %s) as forgotten, and sends no forget',
+      async (_name, status, answer) => {
+        const lookup = nock(US).get(DELETE_PATH).reply(status, answer)
+        const forgetCall = nock(US).post(FORGET_PATH).reply(200, SUCCESS)
+
+        await runDeletion(deletionRequest(), forgetSettings('email'))
+
+        expect(lookup.isDone()).toBe(true)
+        expect(forgetCall.isDone()).toBe(false)
+      }
+    )
+
+    it('does not take another 400 of the lookup for an unknown user', async () => {
+      nock(US).get(DELETE_PATH).reply(400, { msg: 'Invalid userId', code: 'InvalidUserIdError', params: null })
       const forgetCall = nock(US).post(FORGET_PATH).reply(200, SUCCESS)
 
-      await runDeletion(deletionRequest(), forgetSettings('email'))
+      const error = await failure(runDeletion(deletionRequest(), forgetSettings('email')))
 
-      expect(lookup.isDone()).toBe(true)
+      expect(error.message).toContain('400 InvalidUserIdError: Invalid userId')
       expect(forgetCall.isDone()).toBe(false)
     })
 
