@@ -1,288 +1,110 @@
+import { fork } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
 import path from 'node:path'
-import { runBench } from './bench'
-import {
-  buildInstructionReport,
-  formatInstructionReport,
-  INSTRUCTION_EVENTS,
-  instructionPlanOf,
-  runInstructionCounts,
-  valgrindVersion
-} from './instructions'
-import { startSink } from './sink'
-import { formatReport, type BenchOptions, type PairedOptions } from './report'
-import { BENCH_ACTIONS, type BenchAction, type BenchPath } from './scenarios'
-import {
-  prepareUpstream,
-  upstreamMeasured,
-  upstreamNotMeasured,
-  UPSTREAM_PACKAGE,
-  UPSTREAM_VERSION,
-  type UpstreamPlan
-} from './upstream'
+import { parseArgs } from 'node:util'
+import { BATCH_EVENTS, SINGLE_EVENTS, type CpuPlan, type CpuSamples } from './cpu'
+import { generateEvents } from './events'
+import { PATHS, integrationFor, push, type BenchPath, type Impl } from './harness'
+import type { LargeBatchPlan, LargeBatchResult } from './large-batch'
+import { CPU_RATIO_LIMIT, table, worstCpuRatio, type PathResult, type Wire } from './report'
+import { startSink, type Sink } from './sink'
 
-// `npm run bench [-- options]`: see --help and packages/bench/README.md.
+const HELP = `npm run bench [-- options]
 
+Measures our Iterable destination against the published upstream one (@segment/action-destinations) on every
+path both have, with the same events. Prints a Markdown table; writes the whole run to packages/bench/results/.
+
+  --quick          fewer and shorter rounds (under a minute): a smoke test, not figures to quote
+  --paths <words>  only the paths whose name contains one of these comma-separated words (e.g. batch,updateUser)
+  --help           this text`
+
+const MODES = {
+  full: { rounds: 12, timeMs: 350, warmupMs: 1_500 },
+  quick: { rounds: 4, timeMs: 250, warmupMs: 400 }
+}
+
+/** Events counted per destination: single events one by one, and one large batch in a single performBatch call. */
+const SINGLE_COUNT = 200
+const LARGE_BATCH = 10_000
+const SEED = 20_240_301
 const RESULTS_DIR = path.resolve(__dirname, '../results')
 
-type Mode = 'full' | 'medium' | 'quick'
-
-/**
- * Warm-up of the full and medium runs, and of every paired measurement (quick mode included). A single event runs so
- * much of the framework's code that V8 is still optimizing it after a few hundred: counted with callgrind, updateUser
- * single cost 2.8M instructions an event after 300 events of warm-up, 1.4M after 2,000 and 1.1M after 10,000.
- */
-const WARMUP = { single: 10_000, batch: 3_000 }
-
-const MODES: Record<
-  Mode,
-  Omit<BenchOptions, 'actions' | 'paths' | 'seed' | 'isolation' | 'paired'> & {
-    paired: PairedOptions
-  }
-> = {
-  full: {
-    batchSizes: [1_000, 10_000, 100_000],
-    singleSizes: [1_000, 5_000],
-    runs: 3,
-    warmupEvents: WARMUP,
-    paired: { batchSizes: [1_000, 10_000], singleSizes: [200], rounds: 30, warmupEvents: WARMUP }
-  },
-  medium: {
-    batchSizes: [1_000, 10_000, 50_000],
-    singleSizes: [1_000],
-    runs: 3,
-    warmupEvents: WARMUP,
-    paired: { batchSizes: [1_000, 10_000], singleSizes: [200], rounds: 20, warmupEvents: WARMUP }
-  },
-  quick: {
-    batchSizes: [1_000, 10_000],
-    singleSizes: [300],
-    runs: 1,
-    warmupEvents: { single: 100, batch: 2_000 },
-    paired: { batchSizes: [1_000], singleSizes: [100], rounds: 8, warmupEvents: WARMUP }
-  }
+/** Runs a child script of this package with ts-node and V8's gc() exposed; resolves with the one message it sends. */
+function runChild<Result>(script: string, input: object, v8Flags: string[] = []): Promise<Result> {
+  const child = fork(path.join(__dirname, script), [JSON.stringify(input)], {
+    execArgv: ['--require', 'ts-node/register/transpile-only', '--expose-gc', '--no-warnings', ...v8Flags]
+  })
+  return new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve(message as Result))
+    child.once('exit', (code) => reject(new Error(`${script} exited with code ${code} before reporting`)))
+  })
 }
 
-const SIZE_OPTIONS = [
-  '--runs',
-  '--batch-sizes',
-  '--single-sizes',
-  '--batch-size',
-  '--actions',
-  '--paths',
-  '--warmup',
-  '--seed',
-  '--paired-rounds'
-]
-
-const HELP = `Usage: npm run bench [-- options]
-
-Pushes generated Segment events through the Iterable destination, through the framework's floor and through
-Segment's published Iterable destination (upstream, ${UPSTREAM_PACKAGE}), with the framework's test
-harness, against a loopback HTTP sink; prints tables and writes a JSON file to packages/bench/results/.
-
-First the paired CPU comparison (the verdicts): per action × path × size, one process runs the implementations in
-turns over many rounds on the same events, and reports the median of the per-round ratios. Then the per-process runs
-(events/s, requests, bytes, memory, absolute CPU).
-
-  (default)               full: paired batch 1,000 / 10,000, single 200, 30 rounds; per process batch 1,000 /
-                          10,000 / 100,000 events, single 1,000 / 5,000, 3 runs
-  --medium                paired batch 1,000 / 10,000, single 200, 20 rounds; per process batch 1,000 / 10,000 /
-                          50,000 events, single 1,000, 3 runs
-  --quick                 paired batch 1,000, single 100, 8 rounds; per process batch 1,000 / 10,000 events,
-                          single 300, 1 run (smoke use)
-  --no-paired             skip the paired CPU comparison (verdicts then use the per-process medians)
-  --paired-rounds N       rounds of the paired comparison (default 30; medium 20; quick 8)
-  --runs N                per-process runs per scenario; medians are reported (default 3, quick 1)
-  --batch-sizes A,B,...   events per per-process batch-path scenario (default 1000,10000,100000)
-  --single-sizes A,B,...  events per per-process single-path scenario (default 1000,5000)
-  --batch-size N          the mapping's batch_size (default: the action's default, 1001)
-  --actions A,B,...       among ${BENCH_ACTIONS.join(', ')} (default all)
-  --paths P,...           single, batch or both (default both)
-  --warmup N              warm-up events before each measured run and for each paired implementation
-                          (default: single 300, batch 3,000 in batches of 1,000; quick per-process runs:
-                          single 100, batch 2,000)
-  --seed N                event generator seed (default 1)
-  --in-process            run scenarios and paired measurements in this process (faster; peak RSS is then
-                          shared by all of them)
-  --no-upstream           do not measure upstream (by default it is downloaded once, tarball only, and cached in
-                          packages/bench/.upstream/<version>/; if that fails the run goes on without it)
-  --upstream-version V    the version of ${UPSTREAM_PACKAGE} to compare with (default ${UPSTREAM_VERSION})
-  --out FILE              JSON output (default packages/bench/results/bench-<mode>-<date>.json)
-  --reference             write packages/bench/results/reference.json (the committed reference run; --medium
-                          unless another mode is given)
-  --full                  the full run even with --reference
-  --instructions          instead of the above: count instructions per event with valgrind's callgrind (ours, the
-                          floor, upstream; batch ${INSTRUCTION_EVENTS.batch.toLocaleString('en-US')}, single ${INSTRUCTION_EVENTS.single.toLocaleString('en-US')} events), the same
-                          on every run (~80 min on 2 cores); with --reference, written to
-                          results/reference-instructions.json. The batch path is counted in calls of 1,000
-                          events, or of each of --batch-sizes (e.g. --batch-sizes 1000,10000); the table also
-                          gives the ratios without V8's garbage collector
-  --help                  this text
-`
-
-function numbers(flag: string, value: string | undefined): number[] {
-  const parsed = (value ?? '').split(',').map((item) => Number(item.replace(/_/g, '')))
-  if (parsed.length === 0 || parsed.some((n) => !Number.isInteger(n) || n <= 0)) {
-    throw new Error(`${flag} takes positive integers separated by commas, got "${value ?? ''}"`)
+/** What one destination sends for a path's events, and on batch paths the peak memory of one large call. */
+async function count(sink: Sink, benchPath: BenchPath, impl: Impl): Promise<{ wire: Wire; peakMB?: number }> {
+  const tag = `count-${impl}-${benchPath.name.replace(' ', '-')}`
+  const events = benchPath.batch ? LARGE_BATCH : SINGLE_COUNT
+  const plan: LargeBatchPlan = { sinkUrl: sink.baseUrl, tag, impl, path: benchPath.name, events, seed: SEED }
+  // A large batch runs in a child of its own, so that the peak is that call's. V8's --predictable runs its collector
+  // the same way every time, so the peak does not vary with the machine's load.
+  const integration = integrationFor(impl, `${sink.baseUrl}/${tag}`)
+  const { outcome, peakMB } = benchPath.batch
+    ? await runChild<LargeBatchResult>('large-batch.ts', plan, ['--predictable'])
+    : { outcome: await push(integration, benchPath, generateEvents(benchPath.kind, events, SEED)), peakMB: undefined }
+  const wire = { ...sink.tally(tag), events }
+  if (outcome.failed > 0 || wire.records !== events) {
+    throw new Error(`${tag}: ${outcome.failed} of ${events} failed (${outcome.firstError}), ${wire.records} received`)
   }
-  return parsed
+  return { wire, peakMB }
 }
 
-interface Args {
-  options: BenchOptions
-  mode: string
-  out?: string
-  help: boolean
-  instructions: boolean
-  /** With --instructions: the batch path's events per call, when --batch-sizes gives them. */
-  instructionBatchSizes?: number[]
-  /** The upstream version to measure; null with --no-upstream. */
-  upstreamVersion: string | null
+/** Both destinations on one path, counted at once: counts and peaks do not depend on what runs beside them. */
+async function countPath(sink: Sink, benchPath: BenchPath): Promise<Omit<PathResult, 'cpu'>> {
+  const [ours, upstream] = await Promise.all([count(sink, benchPath, 'ours'), count(sink, benchPath, 'upstream')])
+  const peakMB = benchPath.batch ? { ours: ours.peakMB!, upstream: upstream.peakMB! } : undefined
+  return { path: benchPath.name, wire: { ours: ours.wire, upstream: upstream.wire }, ...(peakMB && { peakMB }) }
 }
 
-function parseArgs(argv: string[]): Args {
-  const has = (flag: string) => argv.includes(flag)
-  const valueOf = (flag: string) => {
-    const index = argv.indexOf(flag)
-    return index >= 0 ? argv[index + 1] : undefined
-  }
-  const known = new Set([
-    ...SIZE_OPTIONS,
-    '--quick',
-    '--medium',
-    '--in-process',
-    '--out',
-    '--reference',
-    '--full',
-    '--no-upstream',
-    '--upstream-version',
-    '--no-paired',
-    '--instructions',
-    '--help'
-  ])
-  const unknown = argv.filter((arg) => arg.startsWith('--') && !known.has(arg))
-  if (unknown.length > 0) throw new Error(`Unknown option ${unknown.join(', ')}; see --help`)
+async function main() {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean' }, paths: { type: 'string' }, help: { type: 'boolean' } }
+  })
+  if (values.help) return console.log(HELP)
+  const words = values.paths?.toLowerCase().split(',')
+  const paths = PATHS.filter(({ name }) => !words || words.some((word) => name.toLowerCase().includes(word.trim())))
+  if (paths.length === 0) throw new Error(`No path matches --paths ${values.paths}: ${PATHS.map((p) => p.name)}`)
+  const mode = values.quick ? 'quick' : 'full'
+  const started = Date.now()
+  const log = (line: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0)}s] ${line}\n`)
 
-  const modeName: Mode = has('--quick')
-    ? 'quick'
-    : has('--medium') || (has('--reference') && !has('--full'))
-      ? 'medium'
-      : 'full'
-  const base = MODES[modeName]
-  const custom = SIZE_OPTIONS.some(has)
-  const actions = has('--actions') ? (valueOf('--actions') ?? '').split(',') : [...BENCH_ACTIONS]
-  const wrong = actions.filter((action) => !(BENCH_ACTIONS as readonly string[]).includes(action))
-  if (wrong.length > 0) throw new Error(`Unknown action ${wrong.join(', ')}: use ${BENCH_ACTIONS.join(', ')}`)
-
-  const paths = has('--paths') ? (valueOf('--paths') ?? '').split(',') : ['single', 'batch']
-  if (paths.length === 0 || paths.some((p) => p !== 'single' && p !== 'batch')) {
-    throw new Error('--paths takes single, batch or single,batch')
-  }
-
-  const warmup = has('--warmup') ? Number(valueOf('--warmup')) : undefined
-  const options: BenchOptions = {
-    actions: actions as BenchAction[],
-    paths: paths as BenchPath[],
-    batchSizes: has('--batch-sizes') ? numbers('--batch-sizes', valueOf('--batch-sizes')) : base.batchSizes,
-    singleSizes: has('--single-sizes') ? numbers('--single-sizes', valueOf('--single-sizes')) : base.singleSizes,
-    runs: has('--runs') ? numbers('--runs', valueOf('--runs'))[0] : base.runs,
-    warmupEvents: warmup === undefined ? base.warmupEvents : { single: warmup, batch: warmup },
-    seed: has('--seed') ? numbers('--seed', valueOf('--seed'))[0] : 1,
-    ...(has('--batch-size') && { batchSize: numbers('--batch-size', valueOf('--batch-size'))[0] }),
-    isolation: has('--in-process') ? 'in-process' : 'child-process',
-    ...(!has('--no-paired') && {
-      paired: {
-        ...base.paired,
-        ...(has('--paired-rounds') && { rounds: numbers('--paired-rounds', valueOf('--paired-rounds'))[0] }),
-        ...(warmup !== undefined && { warmupEvents: { single: warmup, batch: warmup } })
-      }
-    })
-  }
-  if (!Number.isInteger(options.warmupEvents.batch) || options.warmupEvents.batch < 0) {
-    throw new Error('--warmup takes a whole number of events')
-  }
-  const mode = `${modeName}${custom ? ' (custom options)' : ''}`
-  const instructions = has('--instructions')
-  const referenceFile = instructions ? 'reference-instructions.json' : 'reference.json'
-  const out = has('--reference') ? path.join(RESULTS_DIR, referenceFile) : valueOf('--out')
-  const upstreamVersion = has('--no-upstream')
-    ? null
-    : has('--upstream-version')
-      ? (valueOf('--upstream-version') ?? '')
-      : UPSTREAM_VERSION
-  if (upstreamVersion !== null && (upstreamVersion === '' || upstreamVersion.startsWith('--'))) {
-    throw new Error('--upstream-version takes a version, e.g. --upstream-version 3.497.0')
-  }
-  return {
-    options,
-    mode,
-    out,
-    help: has('--help'),
-    instructions,
-    ...(instructions && has('--batch-sizes') && { instructionBatchSizes: options.batchSizes }),
-    upstreamVersion
-  }
-}
-
-/** Upstream for this run; a failed download is a warning, not a failed bench: ours and the floor still run. */
-function upstreamFor(version: string | null, log: (line: string) => void): UpstreamPlan {
-  if (version === null) return upstreamNotMeasured('disabled with --no-upstream')
-  try {
-    return upstreamMeasured(prepareUpstream(version, log))
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    process.stderr.write(`upstream comparison skipped: ${reason}\n`)
-    return upstreamNotMeasured(reason, version)
-  }
-}
-
-/** `report` as JSON in `out`, or in results/ under a name made of `prefix` and its date. */
-function writeReport(report: { date: string }, out: string | undefined, prefix: string, started: number) {
-  const file = out ? path.resolve(out) : path.join(RESULTS_DIR, `${prefix}-${report.date.replace(/[:.]/g, '-')}.json`)
-  mkdirSync(path.dirname(file), { recursive: true })
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
-  process.stdout.write(
-    `\nWrote ${path.relative(process.cwd(), file)} (${Math.round((Date.now() - started) / 1000)} s)\n`
-  )
-}
-
-async function countInstructions(args: Args, upstream: UpstreamPlan, log: (line: string) => void, started: number) {
-  const valgrind = valgrindVersion()
-  if (!valgrind) throw new Error('--instructions needs valgrind (Debian: apt-get install valgrind)')
-  const { actions, paths, seed } = args.options
-  const plan = instructionPlanOf(actions, paths, upstream.target, seed, args.instructionBatchSizes)
   const sink = await startSink()
   try {
-    const counts = await runInstructionCounts(plan, sink, log)
-    const report = buildInstructionReport(counts, valgrind, upstream.status)
-    process.stdout.write(`\n${formatInstructionReport(report)}\n`)
-    writeReport(report, args.out, 'bench-instructions', started)
+    log('counting requests and bytes, and the peak memory of large batches')
+    const counted = await Promise.all(paths.map((benchPath) => countPath(sink, benchPath)))
+    log(`CPU, ${mode}: ${MODES[mode].rounds} rounds per path`)
+    const plan: CpuPlan = { sinkUrl: sink.baseUrl, paths: paths.map((p) => p.name), seed: SEED, ...MODES[mode] }
+    const cpu = await runChild<Record<string, CpuSamples>>('cpu.ts', plan)
+    const results: PathResult[] = counted.map((result) => ({ ...result, cpu: cpu[result.path] }))
+
+    const worst = worstCpuRatio(results)
+    console.log(table(results))
+    console.log(
+      `\nCPU: median of ${plan.rounds} rounds, calls of ${BATCH_EVENTS} events or ${SINGLE_EVENTS} single events.`
+    )
+    console.log(`Counts: ${SINGLE_COUNT} single events, or one call of ${LARGE_BATCH} events (and its peak RSS).`)
+    console.log(`Worst CPU ratio: ${worst.ratio.toFixed(2)} (${worst.path}); the limit is ${CPU_RATIO_LIMIT}.`)
+    mkdirSync(RESULTS_DIR, { recursive: true })
+    const file = path.join(RESULTS_DIR, `bench-${mode}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
+    const run = { mode, node: process.version, cpus: cpus().length, plan: { ...plan, sinkUrl: undefined }, results }
+    writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`)
+    log(`wrote ${path.relative(process.cwd(), file)}`)
   } finally {
     await sink.close()
   }
 }
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2))
-  const { options, mode, out, help, upstreamVersion } = args
-  if (help) {
-    process.stdout.write(HELP)
-    return
-  }
-  const started = Date.now()
-  const log = (line: string) => process.stderr.write(`${line}\n`)
-  const upstream = upstreamFor(upstreamVersion, log)
-  if (args.instructions) {
-    await countInstructions(args, upstream, log, started)
-    return
-  }
-  const report = await runBench(options, mode, log, upstream)
-  process.stdout.write(`\n${formatReport(report)}\n`)
-  writeReport(report, out, `bench-${mode.split(' ')[0]}`, started)
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+main().catch((error: Error) => {
+  console.error(error.message)
   process.exitCode = 1
 })

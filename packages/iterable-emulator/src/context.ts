@@ -1,8 +1,8 @@
 import { badJsonBody, failure, type Answer } from './answers'
-import { mismatchMessage, type TypeMismatch } from './field-types'
+import { mismatchMessage, type FieldScope, type TypeMismatch } from './field-types'
 import type { Project } from './project'
 import type { SchemaName } from './schemas'
-import { isPlainObject, type DataFields, type Store } from './store'
+import { isPlainObject, withoutNulls, type DataFields, type Store } from './store'
 import { schemaErrors } from './validation'
 
 // What every endpoint's handler gets, and the checks they share. A request is checked whole before anything is
@@ -30,4 +30,8 @@ export function mismatchAnswer(ctx: Context, mismatches: Record<string, TypeMism
 export const dataFieldsOf = (value: unknown): DataFields => (isPlainObject(value) ? value : {})
 export const stringOrUndefined = (value: unknown) => (typeof value === 'string' ? value : undefined)
 export const numberOrUndefined = (value: unknown) => (typeof value === 'number' ? value : undefined)
+/** An event's or purchase's fields as stored: dates in Iterable's format, no nulls. */
+export const normalisedFields = (store: Store, scope: FieldScope, fields: DataFields) =>
+  withoutNulls(store.normaliseDates(scope, fields)) as DataFields
+
 export const byteLength = (value: string) => Buffer.byteLength(value, 'utf8')

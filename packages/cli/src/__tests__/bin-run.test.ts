@@ -3,6 +3,10 @@ import path from 'path'
 import { REPO_ROOT } from '../lib/destinations'
 import { runBin } from '../commands/__tests__/run-command'
 
+// Each ./bin/run (or npm start) is a new Node process compiling the TypeScript sources: seconds apiece, more on a
+// busy machine.
+jest.setTimeout(60_000)
+
 // `./bin/run` as a user runs it: a child process from the repository root, TypeScript compiled on the fly.
 
 /** oclif wraps error messages to the terminal width, with a "›" at the start of each line. */

@@ -2,6 +2,10 @@ import { execFile, spawn } from 'child_process'
 import net from 'net'
 import { REPO_ROOT } from '../lib/destinations'
 
+// Each ./bin/run (or npm start) is a new Node process compiling the TypeScript sources: seconds apiece, more on a
+// busy machine.
+jest.setTimeout(60_000)
+
 // `npm start` (scripts/start.ts): the emulator and serve together, with the tester page; and a port already taken
 // fails at once, naming the port and the variable that changes it.
 

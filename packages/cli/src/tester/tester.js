@@ -114,9 +114,12 @@ function fillSettings() {
     const initial = config.settings[key] ?? field.default
     let input
     if (field.choices) {
+      // A setting without a default may stay unset, which a destination can read differently from any choice.
+      const unset = initial === undefined ? [element('option', { value: '' }, '(not set)')] : []
       input = element(
         'select',
         {},
+        ...unset,
         ...field.choices.map((choice) =>
           element('option', { value: String(choice.value ?? choice) }, choice.label ?? String(choice))
         )
@@ -289,6 +292,19 @@ async function send(/** @type {Event} */ submit) {
   }
 }
 
+/** The destination's own check of the settings, as the Actions Tester runs it. */
+async function authenticate() {
+  const status = $('status')
+  try {
+    const answer = await postJson('/authenticate', readSettings())
+    status.textContent = answer.ok ? 'The settings are accepted.' : `The settings are refused: ${answer.error}`
+    status.className = answer.ok ? 'ok' : 'bad'
+  } catch (error) {
+    status.textContent = /** @type {Error} */ (error).message
+    status.className = 'bad'
+  }
+}
+
 async function load() {
   ;[manifest, config] = await Promise.all([getJson('/manifest'), getJson('/_tester/config')])
   document.title = `${manifest.name}: tester`
@@ -327,6 +343,7 @@ async function start() {
   $('sample').addEventListener('change', useSample)
   $('reset-mapping').addEventListener('click', resetMapping)
   $('input').addEventListener('submit', send)
+  $('authenticate').addEventListener('click', authenticate)
   listenForReloads()
   document.body.dataset.ready = 'true'
 }

@@ -10,8 +10,8 @@ import type { Payload as UpdateCartPayload } from '../../../destination-actions/
 import { loadSpec, requestDefinition, specValidators, useEmulator } from './helpers'
 import { iterableSchemaErrors } from './iterable/zod-schemas'
 
-// Contract tests: the request bodies the destination builds (with its own body builders, from realistic mapped
-// payloads) must be what Iterable documents. Checked against the request schemas of Iterable's own client
+// Contract tests: the request bodies the destination sends (read from the wire, for realistic mapped payloads)
+// must be what Iterable documents. Checked against the request schemas of Iterable's own client
 // (`@iterable/api`, in every clone), against Iterable's Swagger spec (where this checkout has it; commerce bodies,
 // which the client has no schemas for, only there), and sent to the emulator.
 

@@ -3,6 +3,7 @@ import {
   byteLength,
   dataFieldsOf,
   mismatchAnswer,
+  normalisedFields,
   numberOrUndefined,
   refuseMalformed,
   stringOrUndefined,
@@ -15,7 +16,6 @@ import { isFailure } from '../identity'
 import { applyUser, planUser, type UserPlan, type UserRecord } from '../profiles'
 import { generateId, withoutNulls } from '../store'
 import { MAX_EVENT_ID_BYTES } from '../validation'
-import { normalisedFields } from './events'
 
 // Commerce: updateCart and trackPurchase. Both update the user as users/update does.
 

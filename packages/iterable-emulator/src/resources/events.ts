@@ -3,6 +3,7 @@ import {
   byteLength,
   dataFieldsOf,
   mismatchAnswer,
+  normalisedFields,
   numberOrUndefined,
   refuseMalformed,
   stringOrUndefined,
@@ -10,9 +11,9 @@ import {
 } from '../context'
 import { fromUnixTimestamp } from '../dates'
 import { EVENT_LISTS, FailedLists, failureAnswer, listFor } from '../failures'
-import { TypeCheck, eventScope, type FieldScope } from '../field-types'
+import { TypeCheck, eventScope } from '../field-types'
 import { identify, isFailure, materialise, type Failure, type Target } from '../identity'
-import { generateId, withoutNulls, type DataFields, type Store, type StoredUser } from '../store'
+import { generateId, type DataFields, type Store, type StoredUser } from '../store'
 import { MAX_EVENT_ID_BYTES, isValidEmail, type PathErrors } from '../validation'
 
 // Custom events: track, trackBulk, and the reads of a user's events.
@@ -55,9 +56,6 @@ function planEvent(ctx: Context, record: EventRecord, check: TypeCheck, createNe
   const fields = check.check(eventScope(record.eventName), dataFieldsOf(record.dataFields), createNewFields)
   return { target, record, fields }
 }
-
-export const normalisedFields = (store: Store, scope: FieldScope, fields: DataFields) =>
-  withoutNulls(store.normaliseDates(scope, fields)) as DataFields
 
 function applyEvent(ctx: Context, { target, record, fields }: EventPlan): string {
   const user = materialise(ctx.store, ctx.project.type, target)

@@ -6,6 +6,10 @@ import iterable from '../../../../destination-actions/src/destinations/iterable'
 import { fixtureDestination } from '../../lib/__tests__/fixtures'
 import { runBin, temporaryCopy } from './run-command'
 
+// Each ./bin/run (or npm start) is a new Node process compiling the TypeScript sources: seconds apiece, more on a
+// busy machine.
+jest.setTimeout(60_000)
+
 describe('metadata', () => {
   it('holds the public definition: settings with defaults and choices, actions, presets', () => {
     const metadata = metadataFor(iterable) as Record<string, any>

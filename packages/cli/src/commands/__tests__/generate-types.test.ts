@@ -4,6 +4,10 @@ import { DESTINATIONS_DIR } from '../../lib/destinations'
 import { GENERATED_BANNER } from '../../lib/generate-types'
 import { readTree, runBin, temporaryCopy } from './run-command'
 
+// Each ./bin/run (or npm start) is a new Node process compiling the TypeScript sources: seconds apiece, more on a
+// busy machine.
+jest.setTimeout(60_000)
+
 // Run as child processes: prettier, which formats the generated files, cannot load inside Jest.
 describe('generate:types', () => {
   let copy: { dir: string; remove: () => Promise<void> }

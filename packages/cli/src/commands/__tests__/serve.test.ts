@@ -6,6 +6,10 @@ import WebSocket from 'ws'
 import { DESTINATIONS_DIR, REPO_ROOT } from '../../lib/destinations'
 import { runBin, temporaryCopy } from './run-command'
 
+// Each ./bin/run (or npm start) is a new Node process compiling the TypeScript sources: seconds apiece, more on a
+// busy machine.
+jest.setTimeout(60_000)
+
 // `./bin/run serve` as a user runs it: the ports it takes (PORT, and PORT + 1 for the live-reload WebSocket), and a
 // file change reaching the WebSocket's clients as `change`, as upstream's Actions Tester expects.
 

@@ -8,6 +8,10 @@ import iterable from '../../../../destination-actions/src/destinations/iterable'
 import { fixtureDestination } from '../../lib/__tests__/fixtures'
 import { runBin } from './run-command'
 
+// Each ./bin/run (or npm start) is a new Node process compiling the TypeScript sources: seconds apiece, more on a
+// busy machine.
+jest.setTimeout(60_000)
+
 /** The fixture destination, broken in every way validate knows. */
 function brokenDestination(): DestinationDefinition<any> {
   const definition = fixtureDestination('Broken') as DestinationDefinition<any>

@@ -95,6 +95,7 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
   const batchSize = batchSizeOf(payloads)
   // Events with different extras go in different bodies. A body is sent as soon as it is full.
   const open = new Map<string, { extras: Extras; members: Member[]; bytes: number }>()
+  const emptyBodyBytes = new Map<string, number>()
 
   for (const [index, payload] of payloads.entries()) {
     const alone = spec.sendAlone?.(payload)
@@ -114,8 +115,9 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
     const extras = spec.bodyExtras?.(payload) ?? {}
     const key = JSON.stringify(extras)
     const bytes = Buffer.byteLength(json)
-    const emptyBodyBytes = Buffer.byteLength(bodyJson(extras, spec.listKey, []))
-    if (emptyBodyBytes + bytes > MAX_BULK_BODY_BYTES) {
+    const emptyBytes = emptyBodyBytes.get(key) ?? Buffer.byteLength(bodyJson(extras, spec.listKey, []))
+    emptyBodyBytes.set(key, emptyBytes)
+    if (emptyBytes + bytes > MAX_BULK_BODY_BYTES) {
       results.setErrorResponseAtIndex(index, {
         status: 400,
         errortype: 'PAYLOAD_VALIDATION_FAILED',
@@ -128,7 +130,7 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
       await deliver(body.members, body.extras, { resends: MAX_RESENDS_PER_BODY })
       body = undefined
     }
-    body ??= { extras, members: [], bytes: emptyBodyBytes - 1 }
+    body ??= { extras, members: [], bytes: emptyBytes - 1 }
     body.members.push({ index, record, json, bytes, changesEmail: spec.changesEmail?.(payload) ?? false })
     body.bytes += 1 + bytes
     open.set(key, body)

@@ -9,8 +9,19 @@ import type { DataFields, TrackEventBody, UserUpdateBody } from './types'
 // returns a new object: the payload the framework hands over is never changed.
 
 /** `body` without its undefined keys, so that the body sent is exactly what is logged and tested. */
-export const definedKeys = <T extends object>(body: T): T =>
-  Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as T
+export function definedKeys<T extends object>(body: T): T {
+  const defined: Partial<T> = {}
+  // The keys are this destination's own (the body's), never the event's: plain assignment is safe.
+  for (const key in body) if (body[key] !== undefined) defined[key] = body[key]
+  return defined as T
+}
+
+/** `fields` with their dates converted and `additions` set over them, as a new object: `fields` is not changed. */
+function withAdditions(fields: DataFields, additions: DataFields): DataFields {
+  const converted = withIterableDates(fields)
+  // withIterableDates copies only an object that holds a date; the additions' keys are this destination's own.
+  return converted === fields ? { ...fields, ...additions } : Object.assign(converted, additions)
+}
 
 /** A user as the mappings give it: top-level fields, or the commerce actions' `user` object. */
 export interface UserInput {
@@ -45,11 +56,10 @@ function buildUser(user: UserInput, settings: Settings, extraDataFields?: DataFi
     userId: user.userId,
     preferUserId: preferUserIdFor(user, settings),
     mergeNestedObjects: user.mergeNestedObjects,
-    dataFields: {
-      ...withIterableDates(user.dataFields ?? {}),
+    dataFields: withAdditions(user.dataFields ?? {}, {
       ...(user.phoneNumber !== undefined && { phoneNumber: user.phoneNumber }),
       ...extraDataFields
-    }
+    })
   })
 }
 

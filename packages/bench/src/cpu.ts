@@ -1,0 +1,84 @@
+import { Bench } from 'tinybench'
+import type { SegmentEvent } from '@segment/actions-core'
+import { generateEvents } from './events'
+import { IMPLS, PATHS, integrationFor, push, type Impl } from './harness'
+
+// CPU per event of both destinations, side by side in this one process (a child of main.ts, which holds the sink, so
+// that answering requests is not counted here). tinybench times each task with this process's CPU time instead of
+// the clock: waiting for the sink costs nothing, and every thread's work (V8's collector, its compiler) counts.
+
+export interface CpuPlan {
+  sinkUrl: string
+  paths: string[]
+  rounds: number
+  /** CPU milliseconds each destination gets per path and round, after warmupMs per path before any round. */
+  timeMs: number
+  warmupMs: number
+  seed: number
+}
+
+/** µs of CPU per event, one number per round. */
+export type CpuSamples = Record<Impl, number[]>
+
+/** Events per task call: a batch the size Segment sends Iterable (batch_size 1001), or 50 single events. */
+export const BATCH_EVENTS = 1_000
+export const SINGLE_EVENTS = 50
+
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+}
+
+type Integrations = Record<Impl, ReturnType<typeof integrationFor>>
+type Run = { path: (typeof PATHS)[number]; events: SegmentEvent[] }
+
+/** Pushes the events through both destinations until each has spent `ms` of CPU on them. */
+async function warmUp(integrations: Integrations, { path, events }: Run, ms: number) {
+  for (const impl of IMPLS) {
+    for (const start = cpuMs(); cpuMs() - start < ms;) await push(integrations[impl], path, events)
+  }
+}
+
+async function measure(plan: CpuPlan, integrations: Integrations, { path, events }: Run): Promise<CpuSamples> {
+  const samples: CpuSamples = { ours: [], upstream: [] }
+  for (let round = 0; round < plan.rounds; round++) {
+    const bench = new Bench({ now: cpuMs, time: plan.timeMs, iterations: 3, warmup: false, throws: true })
+    // Rounds alternate which destination goes first.
+    for (const impl of round % 2 === 0 ? IMPLS : [...IMPLS].reverse()) {
+      bench.add(impl, async () => {
+        const outcome = await push(integrations[impl], path, events)
+        if (outcome.failed > 0) throw new Error(`${impl} ${path.name}: ${outcome.failed} failed: ${outcome.firstError}`)
+      })
+    }
+    await bench.run()
+    for (const task of bench.tasks) {
+      if (task.result.state !== 'completed') throw new Error(`${task.name} ${path.name} did not complete`)
+      samples[task.name as Impl].push((task.result.latency.mean * 1000) / events.length)
+    }
+  }
+  return samples
+}
+
+async function main() {
+  const plan = JSON.parse(process.argv[2]) as CpuPlan
+  // One integration per destination for the whole run, as a server keeps its Destination: core compiles each
+  // action's schema validator once per instance, and a fresh one per round would time V8 warming it up again.
+  const integrations: Integrations = {
+    ours: integrationFor('ours', `${plan.sinkUrl}/cpu-ours`),
+    upstream: integrationFor('upstream', `${plan.sinkUrl}/cpu-upstream`)
+  }
+  const runs = plan.paths.map((name) => {
+    const path = PATHS.find((candidate) => candidate.name === name)!
+    return { path, events: generateEvents(path.kind, path.batch ? BATCH_EVENTS : SINGLE_EVENTS, plan.seed) }
+  })
+  // Every path is warmed up before any is measured: most of the code a path runs is core's, shared by all of them.
+  for (const run of runs) await warmUp(integrations, run, plan.warmupMs)
+  const results: Record<string, CpuSamples> = {}
+  for (const run of runs) {
+    results[run.path.name] = await measure(plan, integrations, run)
+    process.stderr.write(`  cpu: ${run.path.name} done\n`)
+  }
+  process.send!(results)
+}
+
+if (require.main === module) void main()

@@ -1,0 +1,35 @@
+import { generateEvents } from './events'
+import { PATHS, integrationFor, push, type Impl, type Outcome } from './harness'
+
+// One large batch in one performBatch call, in a process of its own (a child of main.ts), so that the process's
+// peak memory is that call's: RSS at its highest during the call, less RSS just before it.
+
+export interface LargeBatchPlan {
+  sinkUrl: string
+  /** The sink counts the measured call under this tag. */
+  tag: string
+  impl: Impl
+  path: string
+  events: number
+  seed: number
+}
+
+export interface LargeBatchResult {
+  outcome: Outcome
+  peakMB: number
+}
+
+async function main() {
+  const plan = JSON.parse(process.argv[2]) as LargeBatchPlan
+  const path = PATHS.find((candidate) => candidate.name === plan.path)!
+  const events = generateEvents(path.kind, plan.events, plan.seed)
+  // A small batch first loads and compiles what the call needs, so the peak is the batch's and not start-up's.
+  await push(integrationFor(plan.impl, `${plan.sinkUrl}/warm-up`), path, events.slice(0, 100))
+  global.gc?.()
+  const before = process.memoryUsage().rss
+  const outcome = await push(integrationFor(plan.impl, `${plan.sinkUrl}/${plan.tag}`), path, events)
+  const peakMB = (process.resourceUsage().maxRSS * 1024 - before) / 2 ** 20
+  process.send!({ outcome, peakMB } satisfies LargeBatchResult)
+}
+
+if (require.main === module) void main()

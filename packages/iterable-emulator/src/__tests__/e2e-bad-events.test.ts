@@ -1,0 +1,119 @@
+import { createTestEvent, type SegmentEvent } from '@segment/actions-core'
+import { normalizeBaseUrl } from '../../../cli/src/lib/api-base-url'
+import { loadDestination, resolveDestinationDir } from '../../../cli/src/lib/destinations'
+import { startServer, type RunningServer } from '../../../cli/src/lib/server'
+import { BASE_URLS } from '../../../destination-actions/src/destinations/iterable/iterable-api'
+import { startEmulator, type Emulator } from '..'
+
+// End-to-end: poisoned batches through serve to the emulator. Every bad event gets its own 400 and is not sent; every
+// good one is delivered and can be read back.
+
+const API_KEY = 'e2e-bad-events-key-3a9f'
+let emulator: Emulator
+let serve: RunningServer
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    port: 0,
+    host: '127.0.0.1',
+    apiKey: API_KEY,
+    rateLimits: false,
+    faults: {},
+    createNewFields: true,
+    disallowedEventNames: [],
+    forgottenEmails: [],
+    forgottenUserIds: []
+  })
+  serve = await startServer({
+    load: () => loadDestination(resolveDestinationDir('iterable')),
+    directoryName: 'iterable',
+    apiUrls: Object.fromEntries(Object.values(BASE_URLS).map((origin) => [origin, normalizeBaseUrl(emulator.url)])),
+    log: () => undefined,
+    port: 0,
+    host: '127.0.0.1'
+  })
+})
+
+afterAll(() => Promise.allSettled([serve?.close(), emulator?.close()]))
+
+async function sendBatch(action: string, payload: SegmentEvent[]): Promise<any[]> {
+  const response = await fetch(`${serve.url}/${action}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ payload, settings: { apiKey: API_KEY } })
+  })
+  const answer = (await response.json()) as any[]
+  return answer.find((item) => 'multistatus' in item).multistatus
+}
+
+async function eventsOf(userId: string): Promise<any[]> {
+  const response = await fetch(`${emulator.url}/api/events/byUserId/${userId}`, { headers: { 'Api-Key': API_KEY } })
+  return ((await response.json()) as { events?: any[] }).events ?? []
+}
+
+/** The users the events belong to: in the emulator's email-based project, events need a known user. */
+async function createUsers(userIds: string[]) {
+  const identifies = userIds.map((userId) =>
+    createTestEvent({ type: 'identify', userId, traits: { email: `${userId}@example.com` } })
+  )
+  const multistatus = await sendBatch('updateUser', identifies)
+  expect(multistatus.map(({ status }) => status)).toEqual(userIds.map(() => 200))
+}
+
+const played = (userId: string, overrides: Partial<SegmentEvent> = {}) =>
+  createTestEvent({ type: 'track', event: 'Song Played', userId, timestamp: '2024-03-01T12:00:00.000Z', ...overrides })
+
+function nested(levels: number): unknown {
+  let value: unknown = 'leaf'
+  for (let level = 0; level < levels; level++) value = level % 2 ? { next: value } : [value]
+  return value
+}
+
+it('gives each bad event of a batch its own 400 and delivers the good ones', async () => {
+  await createUsers([1, 2, 3, 4, 6, 7, 8].map((n) => `bad-user-${n}`))
+  const events = [
+    played('bad-user-1'),
+    played('bad-user-2', { event: '   ' }),
+    played('bad-user-3', { messageId: 'x'.repeat(513) }),
+    played('bad-user-4'),
+    played('u'.repeat(53)),
+    played('bad-user-6', { timestamp: '1969-07-20T20:17:40Z' }),
+    played('bad-user-7', { properties: { deep: nested(500) as never } }),
+    played('bad-user-8')
+  ]
+
+  const multistatus = await sendBatch('trackEvent', events)
+
+  expect(multistatus.map(({ status }) => status)).toEqual([200, 400, 400, 200, 400, 400, 400, 200])
+  expect(multistatus.map(({ errormessage }) => errormessage ?? '')).toEqual([
+    '',
+    expect.stringMatching(/^eventName is blank/),
+    'Event ID must be 512 characters or fewer but it was 513 characters.',
+    '',
+    expect.stringMatching(/User ID must be 52 characters or fewer/),
+    expect.stringMatching(/^createdAt .* is not a time Iterable accepts/),
+    expect.stringMatching(/^dataFields is nested more than 64 levels deep/),
+    ''
+  ])
+  for (const userId of ['bad-user-1', 'bad-user-4', 'bad-user-8']) expect(await eventsOf(userId)).toHaveLength(1)
+  for (const userId of ['bad-user-2', 'bad-user-3', 'bad-user-6', 'bad-user-7'])
+    expect(await eventsOf(userId)).toEqual([])
+})
+
+it('narrows a body the emulator refuses whole for one field type to that event; the others are delivered', async () => {
+  await createUsers([0, 1, 2, 3].map((n) => `type-user-${n}`))
+  // The project fixes `tempo` as a number with the first value it sees.
+  await sendBatch('trackEvent', [played('type-user-0', { properties: { tempo: 120 } })])
+
+  const multistatus = await sendBatch('trackEvent', [
+    played('type-user-1', { properties: { tempo: 96 } }),
+    played('type-user-2', { properties: { tempo: 'allegro' } }),
+    played('type-user-3', { properties: { tempo: 140 } })
+  ])
+
+  expect(multistatus.map(({ status }) => status)).toEqual([200, 400, 200])
+  expect(multistatus[1].errormessage).toMatch(/dataFields\.tempo \(RequestFieldsTypesMismatched\)/)
+  expect(await eventsOf('type-user-1')).toHaveLength(1)
+  expect(await eventsOf('type-user-2')).toEqual([])
+  expect(await eventsOf('type-user-3')).toHaveLength(1)
+})
