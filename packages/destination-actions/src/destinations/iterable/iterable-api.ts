@@ -26,7 +26,14 @@ export const ENDPOINTS = {
   bulkTrackEvent: '/api/events/trackBulk',
   trackPurchase: '/api/commerce/trackPurchase',
   updateCart: '/api/commerce/updateCart',
-  getWebhooks: '/api/webhooks'
+  getWebhooks: '/api/webhooks',
+  registerDeviceToken: '/api/users/registerDeviceToken',
+  registerBrowserToken: '/api/users/registerBrowserToken',
+  updateSubscriptions: '/api/users/updateSubscriptions',
+  bulkUpdateSubscriptions: '/api/users/bulkUpdateSubscriptions',
+  forgetUser: '/api/users/forget',
+  /** Followed by `/{userId}`, URL-encoded: GET reads the user, DELETE deletes them. */
+  userByUserId: '/api/users/byUserId'
 } as const
 
 export type Endpoint = keyof typeof ENDPOINTS
@@ -240,6 +247,13 @@ const LIST_STATUS: Record<string, number> = { notFound: 404, conflict: 409 }
 // The deprecated top-level lists, still sent by Iterable beside failedUpdates.
 const DEPRECATED_LISTS: Record<string, IdentifierKind> = { invalidEmails: 'email', invalidUserIds: 'userId' }
 
+// bulkUpdateSubscriptions' top-level lists of valid records Iterable did not update (its spec: "due to internal error"):
+// retried, which also lets a user created meanwhile by another call get the update.
+const INTERNAL_FAILURE_LISTS: Record<string, IdentifierKind> = {
+  validEmailFailures: 'email',
+  validUserIdFailures: 'userId'
+}
+
 const normalise = (kind: IdentifierKind, value: string) => (kind === 'email' ? value.trim().toLowerCase() : value)
 
 const stringsIn = (list: unknown): string[] =>
@@ -284,6 +298,14 @@ export function readBulkAnswer(body: unknown): BulkOutcome {
     if (values.length > 0) {
       const meaning = 'the record was not accepted'
       lists.push({ name: list, kind, status: 400, meaning, values: new Set(values.map((v) => normalise(kind, v))) })
+    }
+  }
+  for (const [list, kind] of Object.entries(INTERNAL_FAILURE_LISTS)) {
+    const values = stringsIn(answer[list])
+    if (values.length > 0) {
+      const meaning =
+        'Iterable did not update this valid record (an internal error, or a user it cannot update yet); Segment will retry'
+      lists.push({ name: list, kind, status: 500, meaning, values: new Set(values.map((v) => normalise(kind, v))) })
     }
   }
   const disallowed = new Set(stringsIn(answer.disallowedEventNames))
