@@ -187,6 +187,8 @@ export function translateIterableError(status: number, body: unknown, apiKey?: s
 }
 
 function conflictDescription(code: string | undefined): string {
+  if (code && /forgotten/i.test(code))
+    return 'the user was forgotten at their request (GDPR), and Iterable takes no data for them'
   if (code && /email/i.test(code)) return 'another Iterable user already has this email address'
   if (code && /userid/i.test(code)) return 'another Iterable user already has this userId'
   return 'the email and the userId belong to different Iterable users'
