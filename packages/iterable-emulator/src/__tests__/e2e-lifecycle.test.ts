@@ -1,8 +1,8 @@
 import { createTestEvent, type JSONObject, type SegmentEvent } from '@segment/actions-core'
-import { loadDestination, resolveDestinationDir } from '../../../cli/src/lib/destinations'
-import { startServer, type RunningServer } from '../../../cli/src/lib/server'
-import { startEmulator, type Emulator, type ProjectType, type RequestLogEntry } from '..'
+import type { RunningServer } from '../../../cli/src/lib/server'
+import type { Emulator, ProjectType, RequestLogEntry } from '..'
 import { loadSpec, requestDefinition, specValidators } from './helpers'
+import { startServedStack } from './served-stack'
 
 // End-to-end, the user lifecycle: push tokens, subscription preferences and Segment's deletion requests, through
 // `serve` (the CLI's server running the Iterable destination) to the emulator over real HTTP on 127.0.0.1, then read
@@ -28,34 +28,11 @@ const sentRequests: { url: string; method: string; body: string }[] = []
 
 async function startStack(projectType: ProjectType): Promise<Stack> {
   const requests: RequestLogEntry[] = []
-  // Every option explicit: nothing of the environment (EMULATOR_RATE_LIMITS, EMULATOR_ERROR_RATE, ...) leaks in.
-  const emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    apiKey: API_KEY,
-    projectType,
-    rateLimits: false,
-    faults: {},
-    createNewFields: true,
-    forgottenEmails: [FORGOTTEN_EMAIL],
-    forgottenUserIds: [],
-    log: (entry) => requests.push(entry)
-  })
-  // As `npm start` starts serve: Iterable's two origins sent to the emulator (`--api-url <origin>=<url>`).
-  try {
-    const serve = await startServer({
-      load: () => loadDestination(resolveDestinationDir('iterable')),
-      directoryName: 'iterable',
-      apiUrls: { 'https://api.iterable.com': emulator.url, 'https://api.eu.iterable.com': emulator.url },
-      log: (line) => serveLog.push(line),
-      port: 0,
-      host: '127.0.0.1'
-    })
-    return { emulator, serve, requests }
-  } catch (error) {
-    await emulator.close()
-    throw error
-  }
+  const { emulator, serve } = await startServedStack(
+    { apiKey: API_KEY, projectType, forgottenEmails: [FORGOTTEN_EMAIL], log: (entry) => requests.push(entry) },
+    { log: (line) => serveLog.push(line) }
+  )
+  return { emulator, serve, requests }
 }
 
 const stopStack = async (stack: Stack | undefined) =>
