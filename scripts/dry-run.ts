@@ -10,9 +10,10 @@ import { sampleEvents } from './sample-events'
 
 const settings: Settings = { apiKey: 'dry-run-api-key', dataCenterLocation: 'united_states' }
 
-function presetFor(event: SegmentEvent) {
-  return (destination.presets ?? []).find(
-    (preset) => preset.type === 'automatic' && validate(parseFql(preset.subscribe), event)
+/** Every automatic preset whose subscription takes `event`: Segment runs each of them. */
+function presetsFor(event: SegmentEvent) {
+  return (destination.presets ?? []).flatMap((preset) =>
+    preset.type === 'automatic' && validate(parseFql(preset.subscribe), event) ? [preset] : []
   )
 }
 
@@ -32,9 +33,9 @@ async function main() {
     .reply(200, { msg: '', code: 'Success', params: null })
 
   const integration = createTestIntegration(destination)
-  for (const event of sampleEvents) {
-    const preset = presetFor(event)
-    if (!preset || preset.type !== 'automatic') continue
+  for (const [event, preset] of sampleEvents.flatMap((event) =>
+    presetsFor(event).map((each) => [event, each] as const)
+  )) {
     console.log(`\n● ${describe(event)} → ${preset.name} → ${preset.partnerAction}`)
     try {
       const responses = await integration.testAction(preset.partnerAction, { event, mapping: preset.mapping, settings })

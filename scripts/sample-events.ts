@@ -108,5 +108,37 @@ export const sampleEvents: SegmentEvent[] = [
     timestamp: at,
     context,
     properties: { previous_email: 'ada@example.com', new_email: 'ada.lovelace@example.com' }
+  }),
+  createTestEvent({
+    type: 'track',
+    event: 'Application Opened',
+    userId: 'user-1815',
+    messageId: 'msg-app-opened-1',
+    timestamp: at,
+    context: {
+      ...context,
+      app: { name: 'Engine Shop', namespace: 'com.example.engineshop', version: '3.2.1', build: '321' },
+      device: { token: 'f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f', model: 'iPhone15,2' },
+      os: { name: 'iOS', version: '17.4' }
+    },
+    properties: { from_background: false }
+  }),
+  createTestEvent({
+    type: 'track',
+    event: 'Web Push Subscribed',
+    userId: 'user-1815',
+    messageId: 'msg-web-push-1',
+    timestamp: at,
+    context,
+    properties: { browserToken: 'https://fcm.googleapis.com/fcm/send/dQw4w9WgXcQ:APA91bF-example-token' }
+  }),
+  createTestEvent({
+    type: 'track',
+    event: 'Subscriptions Updated',
+    userId: 'user-1815',
+    messageId: 'msg-subscriptions-1',
+    timestamp: at,
+    context,
+    properties: { emailListIds: [1001, 1002], unsubscribedMessageTypeIds: [31] }
   })
 ]

@@ -1,9 +1,7 @@
 import { createTestEvent, type SegmentEvent } from '@segment/actions-core'
-import { normalizeBaseUrl } from '../../../cli/src/lib/api-base-url'
-import { loadDestination, resolveDestinationDir } from '../../../cli/src/lib/destinations'
-import { startServer, type RunningServer } from '../../../cli/src/lib/server'
-import { BASE_URLS } from '../../../destination-actions/src/destinations/iterable/iterable-api'
-import { startEmulator, type Emulator } from '..'
+import type { RunningServer } from '../../../cli/src/lib/server'
+import type { Emulator } from '..'
+import { startServedStack, type ServedStack } from './served-stack'
 
 // End-to-end: poisoned batches through serve to the emulator. Every bad event gets its own 400 and is not sent; every
 // good one is delivered and can be read back.
@@ -11,30 +9,14 @@ import { startEmulator, type Emulator } from '..'
 const API_KEY = 'e2e-bad-events-key-3a9f'
 let emulator: Emulator
 let serve: RunningServer
+let stack: ServedStack
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    apiKey: API_KEY,
-    rateLimits: false,
-    faults: {},
-    createNewFields: true,
-    disallowedEventNames: [],
-    forgottenEmails: [],
-    forgottenUserIds: []
-  })
-  serve = await startServer({
-    load: () => loadDestination(resolveDestinationDir('iterable')),
-    directoryName: 'iterable',
-    apiUrls: Object.fromEntries(Object.values(BASE_URLS).map((origin) => [origin, normalizeBaseUrl(emulator.url)])),
-    log: () => undefined,
-    port: 0,
-    host: '127.0.0.1'
-  })
+  stack = await startServedStack({ apiKey: API_KEY })
+  ;({ emulator, serve } = stack)
 })
 
-afterAll(() => Promise.allSettled([serve?.close(), emulator?.close()]))
+afterAll(() => stack?.close())
 
 async function sendBatch(action: string, payload: SegmentEvent[]): Promise<any[]> {
   const response = await fetch(`${serve.url}/${action}`, {

@@ -1,9 +1,7 @@
 import { createTestEvent, type JSONObject, type SegmentEvent } from '@segment/actions-core'
-import { normalizeBaseUrl } from '../../../cli/src/lib/api-base-url'
-import { loadDestination, resolveDestinationDir } from '../../../cli/src/lib/destinations'
-import { startServer, type RunningServer } from '../../../cli/src/lib/server'
-import { BASE_URLS } from '../../../destination-actions/src/destinations/iterable/iterable-api'
-import { startEmulator, type Emulator } from '..'
+import type { RunningServer } from '../../../cli/src/lib/server'
+import type { Emulator } from '..'
+import { startServedStack } from './served-stack'
 
 // End-to-end, per Iterable project type: the emulator runs an email-based, a hybrid or a userID-based project, and the
 // destination, served as `npm start` serves it, is set to the same type. Each project gets the requests Iterable
@@ -18,26 +16,7 @@ interface Project {
 }
 
 async function startProject(projectType: 'email' | 'hybrid' | 'userId'): Promise<Project> {
-  const emulator = await startEmulator({
-    port: 0,
-    host: '127.0.0.1',
-    apiKey: API_KEY,
-    projectType,
-    rateLimits: false,
-    faults: {},
-    createNewFields: true,
-    disallowedEventNames: [],
-    forgottenEmails: [],
-    forgottenUserIds: []
-  })
-  const serve = await startServer({
-    load: () => loadDestination(resolveDestinationDir('iterable')),
-    directoryName: 'iterable',
-    apiUrls: Object.fromEntries(Object.values(BASE_URLS).map((origin) => [origin, normalizeBaseUrl(emulator.url)])),
-    log: () => undefined,
-    port: 0,
-    host: '127.0.0.1'
-  })
+  const { emulator, serve } = await startServedStack({ apiKey: API_KEY, projectType })
   return { emulator, serve, settings: { apiKey: API_KEY, iterableProjectType: projectType } }
 }
 

@@ -36,9 +36,9 @@ const MAX_RESENDS_PER_BODY = 32
 type Extras = { [key: string]: unknown }
 
 export interface BulkSpec<Payload> {
-  endpoint: Extract<Endpoint, 'bulkUpdateUser' | 'bulkTrackEvent'>
-  /** The key of the record list in the body: `users` or `events`. */
-  listKey: 'users' | 'events'
+  endpoint: Extract<Endpoint, 'bulkUpdateUser' | 'bulkTrackEvent' | 'bulkUpdateSubscriptions'>
+  /** The key of the record list in the body: `users`, `events` or `updateSubscriptionsRequests`. */
+  listKey: 'users' | 'events' | 'updateSubscriptionsRequests'
   /** The event's record, built as on the single path; throws PayloadValidationError for an invalid event. */
   toRecord: (payload: Payload) => BulkRecord
   /** Body keys besides the record list (e.g. `updateOnly`); events with different extras go in different bodies. */

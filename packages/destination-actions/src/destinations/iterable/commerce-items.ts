@@ -37,14 +37,30 @@ const ITEM_KEYS = new Set([
   'dataFields'
 ])
 
-/** The item's other keys: from its mapped `dataFields` (the whole product by default), then extra keys of the item. */
-function otherKeys(item: MappedItem): DataFields {
-  const entries = [...Object.entries(item.dataFields ?? {}), ...Object.entries(item)]
+/**
+ * The item's other keys, from its sources in order (a later one wins): its product, its mapped `dataFields` (the whole
+ * product, by default on cart events), and extra keys of the item.
+ */
+function otherKeys(item: MappedItem, product: DataFields | undefined): DataFields {
+  const entries = [product, item.dataFields, item].flatMap((source) => Object.entries(source ?? {}))
   return Object.fromEntries(entries.filter(([key, value]) => value !== undefined && !ITEM_KEYS.has(key)))
 }
 
+const productIdOf = (product: unknown): string | undefined => {
+  const { product_id: productId, id } = (product ?? {}) as { product_id?: unknown; id?: unknown }
+  return productId === undefined && id === undefined ? undefined : String(productId ?? id)
+}
+
+/** The product among `products` with the item's id: at the item's own position with the default mappings. */
+function productOf(item: MappedItem, index: number, products: unknown[] | undefined): DataFields | undefined {
+  if (!products) return undefined
+  const product =
+    productIdOf(products[index]) === item.id ? products[index] : products.find((each) => productIdOf(each) === item.id)
+  return product as DataFields | undefined
+}
+
 /** A Segment product → an Iterable CommerceItem: `categories` as an array, every other product key in `dataFields`. */
-function toCommerceItem(item: MappedItem, index: number): CommerceItem {
+function toCommerceItem(item: MappedItem, index: number, products?: unknown[]): CommerceItem {
   return definedKeys({
     id: item.id,
     sku: item.sku,
@@ -55,11 +71,16 @@ function toCommerceItem(item: MappedItem, index: number): CommerceItem {
     quantity: item.quantity,
     imageUrl: item.imageUrl,
     url: item.url,
-    dataFields: withIterableDates(otherKeys(item), `items[${index}].dataFields`)
+    dataFields: withIterableDates(otherKeys(item, productOf(item, index, products)), `items[${index}].dataFields`)
   })
 }
 
-export const toCommerceItems = (items: MappedItem[]): CommerceItem[] => items.map(toCommerceItem)
+/**
+ * Segment products → Iterable CommerceItems. A purchase passes its products (mapped once already, in its dataFields):
+ * each item takes its product's other keys from there, rather than the framework mapping every product twice.
+ */
+export const toCommerceItems = (items: MappedItem[], products?: unknown[]): CommerceItem[] =>
+  items.map((item, index) => toCommerceItem(item, index, products))
 
 /**
  * Iterable replaces the user's whole cart with the items sent, so a cart event must carry the whole cart. Without

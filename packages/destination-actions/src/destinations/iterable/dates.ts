@@ -20,11 +20,13 @@ function iterableFormat(instant: Date): string | undefined {
   return iso.length === 24 ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} +00:00` : undefined
 }
 
-/** The number of days in the month of `date` (YYYY-MM-DD): day 0 of the next month is its last day. */
-function daysInMonth(date: string): number {
-  const lastDay = new Date(0)
-  lastDay.setUTCFullYear(Number(date.slice(0, 4)), Number(date.slice(5, 7)), 0)
-  return lastDay.getUTCDate()
+/** Whether `date` (YYYY-MM-DD) exists: Date rolls 31 April over to 1 May, so a day past the 28th is checked. */
+function isCalendarDay(date: string): boolean {
+  const day = Number(date.slice(8))
+  if (day <= 28) return true
+  const lastOfMonth = new Date(0)
+  lastOfMonth.setUTCFullYear(Number(date.slice(0, 4)), Number(date.slice(5, 7)), 0)
+  return day <= lastOfMonth.getUTCDate()
 }
 
 /** The instant of an ISO-8601 date-time on a real calendar day; undefined for any other string. */
@@ -32,8 +34,7 @@ function isoInstant(value: string): Date | undefined {
   const match = ISO_DATE_TIME.exec(value)
   if (!match) return undefined
   const [, date, time, zone] = match
-  // Date rolls 31 April over to 1 May: a day past the 28th must be checked against its month.
-  if (Number(date.slice(8)) > 28 && Number(date.slice(8)) > daysInMonth(date)) return undefined
+  if (!isCalendarDay(date)) return undefined
   // Segment's timestamps are UTC: a time without a zone is read as UTC, not in the server's zone.
   const offset = zone === undefined ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone
   const instant = new Date(`${date}T${time.replace(',', '.')}${offset.toUpperCase()}`)
@@ -51,14 +52,10 @@ export function toIterableDate(value: string): string {
  * handed over is never changed: an object or array holding a date is copied, one holding none is returned as it is.
  * Throws PayloadValidationError past MAX_NESTING_DEPTH levels.
  */
-export function withIterableDates<T>(value: T, field = 'dataFields'): T {
-  return convert(value, field, 0) as T
-}
-
-function convert(value: unknown, field: string, depth: number): unknown {
-  if (typeof value === 'string') return toIterableDate(value)
-  if (value instanceof Date) return isNaN(value.getTime()) ? value : (iterableFormat(value) ?? value)
+export function withIterableDates<T>(value: T, field = 'dataFields', depth = 0): T {
+  if (typeof value === 'string') return toIterableDate(value) as T
   if (value === null || typeof value !== 'object') return value
+  if (value instanceof Date) return (isNaN(value.getTime()) ? value : (iterableFormat(value) ?? value)) as T
   if (depth >= MAX_NESTING_DEPTH) {
     throw new PayloadValidationError(
       `${field} is nested more than ${MAX_NESTING_DEPTH} levels deep, which Iterable cannot store. Flatten it, or map only the keys you need.`
@@ -66,21 +63,20 @@ function convert(value: unknown, field: string, depth: number): unknown {
   }
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined
-    value.forEach((item, index) => {
-      const result = convert(item, field, depth + 1)
-      if (result !== item) (copy ??= value.slice())[index] = result
-    })
-    return copy ?? value
+    for (let index = 0; index < value.length; index++) {
+      const result = withIterableDates(value[index], field, depth + 1)
+      if (result !== value[index]) (copy ??= value.slice())[index] = result
+    }
+    return (copy ?? value) as T
   }
-  const keys = Object.keys(value)
   const record = value as Record<string, unknown>
-  let values: unknown[] | undefined
-  keys.forEach((key, index) => {
-    const result = convert(record[key], field, depth + 1)
-    if (result !== record[key]) (values ??= keys.map((each) => record[each]))[index] = result
-  })
-  // Object.fromEntries keeps a "__proto__" key from the event as a plain key.
-  return values ? Object.fromEntries(keys.map((key, index) => [key, values?.[index]])) : value
+  let copy: Record<string, unknown> | undefined
+  for (const key of Object.keys(record)) {
+    const result = withIterableDates(record[key], field, depth + 1)
+    // A computed key in a literal is a plain key, "__proto__" included (assigning that one would set the prototype).
+    if (result !== record[key]) copy = { ...(copy ?? record), [key]: result }
+  }
+  return (copy ?? value) as T
 }
 
 /**

@@ -227,7 +227,16 @@ export const ITEMS_FIELD: InputField = {
       type: 'object'
     }
   },
-  default: {
+  default: itemsFromProducts({ wholeProductInDataFields: true })
+}
+
+/**
+ * Items from `properties.products`, with paths relative to each product, as upstream writes them. With
+ * `wholeProductInDataFields`, each item's dataFields is the whole product (`$.`), whose keys that are not item fields
+ * commerce-items.ts keeps.
+ */
+export function itemsFromProducts({ wholeProductInDataFields }: { wholeProductInDataFields: boolean }) {
+  return {
     '@arrayPath': [
       '$.properties.products',
       {
@@ -240,8 +249,7 @@ export const ITEMS_FIELD: InputField = {
         url: { '@path': 'url' },
         imageUrl: { '@path': 'image_url' },
         description: { '@path': 'description' },
-        // The whole product: its keys that are not item fields become the item's dataFields.
-        dataFields: { '@path': '$.' }
+        ...(wholeProductInDataFields && { dataFields: { '@path': '$.' } })
       }
     ]
   }

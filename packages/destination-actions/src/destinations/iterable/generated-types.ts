@@ -29,4 +29,8 @@ export interface Settings {
    * Send every page call as the event "Loaded a Page" and every screen call as "Loaded a Screen", instead of "<name> page" / "<name> screen".
    */
   mapToSingleEvent?: boolean
+  /**
+   * What Segment's user deletion requests do in Iterable. Delete (the default): Iterable deletes the user's profile and data; later events about the user create a new profile. Forget (GDPR): Iterable deletes the data and also refuses any data about the user from then on, until the user is unforgotten in Iterable; Iterable takes at most 1,000 forget requests a day per project. In email-based projects Iterable forgets users by email only, so Segment first reads the email from the user's profile (set Iterable Project Type). A user Iterable does not know counts as deleted.
+   */
+  deletionMode?: 'delete' | 'forget'
 }

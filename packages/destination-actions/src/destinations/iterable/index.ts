@@ -6,10 +6,14 @@ import trackPage from './trackPage'
 import trackPurchase from './trackPurchase'
 import updateCart from './updateCart'
 import updateEmail from './updateEmail'
+import registerPushToken from './registerPushToken'
+import registerBrowserToken from './registerBrowserToken'
+import updateSubscriptions from './updateSubscriptions'
 import { presets } from './presets'
 import { PAGE_SETTINGS } from './page-naming'
 import { API_KEY_HEADER, callIterable } from './iterable-api'
 import { PROJECT_TYPE_CHOICES } from './identity'
+import { DELETION_MODE_SETTING, deleteUser } from './deletion'
 
 const destination: DestinationDefinition<Settings> = {
   name: 'Iterable (Actions)',
@@ -47,7 +51,8 @@ const destination: DestinationDefinition<Settings> = {
         format: 'text',
         choices: PROJECT_TYPE_CHOICES
       },
-      ...PAGE_SETTINGS
+      ...PAGE_SETTINGS,
+      deletionMode: DELETION_MODE_SETTING
     },
     // A rejected key becomes InvalidAuthenticationError, which says where to find a server-side key.
     testAuthentication: (request, { settings }) => callIterable(request, settings, 'getWebhooks', { method: 'get' })
@@ -59,13 +64,18 @@ const destination: DestinationDefinition<Settings> = {
 
   presets,
 
+  onDelete: deleteUser,
+
   actions: {
     updateUser,
     trackEvent,
     trackPage,
     trackPurchase,
     updateCart,
-    updateEmail
+    updateEmail,
+    registerPushToken,
+    registerBrowserToken,
+    updateSubscriptions
   }
 }
 

@@ -27,6 +27,13 @@ export const ENDPOINTS = {
   trackPurchase: '/api/commerce/trackPurchase',
   updateCart: '/api/commerce/updateCart',
   getWebhooks: '/api/webhooks',
+  registerDeviceToken: '/api/users/registerDeviceToken',
+  registerBrowserToken: '/api/users/registerBrowserToken',
+  updateSubscriptions: '/api/users/updateSubscriptions',
+  bulkUpdateSubscriptions: '/api/users/bulkUpdateSubscriptions',
+  forgetUser: '/api/users/forget',
+  /** Followed by `/{userId}`, URL-encoded: GET reads the user, DELETE deletes them. */
+  userByUserId: '/api/users/byUserId',
   // Static lists: GET lists them all, POST creates one.
   lists: '/api/lists',
   subscribeToList: '/api/lists/subscribe',
@@ -184,6 +191,8 @@ export function translateIterableError(status: number, body: unknown, apiKey?: s
 }
 
 function conflictDescription(code: string | undefined): string {
+  if (code && /forgotten/i.test(code))
+    return 'the user was forgotten at their request (GDPR), and Iterable takes no data for them'
   if (code && /email/i.test(code)) return 'another Iterable user already has this email address'
   if (code && /userid/i.test(code)) return 'another Iterable user already has this userId'
   return 'the email and the userId belong to different Iterable users'
@@ -244,6 +253,13 @@ const LIST_STATUS: Record<string, number> = { notFound: 404, conflict: 409 }
 // The deprecated top-level lists, still sent by Iterable beside failedUpdates.
 const DEPRECATED_LISTS: Record<string, IdentifierKind> = { invalidEmails: 'email', invalidUserIds: 'userId' }
 
+// bulkUpdateSubscriptions' top-level lists of valid records Iterable did not update (its spec: "due to internal error"):
+// retried, which also lets a user created meanwhile by another call get the update.
+const INTERNAL_FAILURE_LISTS: Record<string, IdentifierKind> = {
+  validEmailFailures: 'email',
+  validUserIdFailures: 'userId'
+}
+
 const normalise = (kind: IdentifierKind, value: string) => (kind === 'email' ? value.trim().toLowerCase() : value)
 
 const stringsIn = (list: unknown): string[] =>
@@ -288,6 +304,14 @@ export function readBulkAnswer(body: unknown): BulkOutcome {
     if (values.length > 0) {
       const meaning = 'the record was not accepted'
       lists.push({ name: list, kind, status: 400, meaning, values: new Set(values.map((v) => normalise(kind, v))) })
+    }
+  }
+  for (const [list, kind] of Object.entries(INTERNAL_FAILURE_LISTS)) {
+    const values = stringsIn(answer[list])
+    if (values.length > 0) {
+      const meaning =
+        'Iterable did not update this valid record (an internal error, or a user it cannot update yet); Segment will retry'
+      lists.push({ name: list, kind, status: 500, meaning, values: new Set(values.map((v) => normalise(kind, v))) })
     }
   }
   const disallowed = new Set(stringsIn(answer.disallowedEventNames))

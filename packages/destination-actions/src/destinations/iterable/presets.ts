@@ -5,6 +5,7 @@ import trackPage from './trackPage'
 import trackPurchase from './trackPurchase'
 import updateCart from './updateCart'
 import updateEmail from './updateEmail'
+import registerPushToken from './registerPushToken'
 import { SUBSCRIPTIONS } from './subscriptions'
 
 const automatic = (name: string, subscribe: string, partnerAction: string, fields: object): Preset => ({
@@ -39,6 +40,7 @@ export const presets: Preset[] = [
   automatic('Page Calls', SUBSCRIPTIONS.page, 'trackPage', trackPage.fields),
   automatic('Screen Calls', SUBSCRIPTIONS.screen, 'trackPage', trackPage.fields),
   automatic('Email Updated Calls', SUBSCRIPTIONS.emailUpdated, 'updateEmail', updateEmail.fields),
+  automatic('Register Push Token', SUBSCRIPTIONS.pushToken, 'registerPushToken', registerPushToken.fields),
   specificEvent(
     'Associated Entity Added',
     'warehouse_entity_added_track',

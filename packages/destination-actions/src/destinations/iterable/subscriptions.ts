@@ -4,6 +4,9 @@
 export const CART_EVENTS = ['Cart Updated', 'Product Added', 'Product Removed'] as const
 export const PURCHASE_EVENT = 'Order Completed'
 export const EMAIL_UPDATED_EVENT = 'Email Updated'
+/** Segment's mobile lifecycle events: the SDKs send them with the device's push token in context.device.token. */
+export const APP_OPEN_EVENTS = ['Application Installed', 'Application Opened'] as const
+export const SUBSCRIPTIONS_UPDATED_EVENT = 'Subscriptions Updated'
 
 const eventIs = (name: string) => `event = "${name}"`
 const eventIsNot = (name: string) => `event != "${name}"`
@@ -18,5 +21,9 @@ export const SUBSCRIPTIONS = {
   page: 'type = "page"',
   screen: 'type = "screen"',
   pageOrScreen: 'type = "page" or type = "screen"',
-  emailUpdated: `type = "track" and ${eventIs(EMAIL_UPDATED_EVENT)}`
+  emailUpdated: `type = "track" and ${eventIs(EMAIL_UPDATED_EVENT)}`,
+  // The parentheses matter: FQL reads `a or b and c` as one group of and.
+  pushToken: `type = "track" and (${APP_OPEN_EVENTS.map(eventIs).join(' or ')}) and context.device.token exists`,
+  browserToken: 'type = "track" and properties.browserToken exists',
+  subscriptionsUpdated: `type = "track" and ${eventIs(SUBSCRIPTIONS_UPDATED_EVENT)}`
 } as const

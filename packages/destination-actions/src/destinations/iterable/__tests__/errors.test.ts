@@ -63,6 +63,14 @@ describe('translateIterableError', () => {
       ['EmailAlreadyExists', 'email address']
     ],
     [
+      '409 ForgottenUserError',
+      409,
+      { msg: 'This user has been forgotten', code: 'ForgottenUserError', params: null },
+      IntegrationError,
+      409,
+      ['ForgottenUserError', 'forgotten at their request (GDPR)']
+    ],
+    [
       '409 UserIdAlreadyExists',
       409,
       { msg: 'UserId already exists', code: 'UserIdAlreadyExists', params: null },

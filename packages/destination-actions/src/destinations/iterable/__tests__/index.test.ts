@@ -17,7 +17,7 @@ describe('Iterable (Actions) destination definition', () => {
   describe('settings', () => {
     const fields = destination.authentication!.fields
 
-    it('has the live settings in the live order, and the project type after the data center', () => {
+    it('has the live settings in the live order, the project type after the data center, the deletion mode last', () => {
       expect(Object.keys(fields)).toEqual([
         'apiKey',
         'dataCenterLocation',
@@ -25,7 +25,8 @@ describe('Iterable (Actions) destination definition', () => {
         'trackAllPages',
         'trackCategorizedPages',
         'trackNamedPages',
-        'mapToSingleEvent'
+        'mapToSingleEvent',
+        'deletionMode'
       ])
     })
 
@@ -52,9 +53,19 @@ describe('Iterable (Actions) destination definition', () => {
   })
 
   describe('actions', () => {
-    it('has the six actions', () => {
+    it('has the live actions and the lifecycle actions', () => {
       expect(Object.keys(destination.actions).sort()).toEqual(
-        ['trackEvent', 'trackPage', 'trackPurchase', 'updateCart', 'updateEmail', 'updateUser'].sort()
+        [
+          'trackEvent',
+          'trackPage',
+          'trackPurchase',
+          'updateCart',
+          'updateEmail',
+          'updateUser',
+          'registerPushToken',
+          'registerBrowserToken',
+          'updateSubscriptions'
+        ].sort()
       )
     })
 

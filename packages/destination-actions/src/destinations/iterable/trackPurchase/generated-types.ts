@@ -43,7 +43,7 @@ export interface Payload {
     [k: string]: unknown
   }
   /**
-   * The products bought, by default from `properties.products`. Each must have `id` (product_id), `name`, `price` and `quantity`; the product's other properties become the item's dataFields.
+   * The products bought, by default from `properties.products`. Each must have `id` (product_id), `name`, `price` and `quantity`. The item's dataFields get the other properties of the product with the item's id in Event Data Fields' `products` (`properties.products` by default), and any mapped here.
    */
   items: {
     /**

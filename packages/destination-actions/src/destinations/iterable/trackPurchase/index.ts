@@ -5,6 +5,7 @@ import {
   COMMERCE_USER_FIELD,
   EVENT_DATA_FIELDS,
   ITEMS_FIELD,
+  itemsFromProducts,
   CREATED_AT_FIELD,
   CAMPAIGN_ID_FIELD,
   TEMPLATE_ID_FIELD
@@ -18,11 +19,11 @@ import type { TrackPurchaseBody } from '../types'
 
 function purchaseBody(payload: Payload, settings: Settings): TrackPurchaseBody {
   // The products are sent as items; repeating them in the purchase's dataFields would only double the payload.
-  const { products: _products, ...purchaseFields } = payload.dataFields ?? {}
+  const { products, ...purchaseFields } = payload.dataFields ?? {}
   return definedKeys({
     id: payload.id,
     user: commerceUserBody(payload.user, settings),
-    items: toCommerceItems(payload.items as MappedItem[]),
+    items: toCommerceItems(payload.items as MappedItem[], Array.isArray(products) ? products : undefined),
     campaignId: payload.campaignId,
     templateId: payload.templateId,
     total: payload.total,
@@ -53,7 +54,8 @@ const action: ActionDefinition<Settings, Payload> = {
       ...ITEMS_FIELD,
       label: 'Purchased items',
       description:
-        "The products bought, by default from `properties.products`. Each must have `id` (product_id), `name`, `price` and `quantity`; the product's other properties become the item's dataFields."
+        "The products bought, by default from `properties.products`. Each must have `id` (product_id), `name`, `price` and `quantity`. The item's dataFields get the other properties of the product with the item's id in Event Data Fields' `products` (`properties.products` by default), and any mapped here.",
+      default: itemsFromProducts({ wholeProductInDataFields: false })
     },
     total: {
       label: 'Total',

@@ -129,29 +129,41 @@ describe('Iterable.trackPurchase', () => {
       quantity: number
     }) => ({ id: product_id, name, price, quantity })
 
-    it('gives each item the other keys of its own product, from the whole product mapped as its dataFields', async () => {
-      const properties = { ...structuredClone(ORDER_PROPERTIES), line_items: [UNO, COLORED_MONOPOLY] }
+    it('gives an item the keys of the product with its id, wherever it is among the products', async () => {
+      // Items mapped from another list, in another order, one of them in no product: Uno does not get Monopoly's color.
+      const CHESS = { product_id: 'chess-1', name: 'Chess', price: 30, quantity: 1, category: 'Games' }
+      const properties = {
+        ...structuredClone(ORDER_PROPERTIES),
+        products: [COLORED_MONOPOLY, UNO],
+        line_items: [UNO, COLORED_MONOPOLY, CHESS]
+      }
 
       const body = (await bodySent(orderCompleted({ properties }), {
-        mapping: { items: itemsOf('$.properties.line_items', { dataFields: { '@path': '$.' } }) }
+        mapping: { items: itemsOf('$.properties.line_items') }
       })) as { items: unknown[] }
 
       expect(body.items).toEqual([
         { ...plain(UNO), dataFields: {} },
-        { ...plain(MONOPOLY), dataFields: { color: 'red' } }
+        { ...plain(MONOPOLY), dataFields: { color: 'red' } },
+        { ...plain(CHESS), dataFields: {} }
       ])
     })
 
-    it('gives an item no other product keys when its mapping leaves dataFields out: an empty dataFields', async () => {
+    it('gives no product keys when Event Data Fields carry no products, unless the items map them', async () => {
       const event = orderCompleted({
         properties: { ...structuredClone(ORDER_PROPERTIES), products: [COLORED_MONOPOLY] }
       })
+      const dataFields = { coupon: { '@path': '$.properties.coupon' } }
 
-      const body = (await bodySent(event, { mapping: { items: itemsOf('$.properties.products') } })) as {
-        items: unknown[]
-      }
+      const withoutProducts = (await bodySent(event, {
+        mapping: { dataFields, items: itemsOf('$.properties.products') }
+      })) as { items: unknown[] }
+      const wholeProduct = (await bodySent(event, {
+        mapping: { dataFields, items: itemsOf('$.properties.products', { dataFields: { '@path': '$.' } }) }
+      })) as { items: unknown[] }
 
-      expect(body.items).toEqual([{ ...plain(MONOPOLY), dataFields: {} }])
+      expect(withoutProducts.items).toEqual([{ ...plain(MONOPOLY), dataFields: {} }])
+      expect(wholeProduct.items).toEqual([{ ...plain(MONOPOLY), dataFields: { color: 'red' } }])
     })
   })
 

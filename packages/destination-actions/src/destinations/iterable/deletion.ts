@@ -1,0 +1,101 @@
+import {
+  PayloadValidationError,
+  type DestinationDefinition,
+  type GlobalSetting,
+  type ModifiedResponse,
+  type RequestClient
+} from '@segment/actions-core'
+import type { Settings } from './generated-types'
+import { sendToIterable, translateIterableError } from './iterable-api'
+import { PROJECT_TYPES } from './identity'
+
+// Segment's user deletion requests (onDelete). They carry a userId and an anonymousId, never an email; Iterable knows
+// no anonymousId, so the userId is what a user is deleted by.
+
+export const DELETION_MODES = { delete: 'delete', forget: 'forget' } as const
+
+export const DELETION_MODE_SETTING: GlobalSetting = {
+  label: 'User Deletion',
+  description:
+    "What Segment's user deletion requests do in Iterable. Delete (the default): Iterable deletes the user's profile and data; later events about the user create a new profile. Forget (GDPR): Iterable deletes the data and also refuses any data about the user from then on, until the user is unforgotten in Iterable; Iterable takes at most 1,000 forget requests a day per project. In email-based projects Iterable forgets users by email only, so Segment first reads the email from the user's profile (set Iterable Project Type). A user Iterable does not know counts as deleted.",
+  type: 'string',
+  format: 'text',
+  choices: [
+    { label: 'Delete', value: DELETION_MODES.delete },
+    { label: 'Forget (GDPR)', value: DELETION_MODES.forget }
+  ],
+  default: DELETION_MODES.delete
+}
+
+// Iterable's codes for a user it does not have.
+const UNKNOWN_USER_CODES = new Set(['UnknownUserIdError', 'UnknownEmailError', 'NotFound'])
+const UNKNOWN_USER_MESSAGE = /^no users? with (that id|userId .*) exists?\b|user does not exist/i
+
+type OnDelete = NonNullable<DestinationDefinition<Settings>['onDelete']>
+
+export const deleteUser: OnDelete = async (request, { payload, settings }) => {
+  const { userId } = payload
+  // Sent as it is (never trimmed): " user-1" and "user-1" would be two different users.
+  if (typeof userId !== 'string' || userId.trim() === '') {
+    throw new PayloadValidationError(
+      'userId is required to delete a user in Iterable: this deletion request has none, only an anonymousId, which Iterable does not store. Request the deletion by the userId your sources send to Iterable.'
+    )
+  }
+  return settings.deletionMode === DELETION_MODES.forget
+    ? forget(request, settings, userId)
+    : deleteByUserId(request, settings, userId)
+}
+
+/** `DELETE /api/users/byUserId/{userId}`: Iterable accepts it in every project type. */
+async function deleteByUserId(request: RequestClient, settings: Settings, userId: string) {
+  return settledOrThrow(await userRequest(request, settings, 'delete', userId), settings)
+}
+
+/**
+ * `POST /api/users/forget`: by userId in userID-based and hybrid projects; by email in email-based projects, where
+ * the email is read from the profile first. With no project type set, the email is used when the profile has one
+ * (what email-based and hybrid projects accept), the userId otherwise.
+ */
+async function forget(request: RequestClient, settings: Settings, userId: string) {
+  const projectType = settings.iterableProjectType
+  if (projectType === PROJECT_TYPES.userId || projectType === PROJECT_TYPES.hybrid) {
+    return forgetBy(request, settings, { userId })
+  }
+  const lookup = settledOrThrow(await userRequest(request, settings, 'get', userId), settings)
+  // A userId Iterable does not have: nothing to forget.
+  const user = (lookup.data as { user?: { email?: unknown } } | undefined)?.user
+  if (!user) return lookup
+  const email = typeof user.email === 'string' && user.email !== '' ? user.email : undefined
+  if (projectType === PROJECT_TYPES.email && email === undefined) {
+    throw new PayloadValidationError(
+      `The Iterable user with this userId has no email, and email-based projects forget users by email only. Forget the user in Iterable by hand, or set Iterable Project Type to match your project.`
+    )
+  }
+  return forgetBy(request, settings, email === undefined ? { userId } : { email })
+}
+
+async function forgetBy(request: RequestClient, settings: Settings, user: { userId: string } | { email: string }) {
+  return settledOrThrow(await sendToIterable<unknown>(request, settings, 'forgetUser', { json: user }), settings)
+}
+
+/** `GET` or `DELETE /api/users/byUserId/{userId}`, whatever Iterable answers. */
+const userRequest = (request: RequestClient, settings: Settings, method: 'get' | 'delete', userId: string) =>
+  // Encoded: a userId may hold `/`, `?` or `#`, which would otherwise change the path.
+  sendToIterable<unknown>(request, settings, 'userByUserId', { method, pathSuffix: `/${encodeURIComponent(userId)}` })
+
+/** The answer when it is a success or says Iterable has no such user (which counts as deleted); else its error. */
+function settledOrThrow(response: ModifiedResponse<unknown>, settings: Settings): ModifiedResponse<unknown> {
+  const ok = response.status >= 200 && response.status < 300
+  if (ok || isUnknownUser(response)) return response
+  throw translateIterableError(response.status, response.data ?? response.content, settings.apiKey)
+}
+
+function isUnknownUser(response: ModifiedResponse<unknown>): boolean {
+  if (response.status === 404) return true
+  const { code, msg } = (response.data ?? {}) as { code?: unknown; msg?: unknown }
+  if (typeof code === 'string' && UNKNOWN_USER_CODES.has(code)) return true
+  // Iterable answers 400 for a userId it does not have: a lookup in plain text ("No user with that id exists!"), a
+  // deletion with BadParams ("No users with userId … exist").
+  const message = typeof msg === 'string' ? msg : response.content
+  return response.status === 400 && UNKNOWN_USER_MESSAGE.test(message ?? '')
+}

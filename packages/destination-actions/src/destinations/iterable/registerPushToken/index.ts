@@ -1,0 +1,79 @@
+import type { ActionDefinition } from '@segment/actions-core'
+import type { Settings } from '../generated-types'
+import type { Payload } from './generated-types'
+import { EMAIL_FIELD, USER_ID_FIELD } from '../fields'
+import { SUBSCRIPTIONS } from '../subscriptions'
+import { registerDeviceTokenBody } from '../push-tokens'
+import { callIterable } from '../iterable-api'
+
+const action: ActionDefinition<Settings, Payload> = {
+  title: 'Register Push Token',
+  description:
+    "Registers a mobile device's push token on the Iterable user, so that Iterable can send it push notifications. By default it takes the token Segment's mobile SDKs send in context.device.token with Application Installed and Application Opened events.",
+  defaultSubscription: SUBSCRIPTIONS.pushToken,
+  fields: {
+    email: EMAIL_FIELD,
+    userId: USER_ID_FIELD,
+    token: {
+      label: 'Push Token',
+      description:
+        "The device's push token: the APNs device token on iOS, the Firebase Cloud Messaging registration token on Android. Segment's mobile SDKs send it in context.device.token once the app registers for push.",
+      type: 'string',
+      required: true,
+      default: { '@path': '$.context.device.token' }
+    },
+    platform: {
+      label: 'Platform',
+      description:
+        "The device's operating system, as Segment's mobile SDKs send it in context.os.name: iOS and iPadOS are registered on Iterable's APNS platform (APNS_SANDBOX with Use APNs Sandbox), Android on GCM (Iterable's name for Firebase Cloud Messaging). Iterable's own platform names APNS, APNS_SANDBOX and GCM are sent as they are. Other values are rejected.",
+      type: 'string',
+      required: true,
+      default: { '@path': '$.context.os.name' }
+    },
+    apnsSandbox: {
+      label: 'Use APNs Sandbox',
+      description:
+        "Register iOS tokens on Iterable's APNS_SANDBOX platform: for development builds, whose tokens belong to Apple's sandbox push environment. Leave off for App Store and TestFlight builds.",
+      type: 'boolean',
+      required: false,
+      default: false
+    },
+    applicationName: {
+      label: 'Iterable Mobile App Name',
+      description:
+        "The name of the app's push integration in Iterable (Settings > Mobile Apps > your app > Push, the Name column). It is usually the app's bundle ID or package name, which Segment's SDKs send in context.app.namespace; type the name here when yours differs.",
+      type: 'string',
+      required: true,
+      default: { '@path': '$.context.app.namespace' }
+    },
+    preferUserId: {
+      label: 'Prefer User ID',
+      description:
+        "Only respected in email-based projects: create a new user when the request has a userId that doesn't yet exist in the Iterable project (and no email).",
+      type: 'boolean',
+      required: false
+    },
+    dataFields: {
+      label: 'Device Data Fields',
+      description:
+        "Data stored on the device in Iterable. The defaults read Segment's context.device, context.app and context.os into the keys Iterable's own mobile SDKs use, so devices registered through Segment look like those registered by the SDK.",
+      type: 'object',
+      required: false,
+      defaultObjectUI: 'keyvalue',
+      default: {
+        deviceId: { '@path': '$.context.device.id' },
+        manufacturer: { '@path': '$.context.device.manufacturer' },
+        model: { '@path': '$.context.device.model' },
+        systemName: { '@path': '$.context.os.name' },
+        systemVersion: { '@path': '$.context.os.version' },
+        appPackageName: { '@path': '$.context.app.namespace' },
+        appVersion: { '@path': '$.context.app.version' },
+        appBuild: { '@path': '$.context.app.build' }
+      }
+    }
+  },
+  perform: (request, { payload, settings }) =>
+    callIterable(request, settings, 'registerDeviceToken', { json: registerDeviceTokenBody(payload, settings) })
+}
+
+export default action

@@ -1,0 +1,81 @@
+import type { ActionDefinition, InputField } from '@segment/actions-core'
+import type { Settings } from '../generated-types'
+import type { Payload } from './generated-types'
+import { BATCH_SIZE_FIELD, ENABLE_BATCHING_FIELD, EMAIL_FIELD, USER_ID_FIELD } from '../fields'
+import { SUBSCRIPTIONS } from '../subscriptions'
+import { updateSubscriptionsBody } from '../subscription-updates'
+import { sendBulk } from '../batching'
+import { callIterable } from '../iterable-api'
+
+const OVERWRITES =
+  'Iterable replaces the whole list with this one (an empty list clears it); left unmapped or absent from the event, the list is not sent and Iterable keeps it as it is.'
+
+/** A list of Iterable ids (integers), read from the event property of the same name. */
+const idList = (label: string, description: string, property: string): InputField => ({
+  label,
+  description: `${description} Whole numbers only. ${OVERWRITES}`,
+  type: 'integer',
+  multiple: true,
+  required: false,
+  default: { '@path': `$.properties.${property}` }
+})
+
+const action: ActionDefinition<Settings, Payload> = {
+  title: 'Update Subscriptions',
+  description:
+    "Sets a user's subscription preferences in Iterable: the email lists they are on and the channels and message types they have unsubscribed from or opted in to. Each list sent overwrites the user's list in Iterable.",
+  defaultSubscription: SUBSCRIPTIONS.subscriptionsUpdated,
+  fields: {
+    email: EMAIL_FIELD,
+    userId: USER_ID_FIELD,
+    emailListIds: idList('Email List IDs', 'The ids of the Iterable lists the user is subscribed to.', 'emailListIds'),
+    unsubscribedChannelIds: idList(
+      'Unsubscribed Channel IDs',
+      'The ids of the Iterable channels the user is unsubscribed from.',
+      'unsubscribedChannelIds'
+    ),
+    unsubscribedMessageTypeIds: idList(
+      'Unsubscribed Message Type IDs',
+      'The ids of the Iterable message types the user is unsubscribed from (channel subscriptions are not affected).',
+      'unsubscribedMessageTypeIds'
+    ),
+    subscribedMessageTypeIds: idList(
+      'Subscribed Message Type IDs',
+      'The ids of the opt-in Iterable message types the user is subscribed to (channel subscriptions are not affected). Iterable accepts it only once your Iterable CSM has enabled opt-in message types.',
+      'subscribedMessageTypeIds'
+    ),
+    campaignId: {
+      label: 'Campaign ID',
+      description: 'The Iterable campaign to attribute the unsubscribes to.',
+      type: 'integer',
+      required: false,
+      default: { '@path': '$.properties.campaignId' }
+    },
+    templateId: {
+      label: 'Template ID',
+      description: 'The Iterable template to attribute the unsubscribes to.',
+      type: 'integer',
+      required: false,
+      default: { '@path': '$.properties.templateId' }
+    },
+    validateChannelAlignment: {
+      label: 'Validate Channel Alignment',
+      description:
+        'Iterable checks that subscribed message types belong to channels the user is subscribed to (when not set, or on). Turn off to keep message type preferences for channels the user is unsubscribed from: they take effect once the user subscribes to the channel again.',
+      type: 'boolean',
+      required: false
+    },
+    enable_batching: ENABLE_BATCHING_FIELD,
+    batch_size: BATCH_SIZE_FIELD
+  },
+  perform: (request, { payload, settings }) =>
+    callIterable(request, settings, 'updateSubscriptions', { json: updateSubscriptionsBody(payload, settings) }),
+  performBatch: (request, { payload, settings }) =>
+    sendBulk(request, settings, payload, {
+      endpoint: 'bulkUpdateSubscriptions',
+      listKey: 'updateSubscriptionsRequests',
+      toRecord: (record) => updateSubscriptionsBody(record, settings)
+    })
+}
+
+export default action
