@@ -1,46 +1,81 @@
 import nock from 'nock'
-import { createTestEvent } from '@segment/actions-core'
-import { generateTestData } from '../../../lib/test-data'
-import destination from '../index'
-import { listAnswer, newTestDestination, US } from './support'
+import {
+  API_KEY,
+  audienceEvent,
+  LIST_ID,
+  listAnswer,
+  newTestDestination,
+  SUBSCRIBE_PATH,
+  UNSUBSCRIBE_PATH,
+  US
+} from './support'
 
-// Upstream's destination-wide snapshot of every action, on upstream's seeds.
-const destinationSlug = 'actions-iterable-lists'
+// Snapshots of every body the destination sends for realistic Engage events, each also pinned exactly.
 
-describe(`Testing snapshot for ${destinationSlug} destination:`, () => {
-  for (const actionSlug in destination.actions) {
-    for (const requiredOnly of [true, false]) {
-      it(`${actionSlug} action - ${requiredOnly ? 'required' : 'all'} fields`, async () => {
-        const seedName = `${destinationSlug}#${actionSlug}`
-        const [eventData, settingsData] = generateTestData(
-          seedName,
-          destination,
-          destination.actions[actionSlug],
-          requiredOnly
-        )
-        // A list id is numeric; Iterable needs an email or a userId.
-        const properties = { email: 'test@example.com', ...eventData, segmentAudienceId: '12345' }
-        const bodies: unknown[] = []
-        nock(US)
-          .persist()
-          .post(/.*/, (body) => bodies.push(body) > 0)
-          .reply(200, listAnswer(1))
-        const event = createTestEvent({ properties })
+/** The path and body of each request `run` sends to the US data center. */
+async function requestsOf(run: () => Promise<unknown>) {
+  const sent: { path: string; body: unknown }[] = []
+  nock(US)
+    .persist()
+    .post(/.*/)
+    .reply(200, function (path, body) {
+      sent.push({ path, body })
+      return listAnswer(1)
+    })
+  await run()
+  return sent
+}
 
-        const responses = await newTestDestination().testAction(actionSlug, {
-          event,
-          mapping: event.properties,
-          settings: settingsData
-        })
+describe('Testing snapshot for actions-iterable-audiences destination:', () => {
+  it('syncAudience: an identify entering the audience, with email and userId, in a userID-based project', async () => {
+    const event = audienceEvent({ userId: 'user-1815', email: 'ada@example.com', inAudience: true })
 
-        expect(responses).toHaveLength(1)
-        expect(bodies).toHaveLength(1)
-        expect(bodies[0]).toMatchSnapshot()
-        expect(bodies[0]).toEqual({
-          listId: 12345,
-          subscribers: [{ email: properties.email, ...(properties.userId && { userId: properties.userId }) }]
-        })
+    const sent = await requestsOf(() =>
+      newTestDestination().testAction('syncAudience', {
+        event,
+        useDefaultMappings: true,
+        settings: { apiKey: API_KEY, iterableProjectType: 'userId' }
       })
-    }
-  }
+    )
+
+    expect(sent).toMatchSnapshot()
+    expect(sent).toEqual([
+      {
+        path: SUBSCRIBE_PATH,
+        body: { listId: LIST_ID, subscribers: [{ email: 'ada@example.com', userId: 'user-1815', preferUserId: true }] }
+      }
+    ])
+  })
+
+  it('syncAudience: an Audience Exited track event identified by email, with the audience settings', async () => {
+    const event = audienceEvent({
+      userId: undefined,
+      email: 'ada@example.com',
+      inAudience: false,
+      type: 'track',
+      audienceSettings: { globalUnsubscribe: true, campaignId: 4242 }
+    })
+
+    const sent = await requestsOf(() =>
+      // The audience settings travel in the event's context.personas.audience_settings, as Engage sends them.
+      newTestDestination().testAction('syncAudience', {
+        event,
+        useDefaultMappings: true,
+        settings: { apiKey: API_KEY }
+      })
+    )
+
+    expect(sent).toMatchSnapshot()
+    expect(sent).toEqual([
+      {
+        path: UNSUBSCRIBE_PATH,
+        body: {
+          listId: LIST_ID,
+          subscribers: [{ email: 'ada@example.com' }],
+          campaignId: 4242,
+          channelUnsubscribe: true
+        }
+      }
+    ])
+  })
 })
