@@ -321,6 +321,7 @@ export function readBulkAnswer(body: unknown): BulkOutcome {
   const unnamedFailures = failCount > named + disallowed.size
 
   const failureOf = (record: BulkRecord, { changesEmail = false } = {}): RecordFailure | undefined => {
+    if (lists.length === 0 && disallowed.size === 0) return undefined
     for (const { kind, value } of identifiersOf(record, changesEmail)) {
       // The list that holds this identifier, named as Iterable named it.
       const list = lists.find((candidate) => candidate.kind === kind && candidate.values.has(normalise(kind, value)))
@@ -341,6 +342,7 @@ export function readBulkAnswer(body: unknown): BulkOutcome {
   }
 
   const noteFor = (record: BulkRecord): string | undefined => {
+    if (filteredOut.size === 0 && !unnamedFailures) return undefined
     const dropped = Object.keys(record.dataFields ?? {}).filter((field) => filteredOut.has(field))
     const notes: string[] = []
     if (dropped.length > 0) {
