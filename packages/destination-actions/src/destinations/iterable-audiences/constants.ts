@@ -14,13 +14,5 @@ export const PROJECT_TYPE_CHOICES = [
   { label: 'Email-Based Project', value: CONSTANTS.EMAIL_PROJECT_TYPE }
 ]
 
-export const DATA_CENTER_CHOICES = [
-  { label: 'United States', value: 'united_states' },
-  { label: 'Europe', value: 'europe' }
-]
-
-/**
- * Iterable refuses request bodies over 4 MB on its bulk endpoints; a list subscribe or unsubscribe of many users is
- * split so that no body is larger.
- */
-export const MAX_BODY_BYTES = 4 * 1024 * 1024
+/** Iterable refuses request bodies over 4 MB: a list subscribe or unsubscribe of many users is split below it. */
+export { MAX_BULK_BODY_BYTES as MAX_BODY_BYTES } from '../iterable/batching'

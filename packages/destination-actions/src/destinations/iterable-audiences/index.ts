@@ -1,9 +1,9 @@
 import { defaultValues, IntegrationError, type AudienceDestinationDefinition } from '@segment/actions-core'
-import { API_KEY_HEADER, callIterable } from '../iterable/iterable-api'
+import { API_KEY_HEADER, CONNECTION_SETTINGS, callIterable } from '../iterable/iterable-api'
 import type { AudienceSettings, Settings } from './generated-types'
 import syncAudience from './syncAudience'
 import { createList, findListById, findListByName, getLists } from './functions'
-import { CONSTANTS, DATA_CENTER_CHOICES, PROJECT_TYPE_CHOICES } from './constants'
+import { CONSTANTS, PROJECT_TYPE_CHOICES } from './constants'
 
 const destination: AudienceDestinationDefinition<Settings, AudienceSettings> = {
   name: 'Iterable Lists (Actions)',
@@ -13,13 +13,7 @@ const destination: AudienceDestinationDefinition<Settings, AudienceSettings> = {
   authentication: {
     scheme: 'custom',
     fields: {
-      apiKey: {
-        type: 'password',
-        label: 'API Key',
-        description:
-          "To obtain the API Key, go to the Iterable app and navigate to Integrations > API Keys. Create a new API Key with the 'Server-Side' type.",
-        required: true
-      },
+      apiKey: CONNECTION_SETTINGS.apiKey,
       iterableProjectType: {
         type: 'string',
         label: 'Iterable Project Type',
@@ -28,13 +22,7 @@ const destination: AudienceDestinationDefinition<Settings, AudienceSettings> = {
         choices: PROJECT_TYPE_CHOICES,
         default: CONSTANTS.HYBRID_PROJECT_TYPE
       },
-      dataCenterLocation: {
-        type: 'string',
-        label: 'Data Center Location',
-        description: 'The location where your Iterable data is hosted.',
-        choices: DATA_CENTER_CHOICES,
-        default: 'united_states'
-      }
+      dataCenterLocation: CONNECTION_SETTINGS.dataCenterLocation
     },
     // A rejected key becomes InvalidAuthenticationError, which says where to find a server-side key.
     testAuthentication: (request, { settings }) => callIterable(request, settings, 'lists', { method: 'get' })

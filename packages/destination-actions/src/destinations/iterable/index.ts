@@ -11,7 +11,7 @@ import registerBrowserToken from './registerBrowserToken'
 import updateSubscriptions from './updateSubscriptions'
 import { presets } from './presets'
 import { PAGE_SETTINGS } from './page-naming'
-import { API_KEY_HEADER, callIterable } from './iterable-api'
+import { API_KEY_HEADER, CONNECTION_SETTINGS, callIterable } from './iterable-api'
 import { PROJECT_TYPE_CHOICES } from './identity'
 import { DELETION_MODE_SETTING, deleteUser } from './deletion'
 
@@ -25,24 +25,7 @@ const destination: DestinationDefinition<Settings> = {
   authentication: {
     scheme: 'custom',
     fields: {
-      apiKey: {
-        type: 'password',
-        label: 'API Key',
-        description:
-          "To obtain the API Key, go to the Iterable app and navigate to Integrations > API Keys. Create a new API Key with the 'Server-Side' type.",
-        required: true
-      },
-      dataCenterLocation: {
-        label: 'Data Center Location',
-        description: 'The location where your Iterable data is hosted.',
-        type: 'string',
-        format: 'text',
-        choices: [
-          { label: 'United States', value: 'united_states' },
-          { label: 'Europe', value: 'europe' }
-        ],
-        default: 'united_states'
-      },
+      ...CONNECTION_SETTINGS,
       iterableProjectType: {
         label: 'Iterable Project Type',
         description:

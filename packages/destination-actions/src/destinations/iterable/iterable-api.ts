@@ -3,6 +3,7 @@ import {
   IntegrationError,
   InvalidAuthenticationError,
   RetryableError,
+  type GlobalSetting,
   type ModifiedResponse,
   type RequestClient
 } from '@segment/actions-core'
@@ -41,6 +42,28 @@ export const ENDPOINTS = {
 } as const
 
 export type Endpoint = keyof typeof ENDPOINTS
+
+/** The settings every destination that calls Iterable has: its API key and its data center. */
+export const CONNECTION_SETTINGS = {
+  apiKey: {
+    type: 'password',
+    label: 'API Key',
+    description:
+      "To obtain the API Key, go to the Iterable app and navigate to Integrations > API Keys. Create a new API Key with the 'Server-Side' type.",
+    required: true
+  },
+  dataCenterLocation: {
+    label: 'Data Center Location',
+    description: 'The location where your Iterable data is hosted.',
+    type: 'string',
+    format: 'text',
+    choices: [
+      { label: 'United States', value: 'united_states' },
+      { label: 'Europe', value: 'europe' }
+    ],
+    default: 'united_states'
+  }
+} satisfies Record<string, GlobalSetting>
 
 /** What a call to Iterable needs of the settings (the audiences destination has the same two). */
 export type IterableSettings = Pick<Settings, 'apiKey' | 'dataCenterLocation'>

@@ -571,7 +571,7 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
       expect(multistatus[2]).toMatchObject({
         errortype: 'PAYLOAD_VALIDATION_FAILED',
         errormessage: expect.stringMatching(
-          /^This user is \d+ bytes of JSON with its Additional traits \(dataFields\), over the 4194304 bytes Iterable takes in one request: send fewer dataFields\.$/
+          /^This user is \d+ bytes of JSON with its Additional traits \(dataFields\), over the 4000000 bytes Iterable takes in one request: send fewer dataFields\.$/
         )
       })
     })
