@@ -384,11 +384,6 @@ export function readBulkAnswer(body: unknown): BulkOutcome {
   return { failureOf, noteFor, failCount }
 }
 
-/** Kept for callers that need only the failures: a 200 bulk answer → the failure of a record, if any. */
-export function bulkFailureLookup(body: unknown): (record: BulkRecord) => RecordFailure | undefined {
-  return readBulkAnswer(body).failureOf
-}
-
 /** One field of a `RequestFieldsTypesMismatched` answer. */
 export interface FieldTypeMismatch {
   field: string

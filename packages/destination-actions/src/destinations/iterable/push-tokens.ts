@@ -1,7 +1,6 @@
 import { PayloadValidationError } from '@segment/actions-core'
-import type { Payload as DeviceTokenPayload } from './registerPushToken/generated-types'
-import type { Payload as BrowserTokenPayload } from './registerBrowserToken/generated-types'
 import type { Settings } from './generated-types'
+import { definedKeys } from './bodies'
 import { preferUserIdFor, requireIdentifiers } from './identity'
 
 // Push tokens: Segment's mapped payloads → the bodies of users/registerDeviceToken and users/registerBrowserToken.
@@ -52,32 +51,38 @@ export function platformOf(platform: string, apnsSandbox: boolean | undefined): 
   )
 }
 
-const identifiers = (payload: { email?: string; userId?: string }, settings: Settings) => {
+/** A device token as the Register Push Token mapping gives it. */
+export interface DeviceTokenInput {
+  email?: string
+  userId?: string
+  preferUserId?: boolean
+  token: string
+  platform: string
+  apnsSandbox?: boolean
+  applicationName: string
+  dataFields?: Record<string, unknown>
+}
+
+export function registerDeviceTokenBody(payload: DeviceTokenInput, settings: Settings): RegisterDeviceTokenBody {
   requireIdentifiers(payload, settings)
-  return {
-    ...(payload.email !== undefined && { email: payload.email }),
-    ...(payload.userId !== undefined && { userId: payload.userId })
-  }
-}
-
-export function registerDeviceTokenBody(payload: DeviceTokenPayload, settings: Settings): RegisterDeviceTokenBody {
-  const user = identifiers(payload, settings)
-  const preferUserId = preferUserIdFor(payload, settings)
-  const platform = platformOf(payload.platform, payload.apnsSandbox)
   const dataFields = payload.dataFields && Object.keys(payload.dataFields).length > 0 ? payload.dataFields : undefined
-  return {
-    ...user,
-    ...(preferUserId !== undefined && { preferUserId }),
-    device: {
+  return definedKeys({
+    email: payload.email,
+    userId: payload.userId,
+    preferUserId: preferUserIdFor(payload, settings),
+    device: definedKeys({
       token: payload.token,
-      platform,
+      platform: platformOf(payload.platform, payload.apnsSandbox),
       applicationName: payload.applicationName,
-      ...(dataFields && { dataFields })
-    }
-  }
+      dataFields
+    })
+  })
 }
 
-export function registerBrowserTokenBody(payload: BrowserTokenPayload, settings: Settings): RegisterBrowserTokenBody {
-  const user = identifiers(payload, settings)
-  return { ...user, browserToken: payload.browserToken }
+export function registerBrowserTokenBody(
+  payload: { email?: string; userId?: string; browserToken: string },
+  settings: Settings
+): RegisterBrowserTokenBody {
+  requireIdentifiers(payload, settings)
+  return definedKeys({ email: payload.email, userId: payload.userId, browserToken: payload.browserToken })
 }

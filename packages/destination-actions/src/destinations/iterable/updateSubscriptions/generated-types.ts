@@ -45,4 +45,8 @@ export interface Payload {
    * Maximum number of events to include in each batch. Actual batch sizes may be lower.
    */
   batch_size?: number
+  /**
+   * Maximum size of a batch in bytes: Iterable's bulk endpoints take at most 4 MB per request.
+   */
+  batch_bytes?: number
 }

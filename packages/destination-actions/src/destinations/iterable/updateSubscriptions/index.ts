@@ -1,11 +1,53 @@
-import type { ActionDefinition, InputField } from '@segment/actions-core'
+import { PayloadValidationError, type ActionDefinition, type InputField } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { BATCH_SIZE_FIELD, ENABLE_BATCHING_FIELD, EMAIL_FIELD, USER_ID_FIELD } from '../fields'
+import { BATCH_FIELDS, EMAIL_FIELD, USER_ID_FIELD } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { updateSubscriptionsBody } from '../subscription-updates'
+import { definedKeys } from '../bodies'
+import { requireIdentifiers } from '../identity'
 import { sendBulk } from '../batching'
 import { callIterable } from '../iterable-api'
+
+/** The lists Iterable overwrites when they are in the request (and leaves alone when they are not). */
+export const SUBSCRIPTION_LISTS = [
+  'emailListIds',
+  'unsubscribedChannelIds',
+  'unsubscribedMessageTypeIds',
+  'subscribedMessageTypeIds'
+] as const
+
+export interface UpdateSubscriptionsBody {
+  email?: string
+  userId?: string
+  emailListIds?: number[]
+  unsubscribedChannelIds?: number[]
+  unsubscribedMessageTypeIds?: number[]
+  subscribedMessageTypeIds?: number[]
+  campaignId?: number
+  templateId?: number
+  validateChannelAlignment?: boolean
+}
+
+/** Only the keys the mapping set: an unmapped list is left out, never sent empty, so Iterable keeps what it has. */
+export function updateSubscriptionsBody(payload: Payload, settings: Settings): UpdateSubscriptionsBody {
+  requireIdentifiers(payload, settings)
+  if (SUBSCRIPTION_LISTS.every((list) => payload[list] === undefined)) {
+    throw new PayloadValidationError(
+      `Nothing to update: map at least one of ${SUBSCRIPTION_LISTS.join(', ')} (an empty list is allowed, and clears it).`
+    )
+  }
+  return definedKeys({
+    email: payload.email,
+    userId: payload.userId,
+    emailListIds: payload.emailListIds,
+    unsubscribedChannelIds: payload.unsubscribedChannelIds,
+    unsubscribedMessageTypeIds: payload.unsubscribedMessageTypeIds,
+    subscribedMessageTypeIds: payload.subscribedMessageTypeIds,
+    campaignId: payload.campaignId,
+    templateId: payload.templateId,
+    validateChannelAlignment: payload.validateChannelAlignment
+  })
+}
 
 const OVERWRITES =
   'Iterable replaces the whole list with this one (an empty list clears it); left unmapped or absent from the event, the list is not sent and Iterable keeps it as it is.'
@@ -65,8 +107,7 @@ const action: ActionDefinition<Settings, Payload> = {
       type: 'boolean',
       required: false
     },
-    enable_batching: ENABLE_BATCHING_FIELD,
-    batch_size: BATCH_SIZE_FIELD
+    ...BATCH_FIELDS
   },
   perform: (request, { payload, settings }) =>
     callIterable(request, settings, 'updateSubscriptions', { json: updateSubscriptionsBody(payload, settings) }),
