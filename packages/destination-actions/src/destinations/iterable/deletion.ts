@@ -6,7 +6,7 @@ import {
   type RequestClient
 } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import { sendToIterable, translateIterableError } from './iterable-api'
+import { answerBody, isSuccess, readAnswer, sendToIterable, translateIterableError } from './iterable-api'
 import { PROJECT_TYPES } from './identity'
 
 // Segment's user deletion requests (onDelete). They carry a userId and an anonymousId, never an email; Iterable knows
@@ -85,17 +85,15 @@ const userRequest = (request: RequestClient, settings: Settings, method: 'get' |
 
 /** The answer when it is a success or says Iterable has no such user (which counts as deleted); else its error. */
 function settledOrThrow(response: ModifiedResponse<unknown>, settings: Settings): ModifiedResponse<unknown> {
-  const ok = response.status >= 200 && response.status < 300
-  if (ok || isUnknownUser(response)) return response
-  throw translateIterableError(response.status, response.data ?? response.content, settings.apiKey)
+  if (isSuccess(response.status) || isUnknownUser(response)) return response
+  throw translateIterableError(response.status, answerBody(response), settings.apiKey)
 }
 
 function isUnknownUser(response: ModifiedResponse<unknown>): boolean {
   if (response.status === 404) return true
-  const { code, msg } = (response.data ?? {}) as { code?: unknown; msg?: unknown }
+  const { code, msg } = readAnswer(answerBody(response))
   if (typeof code === 'string' && UNKNOWN_USER_CODES.has(code)) return true
   // Iterable answers 400 for a userId it does not have: a lookup in plain text ("No user with that id exists!"), a
   // deletion with BadParams ("No users with userId … exist").
-  const message = typeof msg === 'string' ? msg : response.content
-  return response.status === 400 && UNKNOWN_USER_MESSAGE.test(message ?? '')
+  return response.status === 400 && UNKNOWN_USER_MESSAGE.test(msg ?? '')
 }
