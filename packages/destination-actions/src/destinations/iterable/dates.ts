@@ -2,42 +2,28 @@ import { PayloadValidationError } from '@segment/actions-core'
 import dayjs from '../../lib/dayjs'
 
 // Iterable recognises a date field only in its own format, `YYYY-MM-DD HH:mm:ss +00:00`; an ISO-8601 string would be
-// stored as plain text. A full ISO-8601 date-time: date, time, optional seconds and fraction, optional zone. Date-only
-// strings and strings that merely contain digits do not match and are sent as they are. Date reads and writes
-// ISO-8601 itself; dayjs reads the other forms a createdAt can take.
+// stored as plain text. Only full ISO-8601 date-times are converted: date-only strings and other text are sent as is.
 const ISO_DATE_TIME =
   /^(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))[T ]((?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?)(Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?$/i
 
 /** Deeper data is refused: Iterable cannot store it, and walking it would exhaust the stack. */
 export const MAX_NESTING_DEPTH = 64
 
-/** The earliest and latest `createdAt` Iterable's date format can show: 1970-01-01 to 9999-12-31, in Unix seconds. */
 const LATEST_UNIX_SECONDS = Date.UTC(9999, 11, 31, 23, 59, 59) / 1000
 
 /** An instant as `YYYY-MM-DD HH:mm:ss +00:00`; undefined outside years 0–9999, which the format cannot say. */
 function iterableFormat(instant: Date): string | undefined {
-  const iso = instant.toISOString()
+  const iso = isNaN(instant.getTime()) ? '' : instant.toISOString()
   return iso.length === 24 ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} +00:00` : undefined
 }
 
-/** Whether `date` (YYYY-MM-DD) exists: Date rolls 31 April over to 1 May, so a day past the 28th is checked. */
-function isCalendarDay(date: string): boolean {
-  const day = Number(date.slice(8))
-  if (day <= 28) return true
-  const lastOfMonth = new Date(0)
-  lastOfMonth.setUTCFullYear(Number(date.slice(0, 4)), Number(date.slice(5, 7)), 0)
-  return day <= lastOfMonth.getUTCDate()
-}
-
-/** The instant of an ISO-8601 date-time on a real calendar day; undefined for any other string. */
+/** The instant of an ISO-8601 date-time on a real calendar day, else undefined. */
 function isoInstant(value: string): Date | undefined {
-  const match = ISO_DATE_TIME.exec(value)
-  if (!match) return undefined
-  const [, date, time, zone] = match
-  if (!isCalendarDay(date)) return undefined
+  const [, date, time, zone = 'Z'] = ISO_DATE_TIME.exec(value) ?? []
+  // Date rolls 31 April over to 1 May; only days past the 28th can be past the end of their month.
+  if (!date || (Number(date.slice(8)) > 28 && !new Date(`${date}T00:00Z`).toISOString().startsWith(date))) return
   // Segment's timestamps are UTC: a time without a zone is read as UTC, not in the server's zone.
-  const offset = zone === undefined ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone
-  const instant = new Date(`${date}T${time.replace(',', '.')}${offset.toUpperCase()}`)
+  const instant = new Date(`${date}T${time.replace(',', '.')}${zone.toUpperCase().replace(/(\d\d)(\d\d)$/, '$1:$2')}`)
   return isNaN(instant.getTime()) ? undefined : instant
 }
 
@@ -48,33 +34,27 @@ export function toIterableDate(value: string): string {
 }
 
 /**
- * `value` with every ISO date-time string and every Date, at any depth, in Iterable's format. The value the framework
- * handed over is never changed: an object or array holding a date is copied, one holding none is returned as it is.
- * Throws PayloadValidationError past MAX_NESTING_DEPTH levels.
+ * `value` with every ISO date-time string and every Date, at any depth, in Iterable's format. The framework's payload
+ * is never changed: an object or array holding a date is copied, one holding none is returned as it is.
  */
 export function withIterableDates<T>(value: T, field = 'dataFields', depth = 0): T {
   if (typeof value === 'string') return toIterableDate(value) as T
+  if (value instanceof Date) return (iterableFormat(value) ?? value) as T
   if (value === null || typeof value !== 'object') return value
-  if (value instanceof Date) return (isNaN(value.getTime()) ? value : (iterableFormat(value) ?? value)) as T
   if (depth >= MAX_NESTING_DEPTH) {
     throw new PayloadValidationError(
       `${field} is nested more than ${MAX_NESTING_DEPTH} levels deep, which Iterable cannot store. Flatten it, or map only the keys you need.`
     )
   }
   if (Array.isArray(value)) {
-    let copy: unknown[] | undefined
-    for (let index = 0; index < value.length; index++) {
-      const result = withIterableDates(value[index], field, depth + 1)
-      if (result !== value[index]) (copy ??= value.slice())[index] = result
-    }
-    return (copy ?? value) as T
+    const items = value.map((item) => withIterableDates(item, field, depth + 1))
+    return (items.some((item, index) => item !== value[index]) ? items : value) as T
   }
-  const record = value as Record<string, unknown>
   let copy: Record<string, unknown> | undefined
-  for (const key of Object.keys(record)) {
-    const result = withIterableDates(record[key], field, depth + 1)
+  for (const [key, item] of Object.entries(value)) {
+    const result = withIterableDates(item, field, depth + 1)
     // A computed key in a literal is a plain key, "__proto__" included (assigning that one would set the prototype).
-    if (result !== record[key]) copy = { ...(copy ?? record), [key]: result }
+    if (result !== item) copy = { ...(copy ?? value), [key]: result }
   }
   return (copy ?? value) as T
 }
@@ -89,7 +69,7 @@ export function toUnixSeconds(value: string | number | undefined, field = 'creat
   const seconds =
     number !== undefined
       ? Math.floor(number > 1e11 ? number / 1000 : number)
-      : Math.floor((isoInstant(value as string) ?? dayjs.utc(value).toDate()).getTime() / 1000)
+      : Math.floor((isoInstant(String(value)) ?? dayjs.utc(value).toDate()).getTime() / 1000)
   if (!Number.isFinite(seconds) || seconds < 0 || seconds > LATEST_UNIX_SECONDS) {
     throw new PayloadValidationError(
       `${field} (${String(value).slice(0, 40)}) is not a time Iterable accepts: send a date-time between 1970-01-01 and 9999-12-31, or Unix seconds.`

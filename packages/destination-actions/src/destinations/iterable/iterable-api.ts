@@ -262,26 +262,26 @@ export interface RecordFailure {
 
 type IdentifierKind = 'email' | 'userId'
 
-// What each list of `failedUpdates` means. A list's name says the identifier it holds (…Emails, …UserIds); notFound
-// lists are 404s, conflict lists 409s, the others 400s.
-const LIST_MEANINGS: Record<string, (identifier: string) => string> = {
-  invalid: (identifier) => `the ${identifier} is malformed`,
-  notFound: (identifier) => `no Iterable user has this ${identifier}`,
-  forgotten: () => 'the user was forgotten at their request (GDPR)',
-  conflict: (identifier) => `another Iterable user already has this ${identifier}`,
-  invalidData: () => 'its dataFields hold invalid data'
+// The lists of `failedUpdates`, by the name's prefix; the suffix says the identifier they hold (…Emails, …UserIds).
+const FAILED_UPDATES: Record<string, { status: number; meaning: (identifier: string) => string }> = {
+  invalid: { status: 400, meaning: (identifier) => `the ${identifier} is malformed` },
+  notFound: { status: 404, meaning: (identifier) => `no Iterable user has this ${identifier}` },
+  forgotten: { status: 400, meaning: () => 'the user was forgotten at their request (GDPR)' },
+  conflict: { status: 409, meaning: (identifier) => `another Iterable user already has this ${identifier}` },
+  invalidData: { status: 400, meaning: () => 'its dataFields hold invalid data' }
 }
-const LIST_STATUS: Record<string, number> = { notFound: 404, conflict: 409 }
 
-// The deprecated top-level lists, still sent by Iterable beside failedUpdates.
-const DEPRECATED_LISTS: Record<string, IdentifierKind> = { invalidEmails: 'email', invalidUserIds: 'userId' }
-
-// bulkUpdateSubscriptions' top-level lists of valid records Iterable did not update (its spec: "due to internal error"):
-// retried, which also lets a user created meanwhile by another call get the update.
-const INTERNAL_FAILURE_LISTS: Record<string, IdentifierKind> = {
-  validEmailFailures: 'email',
-  validUserIdFailures: 'userId'
-}
+// Top-level lists: the deprecated invalidEmails and invalidUserIds, still sent beside failedUpdates; and
+// bulkUpdateSubscriptions' valid records not updated "due to internal error", retried (which also lets a user created
+// meanwhile by another call get the update).
+const RETRIED =
+  'Iterable did not update this valid record (an internal error, or a user it cannot update yet); Segment will retry'
+const TOP_LEVEL_LISTS: [list: string, kind: IdentifierKind, status: number, meaning: string][] = [
+  ['invalidEmails', 'email', 400, 'the record was not accepted'],
+  ['invalidUserIds', 'userId', 400, 'the record was not accepted'],
+  ['validEmailFailures', 'email', 500, RETRIED],
+  ['validUserIdFailures', 'userId', 500, RETRIED]
+]
 
 const normalise = (kind: IdentifierKind, value: string) => (kind === 'email' ? value.trim().toLowerCase() : value)
 
@@ -289,13 +289,13 @@ const stringsIn = (list: unknown): string[] =>
   Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : []
 
 /** The identifiers Iterable may name a record by: its email, its userId, and a new email it sets (bulk email change). */
-function identifiersOf(record: BulkRecord, changesEmail: boolean): { kind: IdentifierKind; value: string }[] {
-  const identifiers: { kind: IdentifierKind; value: string }[] = []
-  if (record.email !== undefined) identifiers.push({ kind: 'email', value: record.email })
-  if (record.userId !== undefined) identifiers.push({ kind: 'userId', value: record.userId })
-  const newEmail = record.dataFields?.email
-  if (changesEmail && typeof newEmail === 'string') identifiers.push({ kind: 'email', value: newEmail })
-  return identifiers
+function identifiersOf(record: BulkRecord, changesEmail: boolean): [IdentifierKind, string | undefined][] {
+  const newEmail = changesEmail ? record.dataFields?.email : undefined
+  return [
+    ['email', record.email],
+    ['userId', record.userId],
+    ['email', typeof newEmail === 'string' ? newEmail : undefined]
+  ]
 }
 
 export interface BulkOutcome {
@@ -311,73 +311,50 @@ export interface BulkOutcome {
 export function readBulkAnswer(body: unknown): BulkOutcome {
   const answer = readAnswer(body)
   const lists: { name: string; kind: IdentifierKind; status: number; meaning: string; values: Set<string> }[] = []
-  const failedUpdates = (answer.failedUpdates ?? {}) as Record<string, unknown>
-  for (const [list, named] of Object.entries(failedUpdates)) {
-    const [, prefix, suffix] = /^(.*?)(Emails|UserIds)$/.exec(list) ?? []
-    const values = stringsIn(named)
-    if (!prefix || !LIST_MEANINGS[prefix] || values.length === 0) continue
-    const kind: IdentifierKind = suffix === 'Emails' ? 'email' : 'userId'
-    const set = new Set(values.map((value) => normalise(kind, value)))
-    const status = LIST_STATUS[prefix] ?? 400
-    const meaning = LIST_MEANINGS[prefix](kind === 'email' ? 'email address' : 'userId')
-    lists.push({ name: `failedUpdates.${list}`, kind, status, meaning, values: set })
+  const addList = (name: string, kind: IdentifierKind, status: number, meaning: string, named: unknown) => {
+    const values = new Set(stringsIn(named).map((value) => normalise(kind, value)))
+    if (values.size > 0) lists.push({ name, kind, status, meaning, values })
   }
-  for (const [list, kind] of Object.entries(DEPRECATED_LISTS)) {
-    const values = stringsIn(answer[list])
-    if (values.length > 0) {
-      const meaning = 'the record was not accepted'
-      lists.push({ name: list, kind, status: 400, meaning, values: new Set(values.map((v) => normalise(kind, v))) })
-    }
+  for (const [list, named] of Object.entries((answer.failedUpdates ?? {}) as Record<string, unknown>)) {
+    const [, prefix = '', suffix] = /^(.*?)(Emails|UserIds)$/.exec(list) ?? []
+    if (!Object.hasOwn(FAILED_UPDATES, prefix)) continue
+    const kind = suffix === 'Emails' ? 'email' : 'userId'
+    const { status, meaning } = FAILED_UPDATES[prefix]
+    addList(`failedUpdates.${list}`, kind, status, meaning(kind === 'email' ? 'email address' : 'userId'), named)
   }
-  for (const [list, kind] of Object.entries(INTERNAL_FAILURE_LISTS)) {
-    const values = stringsIn(answer[list])
-    if (values.length > 0) {
-      const meaning =
-        'Iterable did not update this valid record (an internal error, or a user it cannot update yet); Segment will retry'
-      lists.push({ name: list, kind, status: 500, meaning, values: new Set(values.map((v) => normalise(kind, v))) })
-    }
-  }
+  for (const [list, kind, status, meaning] of TOP_LEVEL_LISTS) addList(list, kind, status, meaning, answer[list])
   const disallowed = new Set(stringsIn(answer.disallowedEventNames))
   const filteredOut = new Set(stringsIn(answer.filteredOutFields))
   const failCount = typeof answer.failCount === 'number' ? answer.failCount : 0
-  const named = lists.reduce((count, list) => count + list.values.size, 0)
-  const unnamedFailures = failCount > named + disallowed.size
+  const unnamedFailures = failCount > lists.reduce((count, list) => count + list.values.size, disallowed.size)
 
   const failureOf = (record: BulkRecord, { changesEmail = false } = {}): RecordFailure | undefined => {
     if (lists.length === 0 && disallowed.size === 0) return undefined
-    for (const { kind, value } of identifiersOf(record, changesEmail)) {
-      // The list that holds this identifier, named as Iterable named it.
-      const list = lists.find((candidate) => candidate.kind === kind && candidate.values.has(normalise(kind, value)))
-      if (list) {
+    for (const [kind, value] of identifiersOf(record, changesEmail)) {
+      const list =
+        value === undefined ? undefined : lists.find((l) => l.kind === kind && l.values.has(normalise(kind, value)))
+      if (list)
         return {
           status: list.status,
           message: `Iterable listed this event's ${kind} in ${list.name}: ${list.meaning}.`
         }
-      }
     }
-    if (record.eventName !== undefined && disallowed.has(record.eventName)) {
-      return {
-        status: 400,
-        message: `Iterable listed this event name in disallowedEventNames: the project does not accept events named "${record.eventName}".`
-      }
+    if (record.eventName === undefined || !disallowed.has(record.eventName)) return undefined
+    return {
+      status: 400,
+      message: `Iterable listed this event name in disallowedEventNames: the project does not accept events named "${record.eventName}".`
     }
-    return undefined
   }
 
   const noteFor = (record: BulkRecord): string | undefined => {
     if (filteredOut.size === 0 && !unnamedFailures) return undefined
     const dropped = Object.keys(record.dataFields ?? {}).filter((field) => filteredOut.has(field))
-    const notes: string[] = []
-    if (dropped.length > 0) {
-      notes.push(
-        `Iterable accepted the record but dropped dataFields it does not create (filteredOutFields): ${dropped.join(', ')}. Allow new fields in the Iterable project, or create them there first.`
-      )
-    }
-    if (unnamedFailures) {
-      notes.push(
+    const notes = [
+      dropped.length > 0 &&
+        `Iterable accepted the record but dropped dataFields it does not create (filteredOutFields): ${dropped.join(', ')}. Allow new fields in the Iterable project, or create them there first.`,
+      unnamedFailures &&
         `Iterable reported ${failCount} failed records and named fewer; this record was not named, and may be one of them.`
-      )
-    }
+    ].filter(Boolean)
     return notes.length > 0 ? notes.join(' ') : undefined
   }
 
@@ -399,13 +376,11 @@ export const TYPE_MISMATCH_CODE = 'RequestFieldsTypesMismatched'
  * offendingValue } } } }`. Returns the fields it names (none when the answer is another one).
  */
 export function typeMismatches(body: unknown): FieldTypeMismatch[] {
-  const answer = readAnswer(body)
-  if (answer.code !== TYPE_MISMATCH_CODE) return []
-  const errors = ((answer.params as Record<string, unknown> | undefined)?.validationErrors ?? {}) as Record<
-    string,
-    { expectedType?: string; offendingValue?: unknown }
-  >
-  return Object.entries(errors).map(([field, detail]) => ({
+  const { code, params } = readAnswer(body)
+  if (code !== TYPE_MISMATCH_CODE) return []
+  const errors = (params as { validationErrors?: Record<string, { expectedType?: string; offendingValue?: unknown }> })
+    ?.validationErrors
+  return Object.entries(errors ?? {}).map(([field, detail]) => ({
     field,
     expectedType: String(detail?.expectedType ?? 'another type'),
     offendingValue: detail?.offendingValue
@@ -415,44 +390,32 @@ export function typeMismatches(body: unknown): FieldTypeMismatch[] {
 const jsonType = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value
 
-// Iterable's type names → the JSON type a value of that type has.
-const EXPECTED_JSON_TYPE: Record<string, string> = {
-  long: 'number',
-  integer: 'number',
-  double: 'number',
-  float: 'number',
-  number: 'number',
+// The JSON type of the values of each of Iterable's types, for an answer that names no offending value.
+const JSON_TYPE_OF: Record<string, string> = {
+  ...Object.fromEntries(['long', 'integer', 'double', 'float', 'number'].map((type) => [type, 'number'])),
+  ...Object.fromEntries(['string', 'keyword', 'text', 'date'].map((type) => [type, 'string'])),
   boolean: 'boolean',
-  string: 'string',
-  keyword: 'string',
-  text: 'string',
-  date: 'string',
   object: 'object',
   nested: 'array'
-}
-
-function valueAtField(dataFields: Record<string, unknown> | undefined, field: string): unknown {
-  // Iterable may prefix a field with its project namespace ("namespace:::field") and names nested fields with dots.
-  const path = field.split(':::').pop() ?? field
-  if (dataFields && Object.hasOwn(dataFields, path)) return dataFields[path]
-  return path
-    .split('.')
-    .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], dataFields)
 }
 
 /** Why a record is responsible for a type mismatch, or undefined when it is not. */
 export function recordTypeMismatch(record: BulkRecord, mismatches: FieldTypeMismatch[]): string | undefined {
   for (const { field, expectedType, offendingValue } of mismatches) {
-    const value = valueAtField(record.dataFields, field)
-    if (value === undefined) continue
-    const expectedJson = EXPECTED_JSON_TYPE[expectedType.toLowerCase()]
+    // Iterable may prefix a field with its project namespace ("namespace:::field") and names nested fields with dots.
+    const path = field.split(':::').pop() ?? field
+    const value = Object.hasOwn(record.dataFields ?? {}, path)
+      ? record.dataFields?.[path]
+      : path.split('.').reduce<unknown>((parent, key) => (parent as Record<string, unknown>)?.[key], record.dataFields)
     // With the offending value named, blame exactly the records holding it: event field types are fixed per event
     // name, so another event's same-named field may be fine.
     const responsible =
       offendingValue !== undefined
         ? JSON.stringify(value) === JSON.stringify(offendingValue)
-        : expectedJson !== undefined && jsonType(value) !== expectedJson
-    if (responsible) {
+        : value !== undefined &&
+          JSON_TYPE_OF[expectedType.toLowerCase()] !== undefined &&
+          jsonType(value) !== JSON_TYPE_OF[expectedType.toLowerCase()]
+    if (value !== undefined && responsible) {
       return `Iterable refused dataFields.${field} (${TYPE_MISMATCH_CODE}): the project stores it as ${expectedType}, this event sent a ${jsonType(
         value
       )} (${JSON.stringify(value)?.slice(0, 80)}). Send a ${expectedType} value or use another field name.`
@@ -468,12 +431,10 @@ export function recordTypeMismatch(record: BulkRecord, mismatches: FieldTypeMism
 export function recordsNamedInParams(body: unknown, listKey: string): Map<number, string> {
   const { params } = readAnswer(body)
   const named = new Map<number, string>()
-  if (!params || typeof params !== 'object') return named
   const pattern = new RegExp(`\\b${listKey}\\[(\\d+)\\]`)
-  for (const [path, detail] of Object.entries(params as Record<string, unknown>)) {
-    const match = pattern.exec(path)
-    if (!match) continue
-    const index = Number(match[1])
+  for (const [path, detail] of Object.entries(params && typeof params === 'object' ? params : {})) {
+    const index = Number(pattern.exec(path)?.[1] ?? NaN)
+    if (Number.isNaN(index)) continue
     const said = `${path}: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`
     named.set(index, named.has(index) ? `${named.get(index)}; ${said}` : said)
   }
