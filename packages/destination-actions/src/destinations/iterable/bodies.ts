@@ -2,11 +2,12 @@ import { PayloadValidationError } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { toUnixSeconds, withIterableDates } from './dates'
 import { preferUserIdFor, requireIdentifiers } from './identity'
-import type { DataFields, TrackEventBody, UserUpdateBody } from './types'
 
-// The request bodies several actions send: a user (users/update, bulkUpdate, the commerce actions' `user`) and an
-// event (events/track, trackBulk). Each builder checks what the schema cannot, throws PayloadValidationError, and
-// returns a new object: the payload the framework hands over is never changed.
+// The bodies several actions send, as Iterable's API documents them: a user (users/update, bulkUpdate, the commerce
+// actions' `user`) and an event (events/track, trackBulk). Each builder checks what the schema cannot, throws
+// PayloadValidationError, and returns a new object: the payload the framework hands over is never changed.
+
+export type DataFields = Record<string, unknown>
 
 /** `body` without its undefined keys, so that the body sent is exactly what is logged and tested. */
 export function definedKeys<T extends object>(body: T): T {
@@ -37,7 +38,7 @@ export interface UserInput {
  * A user's body. The phone number goes where Iterable reads it, `dataFields.phoneNumber`; a null one is sent as null,
  * which clears it. `extraDataFields` are set over the mapped ones (e.g. a new email).
  */
-export function userBody(user: UserInput, settings: Settings, extraDataFields?: DataFields): UserUpdateBody {
+export function userBody(user: UserInput, settings: Settings, extraDataFields?: DataFields) {
   requireIdentifiers(user, settings)
   return buildUser(user, settings, extraDataFields)
 }
@@ -45,12 +46,12 @@ export function userBody(user: UserInput, settings: Settings, extraDataFields?: 
 const COMMERCE_USER_FIELDS = { email: 'user.email', userId: 'user.userId' }
 
 /** The `user` of trackPurchase and updateCart, whose "email or userId" rule the schema cannot say for a nested object. */
-export function commerceUserBody(user: UserInput, settings: Settings): UserUpdateBody {
+export function commerceUserBody(user: UserInput, settings: Settings) {
   requireIdentifiers(user, settings, { fields: COMMERCE_USER_FIELDS, eitherRequired: true })
   return buildUser(user, settings)
 }
 
-function buildUser(user: UserInput, settings: Settings, extraDataFields?: DataFields): UserUpdateBody {
+function buildUser(user: UserInput, settings: Settings, extraDataFields?: DataFields) {
   return definedKeys({
     email: user.email,
     userId: user.userId,
@@ -77,7 +78,7 @@ export interface EventInput {
 /** Iterable refuses an event id over 512 bytes (the whole bulk body, on trackBulk). */
 const MAX_EVENT_ID_BYTES = 512
 
-export function eventBody(event: EventInput, eventName: string, settings: Settings): TrackEventBody {
+export function eventBody(event: EventInput, eventName: string, settings: Settings) {
   requireIdentifiers(event, settings)
   if (eventName.trim() === '') {
     throw new PayloadValidationError(

@@ -1,7 +1,7 @@
 import { PayloadValidationError } from '@segment/actions-core'
-import { definedKeys } from './bodies'
+import { definedKeys, type DataFields } from './bodies'
 import { withIterableDates } from './dates'
-import type { CommerceItem, DataFields } from './types'
+import { ITEMS_FIELD } from './fields'
 
 // Segment's ecommerce products → Iterable's CommerceItems.
 
@@ -20,22 +20,8 @@ export interface MappedItem {
   [key: string]: unknown
 }
 
-// Keys of a Segment product (and of an Iterable item) that are item fields, so never item dataFields.
-const ITEM_KEYS = new Set([
-  'product_id',
-  'id',
-  'sku',
-  'name',
-  'price',
-  'quantity',
-  'category',
-  'categories',
-  'url',
-  'image_url',
-  'imageUrl',
-  'description',
-  'dataFields'
-])
+// Keys of an Iterable item, and the Segment product keys they are mapped from, are never item dataFields.
+const ITEM_KEYS = new Set([...Object.keys(ITEMS_FIELD.properties ?? {}), 'product_id', 'category', 'image_url'])
 
 /**
  * The item's other keys, from its sources in order (a later one wins): its product, its mapped `dataFields` (the whole
@@ -60,7 +46,7 @@ function productOf(item: MappedItem, index: number, products: unknown[] | undefi
 }
 
 /** A Segment product → an Iterable CommerceItem: `categories` as an array, every other product key in `dataFields`. */
-function toCommerceItem(item: MappedItem, index: number, products?: unknown[]): CommerceItem {
+function toCommerceItem(item: MappedItem, index: number, products?: unknown[]) {
   return definedKeys({
     id: item.id,
     sku: item.sku,
@@ -79,7 +65,7 @@ function toCommerceItem(item: MappedItem, index: number, products?: unknown[]): 
  * Segment products → Iterable CommerceItems. A purchase passes its products (mapped once already, in its dataFields):
  * each item takes its product's other keys from there, rather than the framework mapping every product twice.
  */
-export const toCommerceItems = (items: MappedItem[], products?: unknown[]): CommerceItem[] =>
+export const toCommerceItems = (items: MappedItem[], products?: unknown[]) =>
   items.map((item, index) => toCommerceItem(item, index, products))
 
 /**

@@ -91,83 +91,69 @@ export const PREFER_USER_ID_FIELD: InputField = {
   required: false
 }
 
-export const EVENT_ID_FIELD: InputField = {
-  label: 'Event ID',
-  description:
-    'A unique ID (at most 512 bytes). If an event exists with that id, the event is updated; the default, the Segment messageId, keeps retries from creating duplicates.',
-  type: 'string',
-  maximum: 512,
-  required: false,
-  default: { '@path': '$.messageId' }
-}
-
-export const CREATED_AT_FIELD: InputField = {
-  label: 'Timestamp',
-  description:
-    'Time the event took place, between 1970 and 9999. Sent to Iterable as a Unix timestamp in seconds; a time without a zone is read as UTC.',
-  type: 'datetime',
-  required: false,
-  default: { '@path': '$.timestamp' }
-}
-
-export const CAMPAIGN_ID_FIELD: InputField = {
-  label: 'Campaign ID',
-  description: 'Iterable campaign the event can be attributed to.',
-  type: 'integer',
-  required: false,
-  default: { '@path': '$.properties.campaignId' }
-}
-
-export const TEMPLATE_ID_FIELD: InputField = {
-  label: 'Template ID',
-  description: 'Iterable template the event can be attributed to.',
-  type: 'integer',
-  required: false,
-  default: { '@path': '$.properties.templateId' }
-}
-
-export const ENABLE_BATCHING_FIELD: InputField = {
-  label: 'Enable Batching',
-  description: `When enabled, Segment sends data to Iterable's bulk endpoint in batches of up to ${DEFAULT_BATCH_SIZE}.`,
-  type: 'boolean',
-  required: false,
-  default: true
-}
-
-export const BATCH_SIZE_FIELD: InputField = {
-  label: 'Batch Size',
-  description: 'Maximum number of events to include in each batch. Actual batch sizes may be lower.',
-  type: 'number',
-  unsafe_hidden: true,
-  required: false,
-  minimum: 1,
-  maximum: MAX_BATCH_SIZE,
-  default: DEFAULT_BATCH_SIZE
-}
-
-export const BATCH_BYTES_FIELD: InputField = {
-  label: 'Batch Bytes',
-  description: "Maximum size of a batch in bytes: Iterable's bulk endpoints take at most 4 MB per request.",
-  type: 'number',
-  unsafe_hidden: true,
-  required: false,
-  default: MAX_BULK_BODY_BYTES
-}
-
 /** The fields of every event, besides its identifiers, name and data. */
 export const EVENT_FIELDS = {
-  id: EVENT_ID_FIELD,
-  createdAt: CREATED_AT_FIELD,
-  campaignId: CAMPAIGN_ID_FIELD,
-  templateId: TEMPLATE_ID_FIELD
-}
+  id: {
+    label: 'Event ID',
+    description:
+      'A unique ID (at most 512 bytes). If an event exists with that id, the event is updated; the default, the Segment messageId, keeps retries from creating duplicates.',
+    type: 'string',
+    maximum: 512,
+    required: false,
+    default: { '@path': '$.messageId' }
+  },
+  createdAt: {
+    label: 'Timestamp',
+    description:
+      'Time the event took place, between 1970 and 9999. Sent to Iterable as a Unix timestamp in seconds; a time without a zone is read as UTC.',
+    type: 'datetime',
+    required: false,
+    default: { '@path': '$.timestamp' }
+  },
+  campaignId: {
+    label: 'Campaign ID',
+    description: 'Iterable campaign the event can be attributed to.',
+    type: 'integer',
+    required: false,
+    default: { '@path': '$.properties.campaignId' }
+  },
+  templateId: {
+    label: 'Template ID',
+    description: 'Iterable template the event can be attributed to.',
+    type: 'integer',
+    required: false,
+    default: { '@path': '$.properties.templateId' }
+  }
+} satisfies Record<string, InputField>
 
-/** The batching fields of every action with a bulk endpoint. */
+/** The batching fields of every action with a bulk endpoint (Segment's platform reads the hidden two). */
 export const BATCH_FIELDS = {
-  enable_batching: ENABLE_BATCHING_FIELD,
-  batch_size: BATCH_SIZE_FIELD,
-  batch_bytes: BATCH_BYTES_FIELD
-}
+  enable_batching: {
+    label: 'Enable Batching',
+    description: `When enabled, Segment sends data to Iterable's bulk endpoint in batches of up to ${DEFAULT_BATCH_SIZE}.`,
+    type: 'boolean',
+    required: false,
+    default: true
+  },
+  batch_size: {
+    label: 'Batch Size',
+    description: 'Maximum number of events to include in each batch. Actual batch sizes may be lower.',
+    type: 'number',
+    unsafe_hidden: true,
+    required: false,
+    minimum: 1,
+    maximum: MAX_BATCH_SIZE,
+    default: DEFAULT_BATCH_SIZE
+  },
+  batch_bytes: {
+    label: 'Batch Bytes',
+    description: "Maximum size of a batch in bytes: Iterable's bulk endpoints take at most 4 MB per request.",
+    type: 'number',
+    unsafe_hidden: true,
+    required: false,
+    default: MAX_BULK_BODY_BYTES
+  }
+} satisfies Record<string, InputField>
 
 /**
  * The `user` object of the commerce endpoints. Its "email or userId" rule is checked in code (`identity.ts`): the

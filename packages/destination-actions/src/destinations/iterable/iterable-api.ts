@@ -9,8 +9,8 @@ import {
 } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 
-// Everything about calling Iterable lives here: where, how, and what its answers mean, for one request and for the
-// records of a bulk request. Shared with the iterable-audiences destination.
+// Calling Iterable: where, how, and what its answers mean, for one request and for the records of a bulk request.
+// Shared with the iterable-audiences destination.
 
 export const BASE_URLS = {
   united_states: 'https://api.iterable.com',
@@ -33,17 +33,15 @@ export const ENDPOINTS = {
   updateSubscriptions: '/api/users/updateSubscriptions',
   bulkUpdateSubscriptions: '/api/users/bulkUpdateSubscriptions',
   forgetUser: '/api/users/forget',
-  /** Followed by `/{userId}`, URL-encoded: GET reads the user, DELETE deletes them. */
-  userByUserId: '/api/users/byUserId',
-  // Static lists: GET lists them all, POST creates one.
-  lists: '/api/lists',
+  userByUserId: '/api/users/byUserId', // followed by `/{userId}`: GET reads the user, DELETE deletes them
+  lists: '/api/lists', // GET lists the static lists, POST creates one
   subscribeToList: '/api/lists/subscribe',
   unsubscribeFromList: '/api/lists/unsubscribe'
 } as const
 
 export type Endpoint = keyof typeof ENDPOINTS
 
-/** The settings every destination that calls Iterable has: its API key and its data center. */
+/** The settings of every destination that calls Iterable. */
 export const CONNECTION_SETTINGS = {
   apiKey: {
     type: 'password',
@@ -65,7 +63,6 @@ export const CONNECTION_SETTINGS = {
   }
 } satisfies Record<string, GlobalSetting>
 
-/** What a call to Iterable needs of the settings (the audiences destination has the same two). */
 export type IterableSettings = Pick<Settings, 'apiKey' | 'dataCenterLocation'>
 
 /** Iterable's bulk endpoints take up to 4 MB per body; large bulk requests can take a while to answer. */
@@ -90,10 +87,8 @@ export interface IterableAnswer {
 interface CallOptions {
   method?: 'get' | 'post' | 'delete'
   json?: unknown
-  /** A body already serialised as JSON (the bulk path sizes its bodies by their JSON). */
-  body?: string
-  /** Appended to the endpoint's path, e.g. an encoded userId. */
-  pathSuffix?: string
+  body?: string // already JSON: the bulk path sizes its bodies by their JSON
+  pathSuffix?: string // appended to the endpoint's path, e.g. an encoded userId
 }
 
 /** Sends one request to Iterable and returns its answer whatever the status; only a missing answer throws. */
@@ -195,22 +190,15 @@ export function translateIterableError(status: number, body: unknown, apiKey?: s
       413
     )
   }
-  if (status === 429) {
-    return new RetryableError(`Iterable's rate limit was reached (${detail}); Segment will retry.`, 429)
-  }
   if (RETRYABLE_STATUSES.has(status)) {
-    return new RetryableError(
-      `Iterable could not process the request (${detail}); Segment will retry.`,
-      status as RetryableStatus
-    )
+    const what = status === 429 ? "Iterable's rate limit was reached" : 'Iterable could not process the request'
+    return new RetryableError(`${what} (${detail}); Segment will retry.`, status as RetryableStatus)
   }
   if (status >= 500) {
     return new APIError(`Iterable failed to process the request (${detail}).`, status)
   }
-  if (status === 400) {
-    return new IntegrationError(`Iterable rejected the request as invalid (${detail}).`, code ?? 'BadRequest', 400)
-  }
-  return new IntegrationError(`Iterable answered ${detail}.`, code ?? `HTTP_${status}`, status)
+  const what = status === 400 ? `Iterable rejected the request as invalid (${detail})` : `Iterable answered ${detail}`
+  return new IntegrationError(`${what}.`, code ?? (status === 400 ? 'BadRequest' : `HTTP_${status}`), status)
 }
 
 function conflictDescription(code: string | undefined): string {

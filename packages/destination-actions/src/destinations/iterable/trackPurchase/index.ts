@@ -1,23 +1,14 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import {
-  COMMERCE_USER_FIELD,
-  EVENT_DATA_FIELDS,
-  ITEMS_FIELD,
-  itemsFromProducts,
-  CREATED_AT_FIELD,
-  CAMPAIGN_ID_FIELD,
-  TEMPLATE_ID_FIELD
-} from '../fields'
+import { COMMERCE_USER_FIELD, EVENT_DATA_FIELDS, EVENT_FIELDS, ITEMS_FIELD, itemsFromProducts } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
 import { commerceUserBody, definedKeys } from '../bodies'
 import { toCommerceItems, type MappedItem } from '../commerce-items'
 import { toUnixSeconds, withIterableDates } from '../dates'
 import { callIterable } from '../iterable-api'
-import type { TrackPurchaseBody } from '../types'
 
-function purchaseBody(payload: Payload, settings: Settings): TrackPurchaseBody {
+function purchaseBody(payload: Payload, settings: Settings) {
   // The products are sent as items; repeating them in the purchase's dataFields would only double the payload.
   const { products, ...purchaseFields } = payload.dataFields ?? {}
   return definedKeys({
@@ -70,9 +61,9 @@ const action: ActionDefinition<Settings, Payload> = {
         }
       }
     },
-    createdAt: CREATED_AT_FIELD,
-    campaignId: CAMPAIGN_ID_FIELD,
-    templateId: TEMPLATE_ID_FIELD
+    createdAt: EVENT_FIELDS.createdAt,
+    campaignId: EVENT_FIELDS.campaignId,
+    templateId: EVENT_FIELDS.templateId
   },
   perform: (request, { payload, settings }) =>
     callIterable(request, settings, 'trackPurchase', { json: purchaseBody(payload, settings) })
