@@ -3,7 +3,8 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { EMAIL_FIELD, USER_ID_FIELD } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { registerBrowserTokenBody } from '../push-tokens'
+import { definedKeys } from '../bodies'
+import { requireIdentifiers } from '../identity'
 import { callIterable } from '../iterable-api'
 
 const action: ActionDefinition<Settings, Payload> = {
@@ -22,8 +23,11 @@ const action: ActionDefinition<Settings, Payload> = {
       default: { '@path': '$.properties.browserToken' }
     }
   },
-  perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'registerBrowserToken', { json: registerBrowserTokenBody(payload, settings) })
+  perform: (request, { payload, settings }) => {
+    requireIdentifiers(payload, settings)
+    const json = definedKeys({ email: payload.email, userId: payload.userId, browserToken: payload.browserToken })
+    return callIterable(request, settings, 'registerBrowserToken', { json })
+  }
 }
 
 export default action

@@ -26,7 +26,7 @@ export interface Payload {
    */
   applicationName: string
   /**
-   * Only respected in email-based projects: create a new user when the request has a userId that doesn't yet exist in the Iterable project (and no email).
+   * Only respected in email-based projects: create a new user when the request has a userId that doesn't yet exist in the Iterable project (and no email). When unmapped, it is sent as true for such requests when the Iterable Project Type setting is email-based.
    */
   preferUserId?: boolean
   /**

@@ -1,10 +1,45 @@
-import type { ActionDefinition } from '@segment/actions-core'
+import { PayloadValidationError, type ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { EMAIL_FIELD, USER_ID_FIELD } from '../fields'
+import { EMAIL_FIELD, PREFER_USER_ID_FIELD, USER_ID_FIELD } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { registerDeviceTokenBody } from '../push-tokens'
+import { definedKeys } from '../bodies'
+import { preferUserIdFor, requireIdentifiers } from '../identity'
 import { callIterable } from '../iterable-api'
+
+// Iterable's push platforms: APNs (Apple, production or sandbox) and GCM, its name for Firebase Cloud Messaging.
+const PLATFORMS = ['APNS', 'APNS_SANDBOX', 'GCM']
+
+/**
+ * The Iterable platform of a device: an OS name as Segment's SDKs send it in context.os.name, compared lower-cased
+ * (React Native and Flutter apps spell it so), is translated; one of Iterable's platform names is taken as it is.
+ */
+function platformOf(platform: string, apnsSandbox: boolean | undefined): string {
+  const name = platform.trim()
+  if (PLATFORMS.includes(name)) return name
+  if (['ios', 'ipados'].includes(name.toLowerCase())) return apnsSandbox ? 'APNS_SANDBOX' : 'APNS'
+  if (name.toLowerCase() === 'android') return 'GCM'
+  throw new PayloadValidationError(
+    `Iterable cannot register a push token for the platform "${name.slice(0, 60)}": the Platform field (by default context.os.name) must be iOS, iPadOS or Android, or one of Iterable's platforms ${PLATFORMS.join(
+      ', '
+    )}. Map Platform to the device's OS name.`
+  )
+}
+
+function deviceTokenBody(payload: Payload, settings: Settings) {
+  requireIdentifiers(payload, settings)
+  return definedKeys({
+    email: payload.email,
+    userId: payload.userId,
+    preferUserId: preferUserIdFor(payload, settings),
+    device: definedKeys({
+      token: payload.token,
+      platform: platformOf(payload.platform, payload.apnsSandbox),
+      applicationName: payload.applicationName,
+      dataFields: payload.dataFields && Object.keys(payload.dataFields).length > 0 ? payload.dataFields : undefined
+    })
+  })
+}
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Register Push Token',
@@ -46,13 +81,7 @@ const action: ActionDefinition<Settings, Payload> = {
       required: true,
       default: { '@path': '$.context.app.namespace' }
     },
-    preferUserId: {
-      label: 'Prefer User ID',
-      description:
-        "Only respected in email-based projects: create a new user when the request has a userId that doesn't yet exist in the Iterable project (and no email).",
-      type: 'boolean',
-      required: false
-    },
+    preferUserId: PREFER_USER_ID_FIELD,
     dataFields: {
       label: 'Device Data Fields',
       description:
@@ -73,7 +102,7 @@ const action: ActionDefinition<Settings, Payload> = {
     }
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'registerDeviceToken', { json: registerDeviceTokenBody(payload, settings) })
+    callIterable(request, settings, 'registerDeviceToken', { json: deviceTokenBody(payload, settings) })
 }
 
 export default action
