@@ -41,13 +41,8 @@ export const deleteUser: OnDelete = async (request, { payload, settings }) => {
       'userId is required to delete a user in Iterable: this deletion request has none, only an anonymousId, which Iterable does not store. Request the deletion by the userId your sources send to Iterable.'
     )
   }
-  return settings.deletionMode === DELETION_MODES.forget
-    ? forget(request, settings, userId)
-    : deleteByUserId(request, settings, userId)
-}
-
-/** `DELETE /api/users/byUserId/{userId}`: Iterable accepts it in every project type. */
-async function deleteByUserId(request: RequestClient, settings: Settings, userId: string) {
+  // DELETE /api/users/byUserId/{userId} works in every project type.
+  if (settings.deletionMode === DELETION_MODES.forget) return forget(request, settings, userId)
   return settledOrThrow(await userRequest(request, settings, 'delete', userId), settings)
 }
 
@@ -57,10 +52,10 @@ async function deleteByUserId(request: RequestClient, settings: Settings, userId
  * (what email-based and hybrid projects accept), the userId otherwise.
  */
 async function forget(request: RequestClient, settings: Settings, userId: string) {
+  const forgetBy = async (user: { userId: string } | { email: string }) =>
+    settledOrThrow(await sendToIterable<unknown>(request, settings, 'forgetUser', { json: user }), settings)
   const projectType = settings.iterableProjectType
-  if (projectType === PROJECT_TYPES.userId || projectType === PROJECT_TYPES.hybrid) {
-    return forgetBy(request, settings, { userId })
-  }
+  if (projectType === PROJECT_TYPES.userId || projectType === PROJECT_TYPES.hybrid) return forgetBy({ userId })
   const lookup = settledOrThrow(await userRequest(request, settings, 'get', userId), settings)
   // A userId Iterable does not have: nothing to forget.
   const user = (lookup.data as { user?: { email?: unknown } } | undefined)?.user
@@ -71,11 +66,7 @@ async function forget(request: RequestClient, settings: Settings, userId: string
       `The Iterable user with this userId has no email, and email-based projects forget users by email only. Forget the user in Iterable by hand, or set Iterable Project Type to match your project.`
     )
   }
-  return forgetBy(request, settings, email === undefined ? { userId } : { email })
-}
-
-async function forgetBy(request: RequestClient, settings: Settings, user: { userId: string } | { email: string }) {
-  return settledOrThrow(await sendToIterable<unknown>(request, settings, 'forgetUser', { json: user }), settings)
+  return forgetBy(email === undefined ? { userId } : { email })
 }
 
 /** `GET` or `DELETE /api/users/byUserId/{userId}`, whatever Iterable answers. */

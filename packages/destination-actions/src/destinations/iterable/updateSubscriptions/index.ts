@@ -1,7 +1,7 @@
 import { PayloadValidationError, type ActionDefinition, type InputField } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { BATCH_FIELDS, EMAIL_FIELD, USER_ID_FIELD } from '../fields'
+import { BATCH_FIELDS, EMAIL_FIELD, EVENT_FIELDS, USER_ID_FIELD } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
 import { definedKeys } from '../bodies'
 import { requireIdentifiers } from '../identity'
@@ -9,31 +9,19 @@ import { sendBulk } from '../batching'
 import { callIterable } from '../iterable-api'
 
 /** The lists Iterable overwrites when they are in the request (and leaves alone when they are not). */
-export const SUBSCRIPTION_LISTS = [
+const LISTS = [
   'emailListIds',
   'unsubscribedChannelIds',
   'unsubscribedMessageTypeIds',
   'subscribedMessageTypeIds'
 ] as const
 
-export interface UpdateSubscriptionsBody {
-  email?: string
-  userId?: string
-  emailListIds?: number[]
-  unsubscribedChannelIds?: number[]
-  unsubscribedMessageTypeIds?: number[]
-  subscribedMessageTypeIds?: number[]
-  campaignId?: number
-  templateId?: number
-  validateChannelAlignment?: boolean
-}
-
 /** Only the keys the mapping set: an unmapped list is left out, never sent empty, so Iterable keeps what it has. */
-export function updateSubscriptionsBody(payload: Payload, settings: Settings): UpdateSubscriptionsBody {
+function subscriptionsBody(payload: Payload, settings: Settings) {
   requireIdentifiers(payload, settings)
-  if (SUBSCRIPTION_LISTS.every((list) => payload[list] === undefined)) {
+  if (LISTS.every((list) => payload[list] === undefined)) {
     throw new PayloadValidationError(
-      `Nothing to update: map at least one of ${SUBSCRIPTION_LISTS.join(', ')} (an empty list is allowed, and clears it).`
+      `Nothing to update: map at least one of ${LISTS.join(', ')} (an empty list is allowed, and clears it).`
     )
   }
   return definedKeys({
@@ -86,20 +74,8 @@ const action: ActionDefinition<Settings, Payload> = {
       'The ids of the opt-in Iterable message types the user is subscribed to (channel subscriptions are not affected). Iterable accepts it only once your Iterable CSM has enabled opt-in message types.',
       'subscribedMessageTypeIds'
     ),
-    campaignId: {
-      label: 'Campaign ID',
-      description: 'The Iterable campaign to attribute the unsubscribes to.',
-      type: 'integer',
-      required: false,
-      default: { '@path': '$.properties.campaignId' }
-    },
-    templateId: {
-      label: 'Template ID',
-      description: 'The Iterable template to attribute the unsubscribes to.',
-      type: 'integer',
-      required: false,
-      default: { '@path': '$.properties.templateId' }
-    },
+    campaignId: { ...EVENT_FIELDS.campaignId, description: 'The Iterable campaign to attribute the unsubscribes to.' },
+    templateId: { ...EVENT_FIELDS.templateId, description: 'The Iterable template to attribute the unsubscribes to.' },
     validateChannelAlignment: {
       label: 'Validate Channel Alignment',
       description:
@@ -110,12 +86,12 @@ const action: ActionDefinition<Settings, Payload> = {
     ...BATCH_FIELDS
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'updateSubscriptions', { json: updateSubscriptionsBody(payload, settings) }),
+    callIterable(request, settings, 'updateSubscriptions', { json: subscriptionsBody(payload, settings) }),
   performBatch: (request, { payload, settings }) =>
     sendBulk(request, settings, payload, {
       endpoint: 'bulkUpdateSubscriptions',
       listKey: 'updateSubscriptionsRequests',
-      toRecord: (record) => updateSubscriptionsBody(record, settings)
+      toRecord: (record) => subscriptionsBody(record, settings)
     })
 }
 
