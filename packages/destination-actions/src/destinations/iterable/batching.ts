@@ -74,7 +74,7 @@ function batchSizeOf(payloads: { batch_size?: number }[]): number {
  * The multistatus entry of an event that failed with `error`, with its record's JSON when it was sent; any error that
  * is not Iterable's is a 400.
  */
-function failureOf(error: unknown, json?: string) {
+function errorEntry(error: unknown, json?: string) {
   const { status, message } = (error ?? {}) as { status?: unknown; message?: string }
   return {
     status: typeof status === 'number' ? status : 400,
@@ -109,7 +109,7 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
       record = spec.toRecord(payload)
       json = JSON.stringify(record)
     } catch (error) {
-      results.setErrorResponseAtIndex(index, failureOf(error))
+      results.setErrorResponseAtIndex(index, errorEntry(error))
       continue
     }
     const extras = spec.bodyExtras?.(payload) ?? {}
@@ -147,14 +147,14 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
         body: (response?.data ?? {}) as JSONLikeObject
       })
     } catch (error) {
-      results.setErrorResponseAtIndex(index, failureOf(error))
+      results.setErrorResponseAtIndex(index, errorEntry(error))
     }
   }
 
   async function deliver(members: Member[], extras: Extras, budget: { resends: number }): Promise<void> {
     const fail = (member: Member, error: unknown, body?: unknown) =>
       results.setErrorResponseAtIndex(member.index, {
-        ...failureOf(error, member.json),
+        ...errorEntry(error, member.json),
         ...(body !== undefined && { body: body as JSONLikeObject })
       })
 

@@ -35,18 +35,10 @@ export function preferUserIdFor(user: Identifiers & { preferUserId?: boolean }, 
   return projectTypeOf(settings) === PROJECT_TYPES.email && userIdOnly ? true : undefined
 }
 
-interface Identifiers {
-  email?: string | null
-  userId?: string | null
-}
+type Identifiers = { email?: string | null; userId?: string | null }
 
 /** The names a user sees for the two identifier fields of an action. */
-export interface IdentifierFields {
-  email: string
-  userId: string
-}
-
-const TOP_LEVEL: IdentifierFields = { email: 'email', userId: 'userId' }
+type IdentifierFields = { email: string; userId: string }
 
 /**
  * What the schema cannot check of a user's identifiers: a blank userId, which Iterable refuses; a userId in userID-based
@@ -56,7 +48,10 @@ const TOP_LEVEL: IdentifierFields = { email: 'email', userId: 'userId' }
 export function requireIdentifiers(
   ids: Identifiers,
   settings: ProjectSettings,
-  { fields = TOP_LEVEL, eitherRequired = false }: { fields?: IdentifierFields; eitherRequired?: boolean } = {}
+  {
+    fields = { email: 'email', userId: 'userId' },
+    eitherRequired = false
+  }: { fields?: IdentifierFields; eitherRequired?: boolean } = {}
 ): void {
   if (typeof ids.userId === 'string' && ids.userId.trim() === '') {
     throw new PayloadValidationError(
@@ -84,6 +79,4 @@ export function requireUserIdForEmailChange(userId: string | undefined, settings
   }
 }
 
-function isBlank(value: string | null | undefined): boolean {
-  return value === undefined || value === null || value.trim() === ''
-}
+const isBlank = (value: string | null | undefined) => value === undefined || value === null || value.trim() === ''
