@@ -9,15 +9,17 @@ import {
   answerBody,
   isSuccess,
   readAnswer,
+  sendToIterable,
+  translateIterableError,
+  type Endpoint
+} from './iterable-api'
+import {
   readBulkAnswer,
   recordsNamedInParams,
   recordTypeMismatch,
-  sendToIterable,
-  translateIterableError,
   typeMismatches,
-  type BulkRecord,
-  type Endpoint
-} from './iterable-api'
+  type BulkRecord
+} from './bulk-answers'
 
 // The bulk path: every event validated on its own, records packed into bodies Iterable accepts (by count and by
 // bytes), and every event's fate read back from Iterable's answer. One status per event, in input order, always.

@@ -10,12 +10,12 @@ import {
   callIterable,
   isSuccess,
   readAnswer,
-  readBulkAnswer,
   redact,
   sendToIterable,
   translateIterableError,
   type Endpoint
 } from '../../iterable/iterable-api'
+import { readBulkAnswer } from '../../iterable/bulk-answers'
 import type { AudienceSettings, Settings } from '../generated-types'
 import { MAX_BODY_BYTES } from '../constants'
 import type { Payload } from './generated-types'
