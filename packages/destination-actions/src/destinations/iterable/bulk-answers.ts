@@ -89,11 +89,12 @@ export function readBulkAnswer(body: unknown): BulkOutcome {
     for (const [kind, value] of identifiersOf(record, changesEmail)) {
       const list =
         value === undefined ? undefined : lists.find((l) => l.kind === kind && l.values.has(normalise(kind, value)))
-      if (list)
+      if (list) {
         return {
           status: list.status,
           message: `Iterable listed this event's ${kind} in ${list.name}: ${list.meaning}.`
         }
+      }
     }
     if (record.eventName === undefined || !disallowed.has(record.eventName)) return undefined
     return {
@@ -146,11 +147,18 @@ export function typeMismatches(body: unknown): FieldTypeMismatch[] {
 const jsonType = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value
 
-// The JSON type of the values of each of Iterable's types, for an answer that names no offending value.
-const JSON_TYPE_OF: Record<string, string> = {
-  ...Object.fromEntries(['long', 'integer', 'double', 'float', 'number'].map((type) => [type, 'number'])),
-  ...Object.fromEntries(['string', 'keyword', 'text', 'date'].map((type) => [type, 'string'])),
+// Iterable's type names → the JSON type a value of that type has, for an answer that names no offending value.
+const EXPECTED_JSON_TYPE: Record<string, string> = {
+  long: 'number',
+  integer: 'number',
+  double: 'number',
+  float: 'number',
+  number: 'number',
   boolean: 'boolean',
+  string: 'string',
+  keyword: 'string',
+  text: 'string',
+  date: 'string',
   object: 'object',
   nested: 'array'
 }
@@ -163,15 +171,15 @@ export function recordTypeMismatch(record: BulkRecord, mismatches: FieldTypeMism
     const value = Object.hasOwn(record.dataFields ?? {}, path)
       ? record.dataFields?.[path]
       : path.split('.').reduce<unknown>((parent, key) => (parent as Record<string, unknown>)?.[key], record.dataFields)
+    if (value === undefined) continue
+    const expectedJson = EXPECTED_JSON_TYPE[expectedType.toLowerCase()]
     // With the offending value named, blame exactly the records holding it: event field types are fixed per event
     // name, so another event's same-named field may be fine.
     const responsible =
       offendingValue !== undefined
         ? JSON.stringify(value) === JSON.stringify(offendingValue)
-        : value !== undefined &&
-          JSON_TYPE_OF[expectedType.toLowerCase()] !== undefined &&
-          jsonType(value) !== JSON_TYPE_OF[expectedType.toLowerCase()]
-    if (value !== undefined && responsible) {
+        : expectedJson !== undefined && jsonType(value) !== expectedJson
+    if (responsible) {
       return `Iterable refused dataFields.${field} (${TYPE_MISMATCH_CODE}): the project stores it as ${expectedType}, this event sent a ${jsonType(
         value
       )} (${JSON.stringify(value)?.slice(0, 80)}). Send a ${expectedType} value or use another field name.`
@@ -189,8 +197,9 @@ export function recordsNamedInParams(body: unknown, listKey: string): Map<number
   const named = new Map<number, string>()
   const pattern = new RegExp(`\\b${listKey}\\[(\\d+)\\]`)
   for (const [path, detail] of Object.entries(params && typeof params === 'object' ? params : {})) {
-    const index = Number(pattern.exec(path)?.[1] ?? NaN)
-    if (Number.isNaN(index)) continue
+    const match = pattern.exec(path)
+    if (!match) continue
+    const index = Number(match[1])
     const said = `${path}: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`
     named.set(index, named.has(index) ? `${named.get(index)}; ${said}` : said)
   }

@@ -13,7 +13,8 @@ const LATEST_UNIX_SECONDS = Date.UTC(9999, 11, 31, 23, 59, 59) / 1000
 
 /** An instant as `YYYY-MM-DD HH:mm:ss +00:00`; undefined outside years 0–9999, which the format cannot say. */
 function iterableFormat(instant: Date): string | undefined {
-  const iso = isNaN(instant.getTime()) ? '' : instant.toISOString()
+  if (isNaN(instant.getTime())) return undefined
+  const iso = instant.toISOString()
   return iso.length === 24 ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} +00:00` : undefined
 }
 
@@ -47,14 +48,19 @@ export function withIterableDates<T>(value: T, field = 'dataFields', depth = 0):
     )
   }
   if (Array.isArray(value)) {
-    const items = value.map((item) => withIterableDates(item, field, depth + 1))
-    return (items.some((item, index) => item !== value[index]) ? items : value) as T
+    let copy: unknown[] | undefined
+    for (const [index, item] of value.entries()) {
+      const result = withIterableDates(item, field, depth + 1)
+      if (result !== item) (copy ??= value.slice())[index] = result
+    }
+    return (copy ?? value) as T
   }
+  const record = value as Record<string, unknown>
   let copy: Record<string, unknown> | undefined
-  for (const [key, item] of Object.entries(value)) {
-    const result = withIterableDates(item, field, depth + 1)
+  for (const key of Object.keys(record)) {
+    const result = withIterableDates(record[key], field, depth + 1)
     // A computed key in a literal is a plain key, "__proto__" included (assigning that one would set the prototype).
-    if (result !== item) copy = { ...(copy ?? value), [key]: result }
+    if (result !== record[key]) copy = { ...(copy ?? record), [key]: result }
   }
   return (copy ?? value) as T
 }
@@ -69,7 +75,7 @@ export function toUnixSeconds(value: string | number | undefined, field = 'creat
   const seconds =
     number !== undefined
       ? Math.floor(number > 1e11 ? number / 1000 : number)
-      : Math.floor((isoInstant(String(value)) ?? dayjs.utc(value).toDate()).getTime() / 1000)
+      : Math.floor((isoInstant(value as string) ?? dayjs.utc(value).toDate()).getTime() / 1000)
   if (!Number.isFinite(seconds) || seconds < 0 || seconds > LATEST_UNIX_SECONDS) {
     throw new PayloadValidationError(
       `${field} (${String(value).slice(0, 40)}) is not a time Iterable accepts: send a date-time between 1970-01-01 and 9999-12-31, or Unix seconds.`

@@ -40,6 +40,8 @@ type Identifiers = { email?: string | null; userId?: string | null }
 /** The names a user sees for the two identifier fields of an action. */
 type IdentifierFields = { email: string; userId: string }
 
+const TOP_LEVEL: IdentifierFields = { email: 'email', userId: 'userId' }
+
 /**
  * What the schema cannot check of a user's identifiers: a blank userId, which Iterable refuses; a userId in userID-based
  * projects; and, with `eitherRequired`, email or userId where a conditional requirement cannot say it (the commerce
@@ -48,10 +50,7 @@ type IdentifierFields = { email: string; userId: string }
 export function requireIdentifiers(
   ids: Identifiers,
   settings: ProjectSettings,
-  {
-    fields = { email: 'email', userId: 'userId' },
-    eitherRequired = false
-  }: { fields?: IdentifierFields; eitherRequired?: boolean } = {}
+  { fields = TOP_LEVEL, eitherRequired = false }: { fields?: IdentifierFields; eitherRequired?: boolean } = {}
 ): void {
   if (typeof ids.userId === 'string' && ids.userId.trim() === '') {
     throw new PayloadValidationError(

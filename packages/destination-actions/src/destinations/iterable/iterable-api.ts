@@ -197,8 +197,10 @@ export function translateIterableError(status: number, body: unknown, apiKey?: s
   if (status >= 500) {
     return new APIError(`Iterable failed to process the request (${detail}).`, status)
   }
-  const what = status === 400 ? `Iterable rejected the request as invalid (${detail})` : `Iterable answered ${detail}`
-  return new IntegrationError(`${what}.`, code ?? (status === 400 ? 'BadRequest' : `HTTP_${status}`), status)
+  if (status === 400) {
+    return new IntegrationError(`Iterable rejected the request as invalid (${detail}).`, code ?? 'BadRequest', 400)
+  }
+  return new IntegrationError(`Iterable answered ${detail}.`, code ?? `HTTP_${status}`, status)
 }
 
 function conflictDescription(code: string | undefined): string {
