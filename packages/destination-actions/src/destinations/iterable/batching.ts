@@ -53,11 +53,13 @@ export interface BulkSpec<Payload> {
 
 interface Member {
   index: number
-  record: BulkRecord
+  /** The record's JSON, as sent. The record itself is read back from it only when Iterable's answer names records. */
   json: string
   bytes: number
   changesEmail: boolean
 }
+
+const recordOf = (member: Member): BulkRecord => JSON.parse(member.json)
 
 /** A bulk body's JSON: its extras, then its records' own JSON (each record is serialised once, and sized by it). */
 function bodyJson(extras: Extras, listKey: string, records: string[]): string {
@@ -133,7 +135,7 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
       body = undefined
     }
     body ??= { extras, members: [], bytes: emptyBytes - 1 }
-    body.members.push({ index, record, json, bytes, changesEmail: spec.changesEmail?.(payload) ?? false })
+    body.members.push({ index, json, bytes, changesEmail: spec.changesEmail?.(payload) ?? false })
     body.bytes += 1 + bytes
     open.set(key, body)
   }
@@ -205,7 +207,7 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
     const blamed = new Map<Member, string>()
     const mismatches = typeMismatches(body)
     for (const member of mismatches.length > 0 ? members : []) {
-      const reason = recordTypeMismatch(member.record, mismatches)
+      const reason = recordTypeMismatch(recordOf(member), mismatches)
       if (reason) blamed.set(member, reason)
     }
     const { msg, code } = readAnswer(body)
@@ -221,8 +223,11 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
   function settle(members: Member[], body: unknown) {
     const outcome = readBulkAnswer(body)
     // Each event's `sent` is its record's JSON: exactly what Iterable received for it.
-    for (const { index, record, json, changesEmail } of members) {
-      const failure = outcome.failureOf(record, { changesEmail })
+    for (const member of members) {
+      const { index, json, changesEmail } = member
+      // The usual answer names no record and notes nothing: then no record needs reading back.
+      const record = outcome.namesRecords ? recordOf(member) : undefined
+      const failure = record && outcome.failureOf(record, { changesEmail })
       if (failure) {
         results.setErrorResponseAtIndex(index, {
           status: failure.status,
@@ -232,7 +237,7 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
         })
         continue
       }
-      const note = outcome.noteFor(record)
+      const note = record && outcome.noteFor(record)
       results.setSuccessResponseAtIndex(index, {
         status: 200,
         sent: json,

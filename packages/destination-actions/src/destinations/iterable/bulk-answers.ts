@@ -61,6 +61,8 @@ export interface BulkOutcome {
   noteFor: (record: BulkRecord) => string | undefined
   /** How many records Iterable says failed. */
   failCount: number
+  /** Whether the answer names or notes any record; when it does not, every record in the body was accepted as is. */
+  namesRecords: boolean
 }
 
 /** Reads a 200 bulk answer once, for the lookups that tell each record's fate. */
@@ -115,7 +117,8 @@ export function readBulkAnswer(body: unknown): BulkOutcome {
     return notes.length > 0 ? notes.join(' ') : undefined
   }
 
-  return { failureOf, noteFor, failCount }
+  const namesRecords = lists.length > 0 || disallowed.size > 0 || filteredOut.size > 0 || unnamedFailures
+  return { failureOf, noteFor, failCount, namesRecords }
 }
 
 /** One field of a `RequestFieldsTypesMismatched` answer. */

@@ -4,27 +4,31 @@ import dayjs from '../../lib/dayjs'
 // Iterable recognises a date field only in its own format, `YYYY-MM-DD HH:mm:ss +00:00`; an ISO-8601 string would be
 // stored as plain text. Only full ISO-8601 date-times are converted: date-only strings and other text are sent as is.
 const ISO_DATE_TIME =
-  /^(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))[T ]((?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?)(Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?$/i
+  /^(\d{4}-(?:0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))[T ]((?:[01]\d|2[0-3]):[0-5]\d)(?::([0-5]\d)(?:[.,](\d+))?)?(?:Z|([+-](?:[01]\d|2[0-3])):?([0-5]\d))?$/i
 
 /** Deeper data is refused: Iterable cannot store it, and walking it would exhaust the stack. */
 export const MAX_NESTING_DEPTH = 64
 
 const LATEST_UNIX_SECONDS = Date.UTC(9999, 11, 31, 23, 59, 59) / 1000
 
+const twoDigits = (n: number) => String(n).padStart(2, '0')
+
 /** An instant as `YYYY-MM-DD HH:mm:ss +00:00`; undefined outside years 0–9999, which the format cannot say. */
 function iterableFormat(instant: Date): string | undefined {
-  if (isNaN(instant.getTime())) return undefined
-  const iso = instant.toISOString()
-  return iso.length === 24 ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} +00:00` : undefined
+  const year = instant.getUTCFullYear()
+  if (!(year >= 0 && year <= 9999)) return undefined
+  const date = `${String(year).padStart(4, '0')}-${twoDigits(instant.getUTCMonth() + 1)}-${twoDigits(instant.getUTCDate())}`
+  const hours = twoDigits(instant.getUTCHours())
+  return `${date} ${hours}:${twoDigits(instant.getUTCMinutes())}:${twoDigits(instant.getUTCSeconds())} +00:00`
 }
 
 /** The instant of an ISO-8601 date-time on a real calendar day, else undefined. */
 function isoInstant(value: string): Date | undefined {
-  const [, date, time, zone = 'Z'] = ISO_DATE_TIME.exec(value) ?? []
+  const [, date, day, time, seconds = '00', fraction = '0', hours, minutes] = ISO_DATE_TIME.exec(value) ?? []
   // Date rolls 31 April over to 1 May; only days past the 28th can be past the end of their month.
-  if (!date || (Number(date.slice(8)) > 28 && !new Date(`${date}T00:00Z`).toISOString().startsWith(date))) return
+  if (!date || (Number(day) > 28 && new Date(`${date}T00:00Z`).getUTCDate() !== Number(day))) return
   // Segment's timestamps are UTC: a time without a zone is read as UTC, not in the server's zone.
-  const instant = new Date(`${date}T${time.replace(',', '.')}${zone.toUpperCase().replace(/(\d\d)(\d\d)$/, '$1:$2')}`)
+  const instant = new Date(`${date}T${time}:${seconds}.${fraction}${hours ? `${hours}:${minutes}` : 'Z'}`)
   return isNaN(instant.getTime()) ? undefined : instant
 }
 
