@@ -11,15 +11,11 @@ export const MAX_NESTING_DEPTH = 64
 
 const LATEST_UNIX_SECONDS = Date.UTC(9999, 11, 31, 23, 59, 59) / 1000
 
-const twoDigits = (n: number) => String(n).padStart(2, '0')
-
 /** An instant as `YYYY-MM-DD HH:mm:ss +00:00`; undefined outside years 0–9999, which the format cannot say. */
 function iterableFormat(instant: Date): string | undefined {
-  const year = instant.getUTCFullYear()
-  if (!(year >= 0 && year <= 9999)) return undefined
-  const date = `${String(year).padStart(4, '0')}-${twoDigits(instant.getUTCMonth() + 1)}-${twoDigits(instant.getUTCDate())}`
-  const hours = twoDigits(instant.getUTCHours())
-  return `${date} ${hours}:${twoDigits(instant.getUTCMinutes())}:${twoDigits(instant.getUTCSeconds())} +00:00`
+  if (isNaN(instant.getTime())) return undefined
+  const iso = instant.toISOString()
+  return iso.length === 24 ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} +00:00` : undefined
 }
 
 /** The instant of an ISO-8601 date-time on a real calendar day, else undefined. */
