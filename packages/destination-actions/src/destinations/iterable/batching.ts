@@ -21,8 +21,8 @@ import {
   type BulkRecord
 } from './bulk-answers'
 
-// The bulk path: every event validated on its own, records packed into bodies Iterable accepts (by count and by
-// bytes), and every event's fate read back from Iterable's answer. One status per event, in input order, always.
+// The bulk path: every event validated on its own, its record sent in a body Iterable accepts (by count and by bytes),
+// and its fate read back from Iterable's answer. One status per event, in input order, always.
 
 /** Iterable refuses bulk bodies over 4 MB. Segment's platform chunks by `batch_bytes`; this guards other callers. */
 export const MAX_BULK_BODY_BYTES = 4_000_000
@@ -53,18 +53,8 @@ export interface BulkSpec<Payload> {
 
 interface Member {
   index: number
-  /** The record's JSON, as sent. The record itself is read back from it only when Iterable's answer names records. */
-  json: string
-  bytes: number
+  record: BulkRecord
   changesEmail: boolean
-}
-
-const recordOf = (member: Member): BulkRecord => JSON.parse(member.json)
-
-/** A bulk body's JSON: its extras, then its records' own JSON (each record is serialised once, and sized by it). */
-function bodyJson(extras: Extras, listKey: string, records: string[]): string {
-  const head = Object.entries(extras).map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)},`)
-  return `{${head.join('')}${JSON.stringify(listKey)}:[${records.join(',')}]}`
 }
 
 /** The smallest batch_size any event asks for (they share one mapping), within 1 and MAX_BATCH_SIZE. */
@@ -74,17 +64,14 @@ function batchSizeOf(payloads: { batch_size?: number }[]): number {
   return Math.min(MAX_BATCH_SIZE, Math.max(1, Math.floor(smallest)))
 }
 
-/**
- * The multistatus entry of an event that failed with `error`, with its record's JSON when it was sent; any error that
- * is not Iterable's is a 400.
- */
-function errorEntry(error: unknown, json?: string) {
+/** The multistatus entry of an event that failed with `error`, with its record if it was sent; a non-Iterable error is a 400. */
+function errorEntry(error: unknown, sent?: BulkRecord) {
   const { status, message } = (error ?? {}) as { status?: unknown; message?: string }
   return {
     status: typeof status === 'number' ? status : 400,
     errormessage: message ?? String(error),
     ...(error instanceof PayloadValidationError && { errortype: 'PAYLOAD_VALIDATION_FAILED' as const }),
-    ...(json !== undefined && { sent: json })
+    ...(sent !== undefined && { sent: sent as JSONLikeObject })
   }
 }
 
@@ -98,8 +85,7 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
   const results = new MultiStatusResponse()
   const batchSize = batchSizeOf(payloads)
   // Events with different extras go in different bodies. A body is sent as soon as it is full.
-  const open = new Map<string, { extras: Extras; members: Member[]; bytes: number }>()
-  const emptyBodyBytes = new Map<string, number>()
+  const open = new Map<string, { extras: Extras; members: Member[] }>()
 
   for (const [index, payload] of payloads.entries()) {
     const alone = spec.sendAlone?.(payload)
@@ -108,43 +94,73 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
       continue
     }
     let record: BulkRecord
-    let json: string
     try {
       record = spec.toRecord(payload)
-      json = JSON.stringify(record)
     } catch (error) {
       results.setErrorResponseAtIndex(index, errorEntry(error))
       continue
     }
-    const extras = spec.bodyExtras?.(payload) ?? {}
-    const key = JSON.stringify(extras)
-    const bytes = Buffer.byteLength(json)
-    const emptyBytes = emptyBodyBytes.get(key) ?? Buffer.byteLength(bodyJson(extras, spec.listKey, []))
-    emptyBodyBytes.set(key, emptyBytes)
-    if (emptyBytes + bytes > MAX_BULK_BODY_BYTES) {
-      results.setErrorResponseAtIndex(index, {
-        status: 400,
-        errortype: 'PAYLOAD_VALIDATION_FAILED',
-        errormessage: `This event is ${bytes} bytes of JSON, over the ${MAX_BULK_BODY_BYTES}-byte limit of Iterable's bulk endpoints: send less in its dataFields.`
-      })
-      continue
-    }
-    let body = open.get(key)
-    if (body && (body.members.length >= batchSize || body.bytes + 1 + bytes > MAX_BULK_BODY_BYTES)) {
-      await deliver(body.members, body.extras, { resends: MAX_RESENDS_PER_BODY })
-      body = undefined
-    }
-    body ??= { extras, members: [], bytes: emptyBytes - 1 }
-    body.members.push({ index, json, bytes, changesEmail: spec.changesEmail?.(payload) ?? false })
-    body.bytes += 1 + bytes
+    const extras = spec.bodyExtras?.(payload)
+    const key = extras ? JSON.stringify(extras) : ''
+    const body = open.get(key) ?? { extras: extras ?? {}, members: [] }
     open.set(key, body)
+    body.members.push({ index, record, changesEmail: spec.changesEmail?.(payload) ?? false })
+    if (body.members.length >= batchSize) body.members = await send(body.members, body.extras, { last: false })
   }
-  for (const { members, extras } of open.values()) await deliver(members, extras, { resends: MAX_RESENDS_PER_BODY })
+  for (const { members, extras } of open.values()) {
+    if (members.length > 0) await send(members, extras, { last: true })
+  }
   return results
 
-  async function sendAlone(index: number, send: () => Promise<unknown>) {
+  function bodyJson(members: Member[], extras: Extras): string {
+    return JSON.stringify({ ...extras, [spec.listKey]: members.map(({ record }) => record) })
+  }
+
+  /**
+   * Sends the members in one body when its JSON fits Iterable's limit, else in bodies filled in input order. Unless
+   * `last`, the members of the last of those bodies are returned instead, to be filled up with the events that follow.
+   */
+  async function send(members: Member[], extras: Extras, { last }: { last: boolean }): Promise<Member[]> {
+    const json = bodyJson(members, extras)
+    if (Buffer.byteLength(json) <= MAX_BULK_BODY_BYTES) {
+      await deliver(members, extras, { resends: MAX_RESENDS_PER_BODY }, json)
+      return []
+    }
+    const bodies = filledBodies(members, extras)
+    const rest = last ? [] : (bodies.pop() ?? [])
+    for (const body of bodies) await deliver(body, extras, { resends: MAX_RESENDS_PER_BODY })
+    return rest
+  }
+
+  /** The members in bodies of at most MAX_BULK_BODY_BYTES, each filled before the next; one too large alone fails. */
+  function filledBodies(members: Member[], extras: Extras): Member[][] {
+    const emptyBytes = Buffer.byteLength(bodyJson([], extras))
+    const bodies: Member[][] = []
+    let bytes = Infinity
+    for (const member of members) {
+      const size = Buffer.byteLength(JSON.stringify(member.record))
+      if (emptyBytes + size > MAX_BULK_BODY_BYTES) {
+        results.setErrorResponseAtIndex(member.index, {
+          status: 400,
+          errortype: 'PAYLOAD_VALIDATION_FAILED',
+          errormessage: `This event is ${size} bytes of JSON, over the ${MAX_BULK_BODY_BYTES}-byte limit of Iterable's bulk endpoints: send less in its dataFields.`
+        })
+        continue
+      }
+      // Records are separated by commas.
+      if (bytes + 1 + size > MAX_BULK_BODY_BYTES) {
+        bodies.push([])
+        bytes = emptyBytes - 1
+      }
+      bodies[bodies.length - 1].push(member)
+      bytes += 1 + size
+    }
+    return bodies
+  }
+
+  async function sendAlone(index: number, call: () => Promise<unknown>) {
     try {
-      const response = (await send()) as { status?: number; data?: unknown } | undefined
+      const response = (await call()) as { status?: number; data?: unknown } | undefined
       results.setSuccessResponseAtIndex(index, {
         status: response?.status ?? 200,
         sent: 'sent on its own, not in a bulk body',
@@ -155,21 +171,21 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
     }
   }
 
-  async function deliver(members: Member[], extras: Extras, budget: { resends: number }): Promise<void> {
+  async function deliver(
+    members: Member[],
+    extras: Extras,
+    budget: { resends: number },
+    json = bodyJson(members, extras)
+  ): Promise<void> {
     const fail = (member: Member, error: unknown, body?: unknown) =>
       results.setErrorResponseAtIndex(member.index, {
-        ...errorEntry(error, member.json),
+        ...errorEntry(error, member.record),
         ...(body !== undefined && { body: body as JSONLikeObject })
       })
 
     let response
     try {
-      const body = bodyJson(
-        extras,
-        spec.listKey,
-        members.map(({ json }) => json)
-      )
-      response = await sendToIterable(request, settings, spec.endpoint, { body })
+      response = await sendToIterable(request, settings, spec.endpoint, { body: json })
     } catch (error) {
       for (const member of members) fail(member, error)
       return
@@ -207,7 +223,7 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
     const blamed = new Map<Member, string>()
     const mismatches = typeMismatches(body)
     for (const member of mismatches.length > 0 ? members : []) {
-      const reason = recordTypeMismatch(recordOf(member), mismatches)
+      const reason = recordTypeMismatch(member.record, mismatches)
       if (reason) blamed.set(member, reason)
     }
     const { msg, code } = readAnswer(body)
@@ -222,25 +238,22 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
 
   function settle(members: Member[], body: unknown) {
     const outcome = readBulkAnswer(body)
-    // Each event's `sent` is its record's JSON: exactly what Iterable received for it.
-    for (const member of members) {
-      const { index, json, changesEmail } = member
-      // The usual answer names no record and notes nothing: then no record needs reading back.
-      const record = outcome.namesRecords ? recordOf(member) : undefined
-      const failure = record && outcome.failureOf(record, { changesEmail })
+    for (const { index, record, changesEmail } of members) {
+      const sent = record as JSONLikeObject
+      const failure = outcome.failureOf(record, { changesEmail })
       if (failure) {
         results.setErrorResponseAtIndex(index, {
           status: failure.status,
           errormessage: failure.message,
-          sent: json,
+          sent,
           body: body as JSONLikeObject
         })
         continue
       }
-      const note = record && outcome.noteFor(record)
+      const note = outcome.noteFor(record)
       results.setSuccessResponseAtIndex(index, {
         status: 200,
-        sent: json,
+        sent,
         body: (note ? { ...readAnswer(body), note } : body) as JSONLikeObject
       })
     }

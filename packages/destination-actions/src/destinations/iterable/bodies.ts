@@ -9,21 +9,6 @@ import { preferUserIdFor, requireIdentifiers } from './identity'
 
 export type DataFields = Record<string, unknown>
 
-/** `body` without its undefined keys, so that the body sent is exactly what is logged and tested. */
-export function definedKeys<T extends object>(body: T): T {
-  const defined: Partial<T> = {}
-  // The keys are this destination's own (the body's), never the event's: plain assignment is safe.
-  for (const key in body) if (body[key] !== undefined) defined[key] = body[key]
-  return defined as T
-}
-
-/** `fields` with their dates converted and `additions` set over them, as a new object: `fields` is not changed. */
-function withAdditions(fields: DataFields, additions: DataFields): DataFields {
-  const converted = withIterableDates(fields)
-  // withIterableDates copies only an object that holds a date; the additions' keys are this destination's own.
-  return converted === fields ? { ...fields, ...additions } : Object.assign(converted, additions)
-}
-
 /** A user as the mappings give it: top-level fields, or the commerce actions' `user` object. */
 export interface UserInput {
   email?: string
@@ -52,16 +37,17 @@ export function commerceUserBody(user: UserInput, settings: Settings) {
 }
 
 function buildUser(user: UserInput, settings: Settings, extraDataFields?: DataFields) {
-  return definedKeys({
+  return {
     email: user.email,
     userId: user.userId,
     preferUserId: preferUserIdFor(user, settings),
     mergeNestedObjects: user.mergeNestedObjects,
-    dataFields: withAdditions(user.dataFields ?? {}, {
+    dataFields: {
+      ...withIterableDates(user.dataFields ?? {}),
       ...(user.phoneNumber !== undefined && { phoneNumber: user.phoneNumber }),
       ...extraDataFields
-    })
-  })
+    }
+  }
 }
 
 /** An event as the mappings give it (trackEvent, trackPage). */
@@ -90,7 +76,7 @@ export function eventBody(event: EventInput, eventName: string, settings: Settin
       `id is ${Buffer.byteLength(event.id)} bytes, over Iterable's limit of ${MAX_EVENT_ID_BYTES} for an event id. Map a shorter id (the default, the Segment messageId, fits).`
     )
   }
-  return definedKeys({
+  return {
     email: event.email,
     userId: event.userId,
     eventName,
@@ -99,5 +85,5 @@ export function eventBody(event: EventInput, eventName: string, settings: Settin
     dataFields: withIterableDates(event.dataFields ?? {}),
     campaignId: event.campaignId,
     templateId: event.templateId
-  })
+  }
 }

@@ -1,5 +1,5 @@
 import { PayloadValidationError } from '@segment/actions-core'
-import { definedKeys, type DataFields } from './bodies'
+import type { DataFields } from './bodies'
 import { withIterableDates } from './dates'
 import { ITEMS_FIELD } from './fields'
 
@@ -47,7 +47,7 @@ function productOf(item: MappedItem, index: number, products: unknown[] | undefi
 
 /** A Segment product → an Iterable CommerceItem: `categories` as an array, every other product key in `dataFields`. */
 function toCommerceItem(item: MappedItem, index: number, products?: unknown[]) {
-  return definedKeys({
+  return {
     id: item.id,
     sku: item.sku,
     name: item.name,
@@ -58,7 +58,7 @@ function toCommerceItem(item: MappedItem, index: number, products?: unknown[]) {
     imageUrl: item.imageUrl,
     url: item.url,
     dataFields: withIterableDates(otherKeys(item, productOf(item, index, products)), `items[${index}].dataFields`)
-  })
+  }
 }
 
 /**

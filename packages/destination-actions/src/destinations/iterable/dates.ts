@@ -20,9 +20,11 @@ function iterableFormat(instant: Date): string | undefined {
 
 /** The instant of an ISO-8601 date-time on a real calendar day, else undefined. */
 function isoInstant(value: string): Date | undefined {
-  const [, date, day, time, seconds = '00', fraction = '0', hours, minutes] = ISO_DATE_TIME.exec(value) ?? []
+  const match = ISO_DATE_TIME.exec(value)
+  if (!match) return undefined
+  const [, date, day, time, seconds = '00', fraction = '0', hours, minutes] = match
   // Date rolls 31 April over to 1 May; only days past the 28th can be past the end of their month.
-  if (!date || (Number(day) > 28 && new Date(`${date}T00:00Z`).getUTCDate() !== Number(day))) return
+  if (Number(day) > 28 && new Date(`${date}T00:00Z`).getUTCDate() !== Number(day)) return
   // Segment's timestamps are UTC: a time without a zone is read as UTC, not in the server's zone.
   const instant = new Date(`${date}T${time}:${seconds}.${fraction}${hours ? `${hours}:${minutes}` : 'Z'}`)
   return isNaN(instant.getTime()) ? undefined : instant
@@ -59,8 +61,8 @@ export function withIterableDates<T>(value: T, field = 'dataFields', depth = 0):
   let copy: Record<string, unknown> | undefined
   for (const key of Object.keys(record)) {
     const result = withIterableDates(record[key], field, depth + 1)
-    // A computed key in a literal is a plain key, "__proto__" included (assigning that one would set the prototype).
-    if (result !== record[key]) copy = { ...(copy ?? record), [key]: result }
+    // Spread copies "__proto__" as an own key, so assigning it sets that key, not the copy's prototype.
+    if (result !== record[key]) (copy ??= { ...record })[key] = result
   }
   return (copy ?? value) as T
 }

@@ -86,14 +86,14 @@ export type Run = ReturnType<typeof actionRunner>
 
 /**
  * `run` for the action, and `bodySent`: runs the action with Iterable answering success on `path`, and gives the body
- * of the first request sent, for the tests that look at the body only.
+ * of the first request sent, parsed from its JSON as Iterable receives it, for the tests that look at the body only.
  */
 export function actionUnderTest(action: string, path: string) {
   const run = actionRunner(action)
   const bodySent = async (event: Partial<SegmentEvent>, options: RunOptions = {}) => {
     acceptPost(path)
     const responses = await run(event, options)
-    return responses[0].options.json
+    return JSON.parse(await responses[0].request.text())
   }
   return { run, bodySent }
 }

@@ -3,7 +3,6 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { EMAIL_FIELD, USER_ID_FIELD } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { definedKeys } from '../bodies'
 import { requireIdentifiers } from '../identity'
 import { callIterable } from '../iterable-api'
 
@@ -25,7 +24,7 @@ const action: ActionDefinition<Settings, Payload> = {
   },
   perform: (request, { payload, settings }) => {
     requireIdentifiers(payload, settings)
-    const json = definedKeys({ email: payload.email, userId: payload.userId, browserToken: payload.browserToken })
+    const json = { email: payload.email, userId: payload.userId, browserToken: payload.browserToken }
     return callIterable(request, settings, 'registerBrowserToken', { json })
   }
 }

@@ -3,7 +3,6 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { EMAIL_FIELD, PREFER_USER_ID_FIELD, USER_ID_FIELD } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { definedKeys } from '../bodies'
 import { preferUserIdFor, requireIdentifiers } from '../identity'
 import { callIterable } from '../iterable-api'
 
@@ -28,17 +27,17 @@ function platformOf(platform: string, apnsSandbox: boolean | undefined): string 
 
 function deviceTokenBody(payload: Payload, settings: Settings) {
   requireIdentifiers(payload, settings)
-  return definedKeys({
+  return {
     email: payload.email,
     userId: payload.userId,
     preferUserId: preferUserIdFor(payload, settings),
-    device: definedKeys({
+    device: {
       token: payload.token,
       platform: platformOf(payload.platform, payload.apnsSandbox),
       applicationName: payload.applicationName,
       dataFields: payload.dataFields && Object.keys(payload.dataFields).length > 0 ? payload.dataFields : undefined
-    })
-  })
+    }
+  }
 }
 
 const action: ActionDefinition<Settings, Payload> = {

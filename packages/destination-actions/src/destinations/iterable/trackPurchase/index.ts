@@ -3,7 +3,7 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { COMMERCE_USER_FIELD, EVENT_DATA_FIELDS, EVENT_FIELDS, ITEMS_FIELD, itemsFromProducts } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { commerceUserBody, definedKeys } from '../bodies'
+import { commerceUserBody } from '../bodies'
 import { toCommerceItems, type MappedItem } from '../commerce-items'
 import { toUnixSeconds, withIterableDates } from '../dates'
 import { callIterable } from '../iterable-api'
@@ -11,7 +11,7 @@ import { callIterable } from '../iterable-api'
 function purchaseBody(payload: Payload, settings: Settings) {
   // The products are sent as items; repeating them in the purchase's dataFields would only double the payload.
   const { products, ...purchaseFields } = payload.dataFields ?? {}
-  return definedKeys({
+  return {
     id: payload.id,
     user: commerceUserBody(payload.user, settings),
     items: toCommerceItems(payload.items as MappedItem[], Array.isArray(products) ? products : undefined),
@@ -20,7 +20,7 @@ function purchaseBody(payload: Payload, settings: Settings) {
     total: payload.total,
     createdAt: toUnixSeconds(payload.createdAt),
     dataFields: withIterableDates(purchaseFields)
-  })
+  }
 }
 
 const action: ActionDefinition<Settings, Payload> = {

@@ -3,7 +3,6 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { BATCH_FIELDS, EMAIL_FIELD, EVENT_FIELDS, USER_ID_FIELD } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { definedKeys } from '../bodies'
 import { requireIdentifiers } from '../identity'
 import { sendBulk } from '../batching'
 import { callIterable } from '../iterable-api'
@@ -24,7 +23,7 @@ function subscriptionsBody(payload: Payload, settings: Settings) {
       `Nothing to update: map at least one of ${LISTS.join(', ')} (an empty list is allowed, and clears it).`
     )
   }
-  return definedKeys({
+  return {
     email: payload.email,
     userId: payload.userId,
     emailListIds: payload.emailListIds,
@@ -34,7 +33,7 @@ function subscriptionsBody(payload: Payload, settings: Settings) {
     campaignId: payload.campaignId,
     templateId: payload.templateId,
     validateChannelAlignment: payload.validateChannelAlignment
-  })
+  }
 }
 
 const OVERWRITES =
