@@ -1,7 +1,7 @@
 import { readAnswer } from './iterable-api'
 
-// Bulk answers. Iterable answers 200 even when some records failed, and names a failed record by its email or userId
-// (events also by name), never by position.
+// What Iterable's bulk answers say of each record. A 200 answer names the records that failed by their email or
+// userId (events also by name), never by position; a 400 may name them by position or by a field's type.
 
 /** What a bulk record is recognised by in Iterable's answer. */
 export interface BulkRecord {
@@ -9,11 +9,6 @@ export interface BulkRecord {
   userId?: string
   eventName?: string
   dataFields?: Record<string, unknown>
-}
-
-export interface RecordFailure {
-  status: number
-  message: string
 }
 
 type IdentifierKind = 'email' | 'userId'
@@ -44,29 +39,8 @@ const normalise = (kind: IdentifierKind, value: string) => (kind === 'email' ? v
 const stringsIn = (list: unknown): string[] =>
   Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : []
 
-/** The identifiers Iterable may name a record by: its email, its userId, and a new email it sets (bulk email change). */
-function identifiersOf(record: BulkRecord, changesEmail: boolean): [IdentifierKind, string | undefined][] {
-  const newEmail = changesEmail ? record.dataFields?.email : undefined
-  return [
-    ['email', record.email],
-    ['userId', record.userId],
-    ['email', typeof newEmail === 'string' ? newEmail : undefined]
-  ]
-}
-
-export interface BulkOutcome {
-  /** Why Iterable refused `record`, or undefined when it accepted it. */
-  failureOf: (record: BulkRecord, options?: { changesEmail?: boolean }) => RecordFailure | undefined
-  /** What an accepted record should know of the answer: fields Iterable dropped, failures it did not name. */
-  noteFor: (record: BulkRecord) => string | undefined
-  /** How many records Iterable says failed. */
-  failCount: number
-  /** Whether the answer names or notes any record; when it does not, every record in the body was accepted as is. */
-  namesRecords: boolean
-}
-
 /** Reads a 200 bulk answer once, for the lookups that tell each record's fate. */
-export function readBulkAnswer(body: unknown): BulkOutcome {
+export function readBulkAnswer(body: unknown) {
   const answer = readAnswer(body)
   const lists: { name: string; kind: IdentifierKind; status: number; meaning: string; values: Set<string> }[] = []
   const addList = (name: string, kind: IdentifierKind, status: number, meaning: string, named: unknown) => {
@@ -86,17 +60,22 @@ export function readBulkAnswer(body: unknown): BulkOutcome {
   const failCount = typeof answer.failCount === 'number' ? answer.failCount : 0
   const unnamedFailures = failCount > lists.reduce((count, list) => count + list.values.size, disallowed.size)
 
-  const failureOf = (record: BulkRecord, { changesEmail = false } = {}): RecordFailure | undefined => {
-    if (lists.length === 0 && disallowed.size === 0) return undefined
-    for (const [kind, value] of identifiersOf(record, changesEmail)) {
+  /** Why Iterable refused `record` (named by its email, its userId, or the new email it sets), if it did. */
+  const failureOf = (record: BulkRecord, { changesEmail = false } = {}) => {
+    const newEmail = changesEmail ? record.dataFields?.email : undefined
+    const identifiers: [IdentifierKind, unknown][] = [
+      ['email', record.email],
+      ['userId', record.userId],
+      ['email', newEmail]
+    ]
+    for (const [kind, value] of lists.length > 0 ? identifiers : []) {
       const list =
-        value === undefined ? undefined : lists.find((l) => l.kind === kind && l.values.has(normalise(kind, value)))
-      if (list) {
+        typeof value === 'string' && lists.find((l) => l.kind === kind && l.values.has(normalise(kind, value)))
+      if (list)
         return {
           status: list.status,
           message: `Iterable listed this event's ${kind} in ${list.name}: ${list.meaning}.`
         }
-      }
     }
     if (record.eventName === undefined || !disallowed.has(record.eventName)) return undefined
     return {
@@ -105,6 +84,7 @@ export function readBulkAnswer(body: unknown): BulkOutcome {
     }
   }
 
+  /** What an accepted record should know of the answer: fields Iterable dropped, failures it did not name. */
   const noteFor = (record: BulkRecord): string | undefined => {
     if (filteredOut.size === 0 && !unnamedFailures) return undefined
     const dropped = Object.keys(record.dataFields ?? {}).filter((field) => filteredOut.has(field))
@@ -117,34 +97,7 @@ export function readBulkAnswer(body: unknown): BulkOutcome {
     return notes.length > 0 ? notes.join(' ') : undefined
   }
 
-  const namesRecords = lists.length > 0 || disallowed.size > 0 || filteredOut.size > 0 || unnamedFailures
-  return { failureOf, noteFor, failCount, namesRecords }
-}
-
-/** One field of a `RequestFieldsTypesMismatched` answer. */
-export interface FieldTypeMismatch {
-  field: string
-  expectedType: string
-  offendingValue?: unknown
-}
-
-export const TYPE_MISMATCH_CODE = 'RequestFieldsTypesMismatched'
-
-/**
- * Iterable fixes a field's type by the first value it sees and refuses a whole bulk body when one record disagrees:
- * `{ code: 'RequestFieldsTypesMismatched', params: { validationErrors: { <field>: { expectedType, incomingTypes,
- * offendingValue } } } }`. Returns the fields it names (none when the answer is another one).
- */
-export function typeMismatches(body: unknown): FieldTypeMismatch[] {
-  const { code, params } = readAnswer(body)
-  if (code !== TYPE_MISMATCH_CODE) return []
-  const errors = (params as { validationErrors?: Record<string, { expectedType?: string; offendingValue?: unknown }> })
-    ?.validationErrors
-  return Object.entries(errors ?? {}).map(([field, detail]) => ({
-    field,
-    expectedType: String(detail?.expectedType ?? 'another type'),
-    offendingValue: detail?.offendingValue
-  }))
+  return { failureOf, noteFor }
 }
 
 const jsonType = (value: unknown): string =>
@@ -166,8 +119,14 @@ const EXPECTED_JSON_TYPE: Record<string, string> = {
   nested: 'array'
 }
 
-/** Why a record is responsible for a type mismatch, or undefined when it is not. */
-export function recordTypeMismatch(record: BulkRecord, mismatches: FieldTypeMismatch[]): string | undefined {
+type TypeMismatch = { field: string; expectedType: string; offendingValue?: unknown }
+
+/**
+ * Iterable fixes a field's type by the first value it sees, and refuses a whole bulk body when one record disagrees:
+ * `{ code: 'RequestFieldsTypesMismatched', params: { validationErrors: { <field>: { expectedType, offendingValue } } } }`.
+ * Says why `record` is to blame, or undefined when it is not.
+ */
+function typeMismatchOf(record: BulkRecord, mismatches: TypeMismatch[]): string | undefined {
   for (const { field, expectedType, offendingValue } of mismatches) {
     // Iterable may prefix a field with its project namespace ("namespace:::field") and names nested fields with dots.
     const path = field.split(':::').pop() ?? field
@@ -175,36 +134,57 @@ export function recordTypeMismatch(record: BulkRecord, mismatches: FieldTypeMism
       ? record.dataFields?.[path]
       : path.split('.').reduce<unknown>((parent, key) => (parent as Record<string, unknown>)?.[key], record.dataFields)
     if (value === undefined) continue
-    const expectedJson = EXPECTED_JSON_TYPE[expectedType.toLowerCase()]
     // With the offending value named, blame exactly the records holding it: event field types are fixed per event
     // name, so another event's same-named field may be fine.
-    const responsible =
+    const expectedJson = EXPECTED_JSON_TYPE[expectedType.toLowerCase()]
+    const toBlame =
       offendingValue !== undefined
         ? JSON.stringify(value) === JSON.stringify(offendingValue)
         : expectedJson !== undefined && jsonType(value) !== expectedJson
-    if (responsible) {
-      return `Iterable refused dataFields.${field} (${TYPE_MISMATCH_CODE}): the project stores it as ${expectedType}, this event sent a ${jsonType(
-        value
-      )} (${JSON.stringify(value)?.slice(0, 80)}). Send a ${expectedType} value or use another field name.`
+    if (toBlame) {
+      const sent = `${jsonType(value)} (${JSON.stringify(value)?.slice(0, 80)})`
+      return `Iterable refused dataFields.${field} (RequestFieldsTypesMismatched): the project stores it as ${expectedType}, this event sent a ${sent}. Send a ${expectedType} value or use another field name.`
     }
   }
   return undefined
 }
 
 /**
- * The positions of the records a 400 answer names in its `params`, e.g. `obj.events[3].createdAt` (BadJsonBody) or
- * `users[1].email`, with what it says of each; empty when it names none.
+ * The records a refused bulk body's answer blames, by position, with why: by a field's type (type mismatch), or by
+ * their place in its `params`, e.g. `obj.events[3].createdAt` (BadJsonBody) or `users[1].email`.
  */
-export function recordsNamedInParams(body: unknown, listKey: string): Map<number, string> {
-  const { params } = readAnswer(body)
-  const named = new Map<number, string>()
+export function recordsBlamed(body: unknown, records: BulkRecord[], listKey: string): Map<number, string> {
+  const { msg, code, params } = readAnswer(body)
+  const blamed = new Map<number, string>()
+  if (code === 'RequestFieldsTypesMismatched') {
+    const errors = (params as { validationErrors?: Record<string, Partial<TypeMismatch>> } | null)?.validationErrors
+    const mismatches = Object.entries(errors ?? {}).map(([field, detail]) => ({
+      field,
+      expectedType: String(detail?.expectedType ?? 'another type'),
+      offendingValue: detail?.offendingValue
+    }))
+    records.forEach((record, position) => {
+      const reason = typeMismatchOf(record, mismatches)
+      if (reason) blamed.set(position, reason)
+    })
+  }
+  const said = new Map<number, string[]>()
   const pattern = new RegExp(`\\b${listKey}\\[(\\d+)\\]`)
   for (const [path, detail] of Object.entries(params && typeof params === 'object' ? params : {})) {
     const match = pattern.exec(path)
     if (!match) continue
-    const index = Number(match[1])
-    const said = `${path}: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`
-    named.set(index, named.has(index) ? `${named.get(index)}; ${said}` : said)
+    const position = Number(match[1])
+    said.set(position, [
+      ...(said.get(position) ?? []),
+      `${path}: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`
+    ])
   }
-  return named
+  for (const [position, what] of said) {
+    if (position >= records.length || blamed.has(position)) continue
+    blamed.set(
+      position,
+      `Iterable refused this event (${code ?? 'BadParams'}${msg ? `: ${msg}` : ''}; ${what.join('; ')}).`
+    )
+  }
+  return blamed
 }

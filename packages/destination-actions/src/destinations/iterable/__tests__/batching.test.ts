@@ -603,6 +603,16 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
     expect(multistatus.every((entry) => entry.status === 200)).toBe(true)
   })
 
+  it('sends as many users per body as a batch_size above the default allows', async () => {
+    const events = Array.from({ length: 1502 }, (_, n) => identify(n))
+    const bodies = answering(BULK_UPDATE, [usersAnswer(1500), usersAnswer(2)])
+
+    const multistatus = await runBatch('updateUser', events, { batch_size: 1500 })
+
+    expect(bodies.map((body) => body.users.length)).toEqual([1500, 2])
+    expect(multistatus.filter((entry) => entry.status === 200)).toHaveLength(1502)
+  })
+
   it('gives every user 401 on a rejected API key, says to use a server-side key, and never shows the key', async () => {
     const apiKey = SECRET_API_KEY
     const events = [0, 1, 2].map((n) => identify(n))
