@@ -17,8 +17,6 @@ export const BASE_URLS = {
   europe: 'https://api.eu.iterable.com'
 } as const
 
-export type DataCenter = keyof typeof BASE_URLS
-
 export const ENDPOINTS = {
   updateUser: '/api/users/update',
   bulkUpdateUser: '/api/users/bulkUpdate',
@@ -65,14 +63,10 @@ export const CONNECTION_SETTINGS = {
 
 export type IterableSettings = Pick<Settings, 'apiKey' | 'dataCenterLocation'>
 
-/** Iterable's bulk endpoints take up to 4 MB per body; large bulk requests can take a while to answer. */
-export const REQUEST_TIMEOUT_MS = 30_000
-
 export const API_KEY_HEADER = 'Api-Key'
 
 export function endpointUrl(endpoint: Endpoint, dataCenterLocation?: string, suffix = ''): string {
-  const known = dataCenterLocation !== undefined && Object.hasOwn(BASE_URLS, dataCenterLocation)
-  const base = known ? BASE_URLS[dataCenterLocation as DataCenter] : BASE_URLS.united_states
+  const base = dataCenterLocation === 'europe' ? BASE_URLS.europe : BASE_URLS.united_states
   return base + ENDPOINTS[endpoint] + suffix
 }
 
@@ -104,7 +98,8 @@ export async function sendToIterable<T = IterableAnswer>(
       ...(options.body === undefined
         ? { json: options.json }
         : { body: options.body, headers: { 'content-type': 'application/json' } }),
-      timeout: REQUEST_TIMEOUT_MS,
+      // Iterable's bulk endpoints take up to 4 MB per body, and can take a while to answer.
+      timeout: 30_000,
       throwHttpErrors: false
     })
   } catch (error) {
@@ -147,27 +142,27 @@ export function redact(text: string, apiKey: string | undefined): string {
   return apiKey ? text.split(apiKey).join('<redacted>') : text
 }
 
-/** Iterable's `params` (which name the fields at fault in BadParams and BadJsonBody answers), in a few words. */
-function describeParams(params: unknown): string {
-  if (params === null || params === undefined || typeof params !== 'object') return ''
-  const entries = Object.entries(params as Record<string, unknown>)
-  if (entries.length === 0) return ''
-  const text = entries.map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
-  return `; params: ${text.join(', ').slice(0, 300)}`
-}
-
 const RETRYABLE_STATUSES = new Set([408, 423, 429, 500, 502, 503, 504])
 
-type RetryableStatus = ConstructorParameters<typeof RetryableError>[1]
+function conflictDescription(code = ''): string {
+  if (/forgotten/i.test(code))
+    return 'the user was forgotten at their request (GDPR), and Iterable takes no data for them'
+  if (/email/i.test(code)) return 'another Iterable user already has this email address'
+  if (/userid/i.test(code)) return 'another Iterable user already has this userId'
+  return 'the email and the userId belong to different Iterable users'
+}
 
 /** Turns a non-2xx answer from Iterable into the framework's error, so that Segment retries exactly what can succeed later. */
 export function translateIterableError(status: number, body: unknown, apiKey?: string): Error {
   // Redact before reading: readAnswer shortens long text, which could cut the key in two.
   const { msg, code, params } = readAnswer(typeof body === 'string' ? redact(body, apiKey) : body)
+  // Iterable's `params` name the fields at fault in BadParams and BadJsonBody answers.
+  const named = params && typeof params === 'object' ? Object.entries(params) : []
+  const said = named.map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
   // Iterable's msg often ends in a full stop; the messages below end the sentence themselves.
   const message = msg?.replace(/\.+$/, '')
   const detail = redact(
-    `${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}${describeParams(params)}`,
+    `${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}${said.length ? `; params: ${said.join(', ').slice(0, 300)}` : ''}`,
     apiKey
   )
 
@@ -184,31 +179,24 @@ export function translateIterableError(status: number, body: unknown, apiKey?: s
     )
   }
   if (status === 413) {
+    const fix = "Iterable takes at most 4 MB of JSON per request: send less in this event's dataFields"
     return new IntegrationError(
-      `Iterable refused the request as too large (${detail}). Iterable takes at most 4 MB of JSON per request: send less in this event's dataFields.`,
+      `Iterable refused the request as too large (${detail}). ${fix}.`,
       code ?? 'PayloadTooLarge',
       413
     )
   }
   if (RETRYABLE_STATUSES.has(status)) {
     const what = status === 429 ? "Iterable's rate limit was reached" : 'Iterable could not process the request'
-    return new RetryableError(`${what} (${detail}); Segment will retry.`, status as RetryableStatus)
+    return new RetryableError(
+      `${what} (${detail}); Segment will retry.`,
+      status as ConstructorParameters<typeof RetryableError>[1]
+    )
   }
-  if (status >= 500) {
-    return new APIError(`Iterable failed to process the request (${detail}).`, status)
-  }
-  if (status === 400) {
+  if (status >= 500) return new APIError(`Iterable failed to process the request (${detail}).`, status)
+  if (status === 400)
     return new IntegrationError(`Iterable rejected the request as invalid (${detail}).`, code ?? 'BadRequest', 400)
-  }
   return new IntegrationError(`Iterable answered ${detail}.`, code ?? `HTTP_${status}`, status)
-}
-
-function conflictDescription(code: string | undefined): string {
-  if (code && /forgotten/i.test(code))
-    return 'the user was forgotten at their request (GDPR), and Iterable takes no data for them'
-  if (code && /email/i.test(code)) return 'another Iterable user already has this email address'
-  if (code && /userid/i.test(code)) return 'another Iterable user already has this userId'
-  return 'the email and the userId belong to different Iterable users'
 }
 
 /**
@@ -222,14 +210,9 @@ function noAnswer(error: unknown, apiKey: string | undefined): Error {
     return new RetryableError(`Iterable did not answer in time (${reason}); Segment will retry.`, 408)
   }
   if (name === 'FetchError' || name === 'RequestClientError' || typeof code === 'string') {
-    return new RetryableError(
-      `Could not reach Iterable (${typeof code === 'string' ? `${code}: ` : ''}${reason}); Segment will retry.`,
-      503
-    )
+    const why = `${typeof code === 'string' ? `${code}: ` : ''}${reason}`
+    return new RetryableError(`Could not reach Iterable (${why}); Segment will retry.`, 503)
   }
-  return new IntegrationError(
-    `The request to Iterable could not be built (${name ?? 'Error'}: ${reason}). Check the mapped data.`,
-    'RequestNotBuilt',
-    400
-  )
+  const what = `The request to Iterable could not be built (${name ?? 'Error'}: ${reason}). Check the mapped data.`
+  return new IntegrationError(what, 'RequestNotBuilt', 400)
 }
