@@ -3,9 +3,8 @@ import type { Settings } from './generated-types'
 import { toUnixSeconds, withIterableDates } from './dates'
 import { preferUserIdFor, requireIdentifiers } from './identity'
 
-// The bodies several actions send, as Iterable's API documents them: a user (users/update, bulkUpdate, the commerce
-// actions' `user`) and an event (events/track, trackBulk). Each builder checks what the schema cannot, throws
-// PayloadValidationError, and returns a new object: the payload the framework hands over is never changed.
+// The bodies several actions send: a user (users/update, bulkUpdate, the commerce actions' `user`) and an event
+// (events/track, trackBulk). Each builder checks what the schema cannot, and returns a new object.
 
 export type DataFields = Record<string, unknown>
 
@@ -19,24 +18,21 @@ export interface UserInput {
   preferUserId?: boolean
 }
 
+/** The `user` of trackPurchase and updateCart, whose "email or userId" rule the schema cannot say for a nested object. */
+export const commerceUserBody = (user: UserInput, settings: Settings) =>
+  userBody(user, settings, undefined, { fields: { email: 'user.email', userId: 'user.userId' }, eitherRequired: true })
+
 /**
  * A user's body. The phone number goes where Iterable reads it, `dataFields.phoneNumber`; a null one is sent as null,
  * which clears it. `extraDataFields` are set over the mapped ones (e.g. a new email).
  */
-export function userBody(user: UserInput, settings: Settings, extraDataFields?: DataFields) {
-  requireIdentifiers(user, settings)
-  return buildUser(user, settings, extraDataFields)
-}
-
-const COMMERCE_USER_FIELDS = { email: 'user.email', userId: 'user.userId' }
-
-/** The `user` of trackPurchase and updateCart, whose "email or userId" rule the schema cannot say for a nested object. */
-export function commerceUserBody(user: UserInput, settings: Settings) {
-  requireIdentifiers(user, settings, { fields: COMMERCE_USER_FIELDS, eitherRequired: true })
-  return buildUser(user, settings)
-}
-
-function buildUser(user: UserInput, settings: Settings, extraDataFields?: DataFields) {
+export function userBody(
+  user: UserInput,
+  settings: Settings,
+  extraDataFields?: DataFields,
+  identifierRules?: Parameters<typeof requireIdentifiers>[2]
+) {
+  requireIdentifiers(user, settings, identifierRules)
   return {
     email: user.email,
     userId: user.userId,

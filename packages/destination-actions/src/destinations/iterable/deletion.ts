@@ -7,7 +7,6 @@ import {
 } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { answerBody, isSuccess, readAnswer, sendToIterable, translateIterableError } from './iterable-api'
-import { PROJECT_TYPES } from './identity'
 
 // Segment's user deletion requests (onDelete). They carry a userId and an anonymousId, never an email; Iterable knows
 // no anonymousId, so the userId is what a user is deleted by.
@@ -55,13 +54,13 @@ async function forget(request: RequestClient, settings: Settings, userId: string
   const forgetBy = async (user: { userId: string } | { email: string }) =>
     settledOrThrow(await sendToIterable<unknown>(request, settings, 'forgetUser', { json: user }), settings)
   const projectType = settings.iterableProjectType
-  if (projectType === PROJECT_TYPES.userId || projectType === PROJECT_TYPES.hybrid) return forgetBy({ userId })
+  if (projectType === 'userId' || projectType === 'hybrid') return forgetBy({ userId })
   const lookup = settledOrThrow(await userRequest(request, settings, 'get', userId), settings)
   // A userId Iterable does not have: nothing to forget.
   const user = (lookup.data as { user?: { email?: unknown } } | undefined)?.user
   if (!user) return lookup
   const email = typeof user.email === 'string' && user.email !== '' ? user.email : undefined
-  if (projectType === PROJECT_TYPES.email && email === undefined) {
+  if (projectType === 'email' && email === undefined) {
     throw new PayloadValidationError(
       `The Iterable user with this userId has no email, and email-based projects forget users by email only. Forget the user in Iterable by hand, or set Iterable Project Type to match your project.`
     )

@@ -4,9 +4,6 @@ import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BULK_BODY_BYTES } from './batch
 // Shared field definitions. Keys and defaults follow the live "Iterable (Actions)" destination so that existing
 // customer mappings keep working: add here, never rename.
 
-/** Iterable's limit for a userId. */
-const USER_ID_MAX_LENGTH = 52
-
 type Condition = NonNullable<Exclude<InputField['required'], boolean>>
 
 /** "Required when the other identifier is absent": together they say "email or userId". */
@@ -38,7 +35,7 @@ export const USER_ID_FIELD: InputField = {
   description:
     'A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required; UserID-based projects require it.',
   type: 'string',
-  maximum: USER_ID_MAX_LENGTH,
+  maximum: 52, // Iterable's limit for a userId
   required: whenMissing('email'),
   default: { '@path': '$.userId' }
 }
@@ -184,6 +181,22 @@ export const COMMERCE_USER_FIELD: InputField = {
   }
 }
 
+/** Segment's ecommerce product keys → Iterable item keys, with paths relative to each product, as upstream maps them. */
+export const ITEM_FROM_PRODUCT = {
+  id: { '@path': 'product_id' },
+  sku: { '@path': 'sku' },
+  categories: { '@path': 'category' },
+  name: { '@path': 'name' },
+  price: { '@path': 'price' },
+  quantity: { '@path': 'quantity' },
+  url: { '@path': 'url' },
+  imageUrl: { '@path': 'image_url' },
+  description: { '@path': 'description' }
+}
+
+/** Items mapped from `properties.products`, each product to `item`. */
+export const itemsFromProducts = (item: object) => ({ '@arrayPath': ['$.properties.products', item] })
+
 /** Segment's ecommerce spec product → Iterable CommerceItem. Product keys not named here go to the item's dataFields. */
 export const ITEMS_FIELD: InputField = {
   label: 'Cart items',
@@ -213,30 +226,6 @@ export const ITEMS_FIELD: InputField = {
       type: 'object'
     }
   },
-  default: itemsFromProducts({ wholeProductInDataFields: true })
-}
-
-/**
- * Items from `properties.products`, with paths relative to each product, as upstream writes them. With
- * `wholeProductInDataFields`, each item's dataFields is the whole product (`$.`), whose keys that are not item fields
- * commerce-items.ts keeps.
- */
-export function itemsFromProducts({ wholeProductInDataFields }: { wholeProductInDataFields: boolean }) {
-  return {
-    '@arrayPath': [
-      '$.properties.products',
-      {
-        id: { '@path': 'product_id' },
-        sku: { '@path': 'sku' },
-        categories: { '@path': 'category' },
-        name: { '@path': 'name' },
-        price: { '@path': 'price' },
-        quantity: { '@path': 'quantity' },
-        url: { '@path': 'url' },
-        imageUrl: { '@path': 'image_url' },
-        description: { '@path': 'description' },
-        ...(wholeProductInDataFields && { dataFields: { '@path': '$.' } })
-      }
-    ]
-  }
+  // Each item's dataFields is the whole product, whose keys that are not item fields commerce-items.ts keeps.
+  default: itemsFromProducts({ ...ITEM_FROM_PRODUCT, dataFields: { '@path': '$.' } })
 }

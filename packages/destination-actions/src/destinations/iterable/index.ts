@@ -12,7 +12,7 @@ import updateSubscriptions from './updateSubscriptions'
 import { presets } from './presets'
 import { PAGE_SETTINGS } from './page-naming'
 import { API_KEY_HEADER, CONNECTION_SETTINGS, callIterable } from './iterable-api'
-import { PROJECT_TYPE_CHOICES } from './identity'
+import { PROJECT_TYPE_SETTING } from './identity'
 import { DELETION_MODE_SETTING, deleteUser } from './deletion'
 
 const destination: DestinationDefinition<Settings> = {
@@ -26,14 +26,7 @@ const destination: DestinationDefinition<Settings> = {
     scheme: 'custom',
     fields: {
       ...CONNECTION_SETTINGS,
-      iterableProjectType: {
-        label: 'Iterable Project Type',
-        description:
-          'How your Iterable project identifies users (Iterable: Project Settings > Project type). Email-based: email is unique; an email changes through users/updateEmail. Hybrid: email and userId are both unique. UserID-based: userId identifies users and is required. In hybrid and userID-based projects an email changes through users/update with the userId. Not set: email or userId identify users, a single event changes an email through users/updateEmail and a batched one through dataFields.email, as before this setting existed. Email-based projects are not offered in the EU data center.',
-        type: 'string',
-        format: 'text',
-        choices: PROJECT_TYPE_CHOICES
-      },
+      iterableProjectType: PROJECT_TYPE_SETTING,
       ...PAGE_SETTINGS,
       deletionMode: DELETION_MODE_SETTING
     },

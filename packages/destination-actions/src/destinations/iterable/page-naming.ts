@@ -13,31 +13,22 @@ interface PageIdentity {
 
 type PageSettingKey = 'trackAllPages' | 'trackCategorizedPages' | 'trackNamedPages' | 'mapToSingleEvent'
 
-const pageSettingField = (label: string, description: string, defaultValue: boolean) => ({
-  label,
-  description,
-  type: 'boolean' as const,
-  default: defaultValue
-})
+const setting = (label: string, description: string, defaultValue: boolean) =>
+  ({ label, description, type: 'boolean', default: defaultValue }) as const
 
-/** The page settings, as index.ts declares them. */
 export const PAGE_SETTINGS = {
-  trackAllPages: pageSettingField(
+  trackAllPages: setting(
     'Track All Pages',
     'Send every page and screen call to Iterable, whether or not it has a name or a category.',
     false
   ),
-  trackCategorizedPages: pageSettingField(
+  trackCategorizedPages: setting(
     'Track Categorized Pages',
     'Send page and screen calls that have a category to Iterable.',
     true
   ),
-  trackNamedPages: pageSettingField(
-    'Track Named Pages',
-    'Send page and screen calls that have a name to Iterable.',
-    true
-  ),
-  mapToSingleEvent: pageSettingField(
+  trackNamedPages: setting('Track Named Pages', 'Send page and screen calls that have a name to Iterable.', true),
+  mapToSingleEvent: setting(
     'Map All Pages to Single Event Name',
     'Send every page call as the event "Loaded a Page" and every screen call as "Loaded a Screen", instead of "<name> page" / "<name> screen".',
     false
@@ -45,35 +36,34 @@ export const PAGE_SETTINGS = {
 } satisfies Record<PageSettingKey, GlobalSetting>
 
 /** A setting left unset (an older configuration, an API call) means its documented default. */
-function pageSetting(settings: Settings, key: PageSettingKey): boolean {
-  return settings[key] ?? PAGE_SETTINGS[key].default
-}
+const isOn = (settings: Settings, key: PageSettingKey): boolean => settings[key] ?? PAGE_SETTINGS[key].default
 
 const present = (value: string | undefined): value is string => typeof value === 'string' && value.trim() !== ''
 
 /** `Loaded a Page`, `shoppingCart page`, `Docs screen`, … The word "undefined" can never appear. */
 export function pageEventName({ kind, name, category }: PageIdentity, settings: Settings): string {
   const generic = kind === 'screen' ? 'Loaded a Screen' : 'Loaded a Page'
-  if (pageSetting(settings, 'mapToSingleEvent')) return generic
+  if (isOn(settings, 'mapToSingleEvent')) return generic
   if (present(name)) return `${name.trim()} ${kind}`
   if (present(category)) return `${category.trim()} ${kind}`
   return generic
 }
 
-/** Throws, naming the setting that would let it through, when the page settings say this call is not sent. */
+/** Throws, naming the settings that would let it through, when the page settings say this call is not sent. */
 export function assertPageIsTracked({ kind, name, category }: PageIdentity, settings: Settings): void {
-  if (pageSetting(settings, 'trackAllPages')) return
-  if (pageSetting(settings, 'trackCategorizedPages') && present(category)) return
-  if (pageSetting(settings, 'trackNamedPages') && present(name)) return
+  if (isOn(settings, 'trackAllPages')) return
+  if (isOn(settings, 'trackCategorizedPages') && present(category)) return
+  if (isOn(settings, 'trackNamedPages') && present(name)) return
 
-  const what = kind === 'screen' ? 'screen' : 'page'
-  const enable = [PAGE_SETTINGS.trackAllPages.label]
-  if (present(name)) enable.unshift(PAGE_SETTINGS.trackNamedPages.label)
-  if (present(category)) enable.unshift(PAGE_SETTINGS.trackCategorizedPages.label)
-  const described =
-    present(name) || present(category) ? `This ${what} call` : `This ${what} call has no name or category and`
+  const enable = [
+    present(category) && PAGE_SETTINGS.trackCategorizedPages.label,
+    present(name) && PAGE_SETTINGS.trackNamedPages.label,
+    PAGE_SETTINGS.trackAllPages.label
+  ].filter(Boolean)
+  const call =
+    present(name) || present(category) ? `This ${kind} call` : `This ${kind} call has no name or category and`
   throw new PayloadValidationError(
-    `${described} is not sent to Iterable under the current page settings. To send it, turn on ${enable
+    `${call} is not sent to Iterable under the current page settings. To send it, turn on ${enable
       .map((label) => `"${label}"`)
       .join(' or ')} in the destination settings.`
   )

@@ -1,7 +1,14 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { COMMERCE_USER_FIELD, EVENT_DATA_FIELDS, EVENT_FIELDS, ITEMS_FIELD, itemsFromProducts } from '../fields'
+import {
+  COMMERCE_USER_FIELD,
+  EVENT_DATA_FIELDS,
+  EVENT_FIELDS,
+  ITEMS_FIELD,
+  ITEM_FROM_PRODUCT,
+  itemsFromProducts
+} from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
 import { commerceUserBody } from '../bodies'
 import { toCommerceItems, type MappedItem } from '../commerce-items'
@@ -46,7 +53,7 @@ const action: ActionDefinition<Settings, Payload> = {
       label: 'Purchased items',
       description:
         "The products bought, by default from `properties.products`. Each must have `id` (product_id), `name`, `price` and `quantity`. The item's dataFields get the other properties of the product with the item's id in Event Data Fields' `products` (`properties.products` by default), and any mapped here.",
-      default: itemsFromProducts({ wholeProductInDataFields: false })
+      default: itemsFromProducts(ITEM_FROM_PRODUCT)
     },
     total: {
       label: 'Total',

@@ -12,7 +12,7 @@ import {
 } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
 import { userBody } from '../bodies'
-import { PROJECT_TYPES, changesEmailByUserId, projectTypeOf, requireUserIdForEmailChange } from '../identity'
+import { changesEmailByUserId, requireUserIdForEmailChange } from '../identity'
 import { sendBulk } from '../batching'
 import { callIterable } from '../iterable-api'
 
@@ -26,7 +26,7 @@ function updateBody(payload: Payload, settings: Settings, { batch = false } = {}
     // Found by its userId alone: the current email would name the user the new email replaces.
     return userBody({ ...payload, email: undefined }, settings, { email: payload.newEmail })
   }
-  const legacyBatchChange = batch && payload.newEmail && projectTypeOf(settings) === undefined
+  const legacyBatchChange = batch && payload.newEmail && settings.iterableProjectType === undefined
   return userBody(payload, settings, legacyBatchChange ? { email: payload.newEmail } : undefined)
 }
 
@@ -72,7 +72,7 @@ const action: ActionDefinition<Settings, Payload> = {
   },
   perform: (request, { payload, settings }) => sendOne(request, payload, settings),
   performBatch: (request, { payload, settings }) => {
-    const emailBased = projectTypeOf(settings) === PROJECT_TYPES.email
+    const emailBased = settings.iterableProjectType === 'email'
     return sendBulk(request, settings, payload, {
       endpoint: 'bulkUpdateUser',
       listKey: 'users',
