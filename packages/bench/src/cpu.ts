@@ -11,8 +11,8 @@ export interface CpuPlan {
   sinkUrl: string
   paths: string[]
   rounds: number
-  /** CPU milliseconds each destination gets per path and round, after warmupMs per path before any round. */
-  timeMs: number
+  /** Calls each destination makes per round; before any round, each path is warmed up for warmupMs of CPU. */
+  callsPerRound: number
   warmupMs: number
   seed: number
 }
@@ -42,8 +42,9 @@ async function warmUp(integrations: Integrations, { path, events }: Run, ms: num
 async function measure(plan: CpuPlan, integrations: Integrations, { path, events }: Run): Promise<CpuSamples> {
   const samples: CpuSamples = { ours: [], upstream: [] }
   for (let round = 0; round < plan.rounds; round++) {
-    const bench = new Bench({ now: cpuMs, time: plan.timeMs, iterations: 3, warmup: false, throws: true })
-    // Rounds alternate which destination goes first.
+    // A round is a few calls of each destination, back to back, so that both meet the machine in the same state; the
+    // ratio is taken round by round. Rounds alternate which destination goes first.
+    const bench = new Bench({ now: cpuMs, time: 0, iterations: plan.callsPerRound, warmup: false, throws: true })
     for (const impl of round % 2 === 0 ? IMPLS : [...IMPLS].reverse()) {
       bench.add(impl, async () => {
         const outcome = await push(integrations[impl], path, events)

@@ -33,7 +33,10 @@ export type Integration = ReturnType<typeof createTestIntegration>
 /** The destination with its Iterable requests sent to `baseUrl` instead (the sink), without touching its code. */
 export function integrationFor(impl: Impl, baseUrl: string): Integration {
   const definition = DESTINATIONS[impl] as DestinationDefinition<unknown>
-  return createTestIntegration(withBaseUrlOverride(definition, { from: ITERABLE_ORIGINS, to: baseUrl }))
+  // Core caches an action's validator by destination name and action title, which the two share: upstream is renamed
+  // here, so that each destination's events are validated against its own fields, as in production.
+  const named = impl === 'upstream' ? { ...definition, name: `${definition.name} (published)` } : definition
+  return createTestIntegration(withBaseUrlOverride(named, { from: ITERABLE_ORIGINS, to: baseUrl }))
 }
 
 export interface Outcome {

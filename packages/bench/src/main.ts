@@ -20,8 +20,8 @@ path both have, with the same events. Prints a Markdown table; writes the whole 
   --help           this text`
 
 const MODES = {
-  full: { rounds: 12, timeMs: 350, warmupMs: 1_500 },
-  quick: { rounds: 4, timeMs: 250, warmupMs: 400 }
+  full: { rounds: 80, callsPerRound: 2, warmupMs: 1_500 },
+  quick: { rounds: 20, callsPerRound: 2, warmupMs: 400 }
 }
 
 /** Events counted per destination: single events one by one, and one large batch in a single performBatch call. */

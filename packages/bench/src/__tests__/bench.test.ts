@@ -84,4 +84,13 @@ describe('sink', () => {
     expect(sink.tally(`${impl}-1`)).toEqual(expect.objectContaining({ requests: 3, records: 3 }))
     expect(sink.tally(`${impl}-2`)).toEqual(expect.objectContaining({ requests: 1, records: 5 }))
   })
+
+  it("validates each destination's events against its own fields, whichever ran first", async () => {
+    const batch = PATHS.find((p) => p.name === 'updateUser batch')!
+    // No email and no userId: our fields require one of them, upstream's fields do not (it sends the user as it is).
+    const [anonymous] = generateEvents('identify', 1, 1).map((event) => ({ ...event, userId: null, traits: {} }))
+    for (const impl of IMPLS) await push(integrationFor(impl, `${sink.baseUrl}/first-${impl}`), batch, [anonymous])
+    expect(sink.tally('first-ours').records).toBe(0)
+    expect(sink.tally('first-upstream').records).toBe(1)
+  })
 })
