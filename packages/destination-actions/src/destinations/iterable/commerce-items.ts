@@ -25,11 +25,13 @@ const ITEM_KEYS = new Set([...Object.keys(ITEMS_FIELD.properties ?? {}), 'produc
 
 /**
  * The item's other keys, from its sources in order (a later one wins): its product, its mapped `dataFields` (the whole
- * product, by default on cart events), and extra keys of the item.
+ * product, by default on cart events), and extra keys of the item. Spread keeps every key a plain own key ("__proto__"
+ * included); the item's own keys are then taken out.
  */
 function otherKeys(item: MappedItem, product: DataFields | undefined): DataFields {
-  const entries = [product, item.dataFields, item].flatMap((source) => Object.entries(source ?? {}))
-  return Object.fromEntries(entries.filter(([key, value]) => value !== undefined && !ITEM_KEYS.has(key)))
+  const others: DataFields = { ...product, ...item.dataFields, ...item }
+  for (const key of ITEM_KEYS) delete others[key]
+  return others
 }
 
 const productIdOf = (product: unknown): string | undefined => {
