@@ -88,9 +88,10 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
       results.setErrorResponseAtIndex(index, errorEntry(error))
     }
   }
-  // The events of a batch share their mapping; should their batch_size differ, the smallest is kept.
+  // The events of a batch share their mapping; should their batch_size differ, the smallest is kept (at least 1, for
+  // callers that do not validate it).
   const batchSize = payloads.reduce(
-    (size, { batch_size }) => Math.min(size, Math.floor(batch_size ?? DEFAULT_BATCH_SIZE)),
+    (size, { batch_size }) => Math.min(size, Math.max(1, Math.floor(batch_size ?? DEFAULT_BATCH_SIZE))),
     MAX_BATCH_SIZE
   )
   for (const { extras, members } of groups.values()) {
