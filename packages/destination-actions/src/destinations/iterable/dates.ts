@@ -52,20 +52,15 @@ export function withIterableDates<T>(value: T, field = 'dataFields', depth = 0):
       `${field} is nested more than ${MAX_NESTING_DEPTH} levels deep, which Iterable cannot store. Flatten it, or map only the keys you need.`
     )
   }
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined
-    for (const [index, item] of value.entries()) {
-      const result = withIterableDates(item, field, depth + 1)
-      if (result !== item) (copy ??= value.slice())[index] = result
-    }
-    return (copy ?? value) as T
-  }
-  const record = value as Record<string, unknown>
+  // Arrays and objects alike: copied, once, at the first value that changes.
+  const source = value as Record<string, unknown>
   let copy: Record<string, unknown> | undefined
-  for (const key of Object.keys(record)) {
-    const result = withIterableDates(record[key], field, depth + 1)
-    // Spread copies "__proto__" as an own key, so assigning it sets that key, not the copy's prototype.
-    if (result !== record[key]) (copy ??= { ...record })[key] = result
+  for (const key of Object.keys(source)) {
+    const result = withIterableDates(source[key], field, depth + 1)
+    if (result === source[key]) continue
+    // A spread copies "__proto__" as an own key, so assigning it sets that key, not the copy's prototype.
+    copy ??= (Array.isArray(value) ? [...value] : { ...source }) as Record<string, unknown>
+    copy[key] = result
   }
   return (copy ?? value) as T
 }
