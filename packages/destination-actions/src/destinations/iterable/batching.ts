@@ -98,8 +98,12 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
     for (let start = 0; start < members.length; start += batchSize) {
       const chunk = members.slice(start, start + batchSize)
       const json = bodyJson(chunk, extras)
-      if (Buffer.byteLength(json) <= MAX_BULK_BODY_BYTES) await deliver(chunk, extras, json)
-      else for (const body of bodiesWithinLimit(chunk, extras)) await deliver(body, extras)
+      if (Buffer.byteLength(json) <= MAX_BULK_BODY_BYTES) {
+        await deliver(chunk, extras, { resends: MAX_RESENDS_PER_BODY }, json)
+        continue
+      }
+      for (const body of bodiesWithinLimit(chunk, extras))
+        await deliver(body, extras, { resends: MAX_RESENDS_PER_BODY })
     }
   }
   return results
@@ -144,11 +148,12 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
     }
   }
 
+  /** Sends one body; `budget` is what narrowing a refused body may still cost in requests. */
   async function deliver(
     members: Member[],
     extras: Extras,
-    json = bodyJson(members, extras),
-    budget = { resends: MAX_RESENDS_PER_BODY }
+    budget: { resends: number },
+    json = bodyJson(members, extras)
   ) {
     let response
     try {
@@ -165,7 +170,10 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
       results.setErrorResponseAtIndex(member.index, errorEntry(reason, member.record, body))
     // Only a refusal of the data itself can be narrowed down to records: 400 (bad params, field types) and 413 (too
     // large). Anything else (401, 429, 5xx) is the request's, and every record in it shares it.
-    if (response.status !== 400 && response.status !== 413) return members.forEach((member) => fail(member, error))
+    if (response.status !== 400 && response.status !== 413) {
+      for (const member of members) fail(member, error)
+      return
+    }
 
     const blamed = recordsBlamed(
       body,
@@ -177,16 +185,16 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
     if (innocent.length === 0) return
     if (blamed.size > 0 && budget.resends >= 1) {
       budget.resends -= 1
-      return deliver(innocent, extras, undefined, budget)
+      return deliver(innocent, extras, budget)
     }
     // Iterable named no record: halves are sent until the records it refuses are alone.
     if (blamed.size === 0 && innocent.length > 1 && budget.resends >= 2) {
       budget.resends -= 2
       const half = Math.ceil(innocent.length / 2)
-      await deliver(innocent.slice(0, half), extras, undefined, budget)
-      return deliver(innocent.slice(half), extras, undefined, budget)
+      await deliver(innocent.slice(0, half), extras, budget)
+      return deliver(innocent.slice(half), extras, budget)
     }
-    innocent.forEach((member) => fail(member, error))
+    for (const member of innocent) fail(member, error)
   }
 
   function settle(members: Member[], body: unknown) {
