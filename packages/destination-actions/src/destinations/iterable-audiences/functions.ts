@@ -5,7 +5,7 @@ import type { CreateListResponse, GetListsResponse, IterableList } from './types
 
 /** Every list of the project (Iterable has no lookup of one list by id or by name). */
 export async function getLists(request: RequestClient, settings: Settings): Promise<IterableList[]> {
-  const response = await callIterable<GetListsResponse>(request, settings, 'lists', { method: 'get' })
+  const response = await callIterable<GetListsResponse>(request, settings, '/api/lists', { method: 'get' })
   const { lists } = readAnswer(answerBody(response))
   if (!Array.isArray(lists)) {
     throw new APIError('Iterable answered GET /api/lists without a "lists" array; Segment will retry.', 502)
@@ -27,7 +27,7 @@ export function findListById(lists: IterableList[], externalId: string): Iterabl
 
 /** Creates a static list and returns its id. */
 export async function createList(request: RequestClient, settings: Settings, name: string): Promise<string> {
-  const response = await callIterable<CreateListResponse>(request, settings, 'lists', { json: { name } })
+  const response = await callIterable<CreateListResponse>(request, settings, '/api/lists', { json: { name } })
   const { listId } = readAnswer(answerBody(response))
   if (typeof listId !== 'number' && typeof listId !== 'string') {
     throw new APIError(

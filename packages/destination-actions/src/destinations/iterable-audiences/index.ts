@@ -25,7 +25,7 @@ const destination: AudienceDestinationDefinition<Settings, AudienceSettings> = {
       dataCenterLocation: CONNECTION_SETTINGS.dataCenterLocation
     },
     // A rejected key becomes InvalidAuthenticationError, which says where to find a server-side key.
-    testAuthentication: (request, { settings }) => callIterable(request, settings, 'lists', { method: 'get' })
+    testAuthentication: (request, { settings }) => callIterable(request, settings, '/api/lists', { method: 'get' })
   },
   audienceFields: {
     updateExistingUsersOnly: {

@@ -5,14 +5,7 @@ import {
   type RequestClient
 } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import {
-  answerBody,
-  isSuccess,
-  readAnswer,
-  sendToIterable,
-  translateIterableError,
-  type Endpoint
-} from './iterable-api'
+import { answerBody, isSuccess, readAnswer, sendToIterable, translateIterableError, type ApiPath } from './iterable-api'
 import { readBulkAnswer, recordsBlamed, type BulkRecord } from './bulk-answers'
 
 // The bulk path: each event's record built as on the single path, sent in bodies Iterable accepts, and each event's
@@ -32,7 +25,7 @@ const MAX_RESENDS_PER_BODY = 32
 type Extras = { [key: string]: unknown }
 
 export interface BulkSpec<Payload> {
-  endpoint: Extract<Endpoint, 'bulkUpdateUser' | 'bulkTrackEvent' | 'bulkUpdateSubscriptions'>
+  endpoint: ApiPath
   listKey: 'users' | 'events' | 'updateSubscriptionsRequests'
   /** The event's record, as on the single path; throws PayloadValidationError for an invalid event. */
   toRecord: (payload: Payload) => BulkRecord

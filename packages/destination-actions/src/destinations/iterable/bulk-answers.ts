@@ -63,12 +63,11 @@ export function readBulkAnswer(body: unknown) {
   /** Why Iterable refused `record` (named by its email, its userId, or the new email it sets), if it did. */
   const failureOf = (record: BulkRecord, { changesEmail = false } = {}) => {
     const newEmail = changesEmail ? record.dataFields?.email : undefined
-    const identifiers: [IdentifierKind, unknown][] = [
+    for (const [kind, value] of [
       ['email', record.email],
       ['userId', record.userId],
       ['email', newEmail]
-    ]
-    for (const [kind, value] of lists.length > 0 ? identifiers : []) {
+    ] as const) {
       const list =
         typeof value === 'string' && lists.find((l) => l.kind === kind && l.values.has(normalise(kind, value)))
       if (list)
@@ -103,20 +102,12 @@ export function readBulkAnswer(body: unknown) {
 const jsonType = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value
 
-// Iterable's type names → the JSON type a value of that type has, for an answer that names no offending value.
-const EXPECTED_JSON_TYPE: Record<string, string> = {
-  long: 'number',
-  integer: 'number',
-  double: 'number',
-  float: 'number',
-  number: 'number',
-  boolean: 'boolean',
-  string: 'string',
-  keyword: 'string',
-  text: 'string',
-  date: 'string',
-  object: 'object',
-  nested: 'array'
+/** The JSON type a value of one of Iterable's field types has, for an answer that names no offending value. */
+function jsonTypeOf(iterableType: string): string | undefined {
+  const type = iterableType.toLowerCase()
+  if (['long', 'integer', 'double', 'float', 'number'].includes(type)) return 'number'
+  if (['string', 'keyword', 'text', 'date'].includes(type)) return 'string'
+  return ({ boolean: 'boolean', object: 'object', nested: 'array' } as Record<string, string>)[type]
 }
 
 type TypeMismatch = { field: string; expectedType: string; offendingValue?: unknown }
@@ -136,7 +127,7 @@ function typeMismatchOf(record: BulkRecord, mismatches: TypeMismatch[]): string 
     if (value === undefined) continue
     // With the offending value named, blame exactly the records holding it: event field types are fixed per event
     // name, so another event's same-named field may be fine.
-    const expectedJson = EXPECTED_JSON_TYPE[expectedType.toLowerCase()]
+    const expectedJson = jsonTypeOf(expectedType)
     const toBlame =
       offendingValue !== undefined
         ? JSON.stringify(value) === JSON.stringify(offendingValue)
@@ -168,22 +159,18 @@ export function recordsBlamed(body: unknown, records: BulkRecord[], listKey: str
       if (reason) blamed.set(position, reason)
     })
   }
-  const said = new Map<number, string[]>()
   const pattern = new RegExp(`\\b${listKey}\\[(\\d+)\\]`)
-  for (const [path, detail] of Object.entries(params && typeof params === 'object' ? params : {})) {
-    const match = pattern.exec(path)
-    if (!match) continue
-    const position = Number(match[1])
-    said.set(position, [
-      ...(said.get(position) ?? []),
-      `${path}: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`
-    ])
-  }
-  for (const [position, what] of said) {
-    if (position >= records.length || blamed.has(position)) continue
+  const named = Object.entries(params && typeof params === 'object' ? params : {}).map(([path, detail]) => ({
+    position: Number(pattern.exec(path)?.[1]),
+    said: `${path}: ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`
+  }))
+  for (const { position } of named) {
+    if (!(position < records.length) || blamed.has(position)) continue
+    // Several params may name the same record.
+    const said = named.filter((each) => each.position === position).map((each) => each.said)
     blamed.set(
       position,
-      `Iterable refused this event (${code ?? 'BadParams'}${msg ? `: ${msg}` : ''}; ${what.join('; ')}).`
+      `Iterable refused this event (${code ?? 'BadParams'}${msg ? `: ${msg}` : ''}; ${said.join('; ')}).`
     )
   }
   return blamed

@@ -52,7 +52,7 @@ export const deleteUser: OnDelete = async (request, { payload, settings }) => {
  */
 async function forget(request: RequestClient, settings: Settings, userId: string) {
   const forgetBy = async (user: { userId: string } | { email: string }) =>
-    settledOrThrow(await sendToIterable<unknown>(request, settings, 'forgetUser', { json: user }), settings)
+    settledOrThrow(await sendToIterable<unknown>(request, settings, '/api/users/forget', { json: user }), settings)
   const projectType = settings.iterableProjectType
   if (projectType === 'userId' || projectType === 'hybrid') return forgetBy({ userId })
   const lookup = settledOrThrow(await userRequest(request, settings, 'get', userId), settings)
@@ -71,7 +71,7 @@ async function forget(request: RequestClient, settings: Settings, userId: string
 /** `GET` or `DELETE /api/users/byUserId/{userId}`, whatever Iterable answers. */
 const userRequest = (request: RequestClient, settings: Settings, method: 'get' | 'delete', userId: string) =>
   // Encoded: a userId may hold `/`, `?` or `#`, which would otherwise change the path.
-  sendToIterable<unknown>(request, settings, 'userByUserId', { method, pathSuffix: `/${encodeURIComponent(userId)}` })
+  sendToIterable<unknown>(request, settings, `/api/users/byUserId/${encodeURIComponent(userId)}`, { method })
 
 /** The answer when it is a success or says Iterable has no such user (which counts as deleted); else its error. */
 function settledOrThrow(response: ModifiedResponse<unknown>, settings: Settings): ModifiedResponse<unknown> {

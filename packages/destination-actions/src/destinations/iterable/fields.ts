@@ -48,7 +48,6 @@ export const USER_DATA_FIELDS: InputField = {
   description:
     'Data to store on the user profile. ISO-8601 date-times anywhere in it are sent in Iterable\'s date format, "YYYY-MM-DD HH:mm:ss +00:00" (UTC).',
   type: 'object',
-  required: false,
   default: { '@path': '$.traits' }
 }
 
@@ -57,7 +56,6 @@ export const EVENT_DATA_FIELDS: InputField = {
   description:
     'Additional event properties. ISO-8601 date-times anywhere in it are sent in Iterable\'s date format, "YYYY-MM-DD HH:mm:ss +00:00" (UTC).',
   type: 'object',
-  required: false,
   default: { '@path': '$.properties' }
 }
 
@@ -66,7 +64,6 @@ export const USER_PHONE_NUMBER_FIELD: InputField = {
   description:
     'User phone number, including the country code (e.g. +14158675309). Sent as `dataFields.phoneNumber`, where Iterable reads it for SMS.',
   type: 'string',
-  required: false,
   allowNull: true,
   default: { '@path': '$.traits.phone' }
 }
@@ -76,7 +73,6 @@ export const MERGE_NESTED_OBJECTS_FIELD: InputField = {
   description:
     "If you'd like to merge (rather than overwrite) a user profile's top-level objects with the values provided for them in the request body, set mergeNestedObjects to true.",
   type: 'boolean',
-  required: false,
   default: false
 }
 
@@ -84,8 +80,7 @@ export const PREFER_USER_ID_FIELD: InputField = {
   label: 'Prefer User ID',
   description:
     "Only respected in email-based projects: create a new user when the request has a userId that doesn't yet exist in the Iterable project (and no email). When unmapped, it is sent as true for such requests when the Iterable Project Type setting is email-based.",
-  type: 'boolean',
-  required: false
+  type: 'boolean'
 }
 
 /** The fields of every event, besides its identifiers, name and data. */
@@ -96,7 +91,6 @@ export const EVENT_FIELDS = {
       'A unique ID (at most 512 bytes). If an event exists with that id, the event is updated; the default, the Segment messageId, keeps retries from creating duplicates.',
     type: 'string',
     maximum: 512,
-    required: false,
     default: { '@path': '$.messageId' }
   },
   createdAt: {
@@ -104,21 +98,18 @@ export const EVENT_FIELDS = {
     description:
       'Time the event took place, between 1970 and 9999. Sent to Iterable as a Unix timestamp in seconds; a time without a zone is read as UTC.',
     type: 'datetime',
-    required: false,
     default: { '@path': '$.timestamp' }
   },
   campaignId: {
     label: 'Campaign ID',
     description: 'Iterable campaign the event can be attributed to.',
     type: 'integer',
-    required: false,
     default: { '@path': '$.properties.campaignId' }
   },
   templateId: {
     label: 'Template ID',
     description: 'Iterable template the event can be attributed to.',
     type: 'integer',
-    required: false,
     default: { '@path': '$.properties.templateId' }
   }
 } satisfies Record<string, InputField>
@@ -129,7 +120,6 @@ export const BATCH_FIELDS = {
     label: 'Enable Batching',
     description: `When enabled, Segment sends data to Iterable's bulk endpoint in batches of up to ${DEFAULT_BATCH_SIZE}.`,
     type: 'boolean',
-    required: false,
     default: true
   },
   batch_size: {
@@ -137,7 +127,6 @@ export const BATCH_FIELDS = {
     description: 'Maximum number of events to include in each batch. Actual batch sizes may be lower.',
     type: 'number',
     unsafe_hidden: true,
-    required: false,
     minimum: 1,
     maximum: MAX_BATCH_SIZE,
     default: DEFAULT_BATCH_SIZE
@@ -147,7 +136,6 @@ export const BATCH_FIELDS = {
     description: "Maximum size of a batch in bytes: Iterable's bulk endpoints take at most 4 MB per request.",
     type: 'number',
     unsafe_hidden: true,
-    required: false,
     default: MAX_BULK_BODY_BYTES
   }
 } satisfies Record<string, InputField>

@@ -31,7 +31,7 @@ const destination: DestinationDefinition<Settings> = {
       deletionMode: DELETION_MODE_SETTING
     },
     // A rejected key becomes InvalidAuthenticationError, which says where to find a server-side key.
-    testAuthentication: (request, { settings }) => callIterable(request, settings, 'getWebhooks', { method: 'get' })
+    testAuthentication: (request, { settings }) => callIterable(request, settings, '/api/webhooks', { method: 'get' })
   },
 
   extendRequest({ settings }) {

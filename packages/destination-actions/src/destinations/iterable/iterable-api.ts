@@ -12,32 +12,10 @@ import type { Settings } from './generated-types'
 // Calling Iterable: where, how, and what a refusal means (bulk-answers.ts reads the records of a bulk answer).
 // Shared with the iterable-audiences destination.
 
-export const BASE_URLS = {
-  united_states: 'https://api.iterable.com',
-  europe: 'https://api.eu.iterable.com'
-} as const
+export const BASE_URLS = { united_states: 'https://api.iterable.com', europe: 'https://api.eu.iterable.com' } as const
 
-export const ENDPOINTS = {
-  updateUser: '/api/users/update',
-  bulkUpdateUser: '/api/users/bulkUpdate',
-  updateEmail: '/api/users/updateEmail',
-  trackEvent: '/api/events/track',
-  bulkTrackEvent: '/api/events/trackBulk',
-  trackPurchase: '/api/commerce/trackPurchase',
-  updateCart: '/api/commerce/updateCart',
-  getWebhooks: '/api/webhooks',
-  registerDeviceToken: '/api/users/registerDeviceToken',
-  registerBrowserToken: '/api/users/registerBrowserToken',
-  updateSubscriptions: '/api/users/updateSubscriptions',
-  bulkUpdateSubscriptions: '/api/users/bulkUpdateSubscriptions',
-  forgetUser: '/api/users/forget',
-  userByUserId: '/api/users/byUserId', // followed by `/{userId}`: GET reads the user, DELETE deletes them
-  lists: '/api/lists', // GET lists the static lists, POST creates one
-  subscribeToList: '/api/lists/subscribe',
-  unsubscribeFromList: '/api/lists/unsubscribe'
-} as const
-
-export type Endpoint = keyof typeof ENDPOINTS
+/** A path of Iterable's API, as its documentation names it: `/api/users/update`. */
+export type ApiPath = `/api/${string}`
 
 /** The settings of every destination that calls Iterable. */
 export const CONNECTION_SETTINGS = {
@@ -65,10 +43,8 @@ export type IterableSettings = Pick<Settings, 'apiKey' | 'dataCenterLocation'>
 
 export const API_KEY_HEADER = 'Api-Key'
 
-export function endpointUrl(endpoint: Endpoint, dataCenterLocation?: string, suffix = ''): string {
-  const base = dataCenterLocation === 'europe' ? BASE_URLS.europe : BASE_URLS.united_states
-  return base + ENDPOINTS[endpoint] + suffix
-}
+export const endpointUrl = (path: ApiPath, dataCenterLocation?: string) =>
+  (dataCenterLocation === 'europe' ? BASE_URLS.europe : BASE_URLS.united_states) + path
 
 /** What Iterable answers: `{ msg, code, params }`, or sometimes plain text. */
 export interface IterableAnswer {
@@ -82,18 +58,17 @@ interface CallOptions {
   method?: 'get' | 'post' | 'delete'
   json?: unknown
   body?: string // already JSON: the bulk path sizes its bodies by their JSON
-  pathSuffix?: string // appended to the endpoint's path, e.g. an encoded userId
 }
 
 /** Sends one request to Iterable and returns its answer whatever the status; only a missing answer throws. */
 export async function sendToIterable<T = IterableAnswer>(
   request: RequestClient,
   settings: IterableSettings,
-  endpoint: Endpoint,
+  path: ApiPath,
   options: CallOptions = {}
 ): Promise<ModifiedResponse<T>> {
   try {
-    return await request<T>(endpointUrl(endpoint, settings.dataCenterLocation, options.pathSuffix), {
+    return await request<T>(endpointUrl(path, settings.dataCenterLocation), {
       method: options.method ?? 'post',
       ...(options.body === undefined
         ? { json: options.json }
@@ -111,10 +86,10 @@ export async function sendToIterable<T = IterableAnswer>(
 export async function callIterable<T = IterableAnswer>(
   request: RequestClient,
   settings: IterableSettings,
-  endpoint: Endpoint,
+  path: ApiPath,
   options: CallOptions = {}
 ): Promise<ModifiedResponse<T>> {
-  const response = await sendToIterable<T>(request, settings, endpoint, options)
+  const response = await sendToIterable<T>(request, settings, path, options)
   if (isSuccess(response.status)) return response
   throw translateIterableError(response.status, answerBody(response), settings.apiKey)
 }
@@ -144,27 +119,29 @@ export function redact(text: string, apiKey: string | undefined): string {
 
 const RETRYABLE_STATUSES = new Set([408, 423, 429, 500, 502, 503, 504])
 
-function conflictDescription(code = ''): string {
-  if (/forgotten/i.test(code))
-    return 'the user was forgotten at their request (GDPR), and Iterable takes no data for them'
-  if (/email/i.test(code)) return 'another Iterable user already has this email address'
-  if (/userid/i.test(code)) return 'another Iterable user already has this userId'
-  return 'the email and the userId belong to different Iterable users'
-}
+// What a 409 means, by Iterable's code.
+const CONFLICTS: [code: RegExp, meaning: string][] = [
+  [/forgotten/i, 'the user was forgotten at their request (GDPR), and Iterable takes no data for them'],
+  [/email/i, 'another Iterable user already has this email address'],
+  [/userid/i, 'another Iterable user already has this userId'],
+  [/^/, 'the email and the userId belong to different Iterable users']
+]
 
 /** Turns a non-2xx answer from Iterable into the framework's error, so that Segment retries exactly what can succeed later. */
 export function translateIterableError(status: number, body: unknown, apiKey?: string): Error {
   // Redact before reading: readAnswer shortens long text, which could cut the key in two.
   const { msg, code, params } = readAnswer(typeof body === 'string' ? redact(body, apiKey) : body)
   // Iterable's `params` name the fields at fault in BadParams and BadJsonBody answers.
-  const named = params && typeof params === 'object' ? Object.entries(params) : []
-  const said = named.map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+  const said = Object.entries(params && typeof params === 'object' ? params : {})
+    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(', ')
   // Iterable's msg often ends in a full stop; the messages below end the sentence themselves.
   const message = msg?.replace(/\.+$/, '')
   const detail = redact(
-    `${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}${said.length ? `; params: ${said.join(', ').slice(0, 300)}` : ''}`,
+    `${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}${said ? `; params: ${said.slice(0, 300)}` : ''}`,
     apiKey
   )
+  const refusal = (text: string, fallbackCode: string) => new IntegrationError(text, code ?? fallbackCode, status)
 
   if (status === 401) {
     return new InvalidAuthenticationError(
@@ -172,31 +149,20 @@ export function translateIterableError(status: number, body: unknown, apiKey?: s
     )
   }
   if (status === 409) {
-    return new IntegrationError(
-      `Iterable refused the change: ${conflictDescription(code)} (${detail}).`,
-      code ?? 'Conflict',
-      409
-    )
+    const meaning = CONFLICTS.find(([pattern]) => pattern.test(code ?? ''))?.[1]
+    return refusal(`Iterable refused the change: ${meaning} (${detail}).`, 'Conflict')
   }
   if (status === 413) {
     const fix = "Iterable takes at most 4 MB of JSON per request: send less in this event's dataFields"
-    return new IntegrationError(
-      `Iterable refused the request as too large (${detail}). ${fix}.`,
-      code ?? 'PayloadTooLarge',
-      413
-    )
+    return refusal(`Iterable refused the request as too large (${detail}). ${fix}.`, 'PayloadTooLarge')
   }
   if (RETRYABLE_STATUSES.has(status)) {
     const what = status === 429 ? "Iterable's rate limit was reached" : 'Iterable could not process the request'
-    return new RetryableError(
-      `${what} (${detail}); Segment will retry.`,
-      status as ConstructorParameters<typeof RetryableError>[1]
-    )
+    return new RetryableError(`${what} (${detail}); Segment will retry.`, status as RetryableError['status'])
   }
   if (status >= 500) return new APIError(`Iterable failed to process the request (${detail}).`, status)
-  if (status === 400)
-    return new IntegrationError(`Iterable rejected the request as invalid (${detail}).`, code ?? 'BadRequest', 400)
-  return new IntegrationError(`Iterable answered ${detail}.`, code ?? `HTTP_${status}`, status)
+  if (status === 400) return refusal(`Iterable rejected the request as invalid (${detail}).`, 'BadRequest')
+  return refusal(`Iterable answered ${detail}.`, `HTTP_${status}`)
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   redact,
   sendToIterable,
   translateIterableError,
-  type Endpoint
+  type ApiPath
 } from '../../iterable/iterable-api'
 import { readBulkAnswer } from '../../iterable/bulk-answers'
 import type { AudienceSettings, Settings } from '../generated-types'
@@ -22,7 +22,10 @@ import type { Payload } from './generated-types'
 import { membershipOf } from './membership'
 import type { Direction, Membership, SubscribePayload, Subscriber, UnsubscribePayload, Unsubscriber } from './types'
 
-const ENDPOINTS: Record<Direction, Endpoint> = { subscribe: 'subscribeToList', unsubscribe: 'unsubscribeFromList' }
+const ENDPOINTS: Record<Direction, ApiPath> = {
+  subscribe: '/api/lists/subscribe',
+  unsubscribe: '/api/lists/unsubscribe'
+}
 
 // The error codes upstream's destination reports for a refused subscribe or unsubscribe.
 const ERROR_CODES: Record<Direction, string> = {

@@ -254,7 +254,7 @@ describe('a request that cannot be built', () => {
       throw new RangeError('Maximum call stack size exceeded')
     }) as unknown as Parameters<typeof callIterable>[0]
 
-    const attempt = callIterable(request, settings, 'trackEvent', { json: {} })
+    const attempt = callIterable(request, settings, '/api/events/track', { json: {} })
 
     await expect(attempt).rejects.toMatchObject({
       status: 400,

@@ -261,19 +261,7 @@ describe('endpointUrl', () => {
     ['a location named like an Object method', 'toString', 'https://api.iterable.com/api/events/track'],
     ['a location named constructor', 'constructor', 'https://api.iterable.com/api/events/track']
   ])('builds the trackEvent URL for %s', (_case, location, expected) => {
-    expect(endpointUrl('trackEvent', location)).toBe(expected)
-  })
-
-  it.each([
-    ['updateUser', '/api/users/update'],
-    ['bulkUpdateUser', '/api/users/bulkUpdate'],
-    ['updateEmail', '/api/users/updateEmail'],
-    ['bulkTrackEvent', '/api/events/trackBulk'],
-    ['trackPurchase', '/api/commerce/trackPurchase'],
-    ['updateCart', '/api/commerce/updateCart'],
-    ['getWebhooks', '/api/webhooks']
-  ] as const)('puts %s on %s in Europe', (endpoint, endpointPath) => {
-    expect(endpointUrl(endpoint, 'europe')).toBe(`https://api.eu.iterable.com${endpointPath}`)
+    expect(endpointUrl('/api/events/track', location)).toBe(expected)
   })
 })
 

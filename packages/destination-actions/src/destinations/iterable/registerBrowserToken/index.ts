@@ -25,7 +25,7 @@ const action: ActionDefinition<Settings, Payload> = {
   perform: (request, { payload, settings }) => {
     requireIdentifiers(payload, settings)
     const json = { email: payload.email, userId: payload.userId, browserToken: payload.browserToken }
-    return callIterable(request, settings, 'registerBrowserToken', { json })
+    return callIterable(request, settings, '/api/users/registerBrowserToken', { json })
   }
 }
 

@@ -69,7 +69,6 @@ const action: ActionDefinition<Settings, Payload> = {
       description:
         "Register iOS tokens on Iterable's APNS_SANDBOX platform: for development builds, whose tokens belong to Apple's sandbox push environment. Leave off for App Store and TestFlight builds.",
       type: 'boolean',
-      required: false,
       default: false
     },
     applicationName: {
@@ -86,7 +85,6 @@ const action: ActionDefinition<Settings, Payload> = {
       description:
         "Data stored on the device in Iterable. The defaults read Segment's context.device, context.app and context.os into the keys Iterable's own mobile SDKs use, so devices registered through Segment look like those registered by the SDK.",
       type: 'object',
-      required: false,
       defaultObjectUI: 'keyvalue',
       default: {
         deviceId: { '@path': '$.context.device.id' },
@@ -101,7 +99,7 @@ const action: ActionDefinition<Settings, Payload> = {
     }
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'registerDeviceToken', { json: deviceTokenBody(payload, settings) })
+    callIterable(request, settings, '/api/users/registerDeviceToken', { json: deviceTokenBody(payload, settings) })
 }
 
 export default action

@@ -26,10 +26,10 @@ const action: ActionDefinition<Settings, Payload> = {
     ...BATCH_FIELDS
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'trackEvent', { json: eventBody(payload, payload.eventName, settings) }),
+    callIterable(request, settings, '/api/events/track', { json: eventBody(payload, payload.eventName, settings) }),
   performBatch: (request, { payload, settings }) =>
     sendBulk(request, settings, payload, {
-      endpoint: 'bulkTrackEvent',
+      endpoint: '/api/events/trackBulk',
       listKey: 'events',
       toRecord: (event) => eventBody(event, event.eventName, settings)
     })

@@ -35,7 +35,6 @@ const action: ActionDefinition<Settings, Payload> = {
       label: 'Call Type',
       description: 'Whether this is a page (web) or a screen (mobile) call: the event name ends in "page" or "screen".',
       type: 'string',
-      required: false,
       choices: [
         { label: 'Page', value: 'page' },
         { label: 'Screen', value: 'screen' }
@@ -46,14 +45,12 @@ const action: ActionDefinition<Settings, Payload> = {
       label: 'Page Name',
       description: 'The name of the page or screen. A page named "shoppingCart" becomes the event "shoppingCart page".',
       type: 'string',
-      required: false,
       default: fromTopLevelOrProperties('name')
     },
     category: {
       label: 'Page Category',
       description: 'The category of the page or screen; names the event when the page has no name.',
       type: 'string',
-      required: false,
       default: fromTopLevelOrProperties('category')
     },
     dataFields: {
@@ -66,10 +63,10 @@ const action: ActionDefinition<Settings, Payload> = {
     ...BATCH_FIELDS
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'trackEvent', { json: pageBody(payload, settings) }),
+    callIterable(request, settings, '/api/events/track', { json: pageBody(payload, settings) }),
   performBatch: (request, { payload, settings }) =>
     sendBulk(request, settings, payload, {
-      endpoint: 'bulkTrackEvent',
+      endpoint: '/api/events/trackBulk',
       listKey: 'events',
       toRecord: (page) => pageBody(page, settings)
     })

@@ -20,7 +20,7 @@ const action: ActionDefinition<Settings, Payload> = {
   perform: (request, { payload, settings }) => {
     const user = commerceUserBody(payload.user, settings)
     const items = toCommerceItems(requireWholeCart(payload.items as MappedItem[] | undefined))
-    return callIterable(request, settings, 'updateCart', { json: { user, items } })
+    return callIterable(request, settings, '/api/commerce/updateCart', { json: { user, items } })
   }
 }
 

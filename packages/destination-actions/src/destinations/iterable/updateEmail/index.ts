@@ -16,10 +16,10 @@ function changeEmail(request: RequestClient, payload: Payload, settings: Setting
   if (changesEmailByUserId(settings)) {
     requireUserIdForEmailChange(payload.currentUserId, settings, 'currentUserId')
     const json = { userId: payload.currentUserId, dataFields: { email: payload.newEmail } }
-    return callIterable(request, settings, 'updateUser', { json })
+    return callIterable(request, settings, '/api/users/update', { json })
   }
   const json = { currentEmail: payload.currentEmail, currentUserId: payload.currentUserId, newEmail: payload.newEmail }
-  return callIterable(request, settings, 'updateEmail', { json })
+  return callIterable(request, settings, '/api/users/updateEmail', { json })
 }
 
 const action: ActionDefinition<Settings, Payload> = {

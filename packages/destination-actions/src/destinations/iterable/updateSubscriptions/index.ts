@@ -45,7 +45,6 @@ const idList = (label: string, description: string, property: string): InputFiel
   description: `${description} Whole numbers only. ${OVERWRITES}`,
   type: 'integer',
   multiple: true,
-  required: false,
   default: { '@path': `$.properties.${property}` }
 })
 
@@ -79,16 +78,15 @@ const action: ActionDefinition<Settings, Payload> = {
       label: 'Validate Channel Alignment',
       description:
         'Iterable checks that subscribed message types belong to channels the user is subscribed to (when not set, or on). Turn off to keep message type preferences for channels the user is unsubscribed from: they take effect once the user subscribes to the channel again.',
-      type: 'boolean',
-      required: false
+      type: 'boolean'
     },
     ...BATCH_FIELDS
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, 'updateSubscriptions', { json: subscriptionsBody(payload, settings) }),
+    callIterable(request, settings, '/api/users/updateSubscriptions', { json: subscriptionsBody(payload, settings) }),
   performBatch: (request, { payload, settings }) =>
     sendBulk(request, settings, payload, {
-      endpoint: 'bulkUpdateSubscriptions',
+      endpoint: '/api/users/bulkUpdateSubscriptions',
       listKey: 'updateSubscriptionsRequests',
       toRecord: (record) => subscriptionsBody(record, settings)
     })

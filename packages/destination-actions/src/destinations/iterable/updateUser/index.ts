@@ -32,10 +32,10 @@ function updateBody(payload: Payload, settings: Settings, { batch = false } = {}
 
 /** One event: the profile, then (email-based projects, or none chosen) the email change through users/updateEmail. */
 async function sendOne(request: RequestClient, payload: Payload, settings: Settings) {
-  const updated = await callIterable(request, settings, 'updateUser', { json: updateBody(payload, settings) })
+  const updated = await callIterable(request, settings, '/api/users/update', { json: updateBody(payload, settings) })
   if (!payload.newEmail || changesEmailByUserId(settings)) return updated
   const emailChange = { currentEmail: payload.email, currentUserId: payload.userId, newEmail: payload.newEmail }
-  return callIterable(request, settings, 'updateEmail', { json: emailChange })
+  return callIterable(request, settings, '/api/users/updateEmail', { json: emailChange })
 }
 
 const action: ActionDefinition<Settings, Payload> = {
@@ -50,8 +50,7 @@ const action: ActionDefinition<Settings, Payload> = {
       description:
         'The new email address to assign to the user. In email-based projects (or when the Iterable Project Type setting is not set, for single events) Segment first updates the profile, then changes its email with a call to users/updateEmail; in hybrid and userID-based projects it sets the email with the userId in the same users/update call. When no project type is set, a batch sets it in dataFields.email, which only hybrid projects accept.',
       type: 'string',
-      format: 'email',
-      required: false
+      format: 'email'
     },
     dataFields: USER_DATA_FIELDS,
     phoneNumber: USER_PHONE_NUMBER_FIELD,
@@ -63,7 +62,6 @@ const action: ActionDefinition<Settings, Payload> = {
       description:
         'When enabled, Segment only updates existing users in Iterable; new users are not created. Applies to batches only. Talk to your Iterable representative to enable this feature on the Iterable side.',
       type: 'boolean',
-      required: false,
       disabledInputMethods: ['variable', 'function', 'freeform', 'enrichment'],
       depends_on: { match: 'all', conditions: [{ fieldKey: 'enable_batching', operator: 'is', value: true }] }
     },
@@ -74,7 +72,7 @@ const action: ActionDefinition<Settings, Payload> = {
   performBatch: (request, { payload, settings }) => {
     const emailBased = settings.iterableProjectType === 'email'
     return sendBulk(request, settings, payload, {
-      endpoint: 'bulkUpdateUser',
+      endpoint: '/api/users/bulkUpdate',
       listKey: 'users',
       toRecord: (user) => updateBody(user, settings, { batch: true }),
       // Per event, not the first event's value: events that differ go in separate bodies.
