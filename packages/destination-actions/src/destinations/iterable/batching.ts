@@ -37,11 +37,9 @@ export interface BulkSpec<Payload> {
   sendAlone?: (payload: Payload) => (() => Promise<unknown>) | undefined
 }
 
-interface Member {
-  index: number
-  record: BulkRecord
-  changesEmail: boolean
-}
+type Member = { index: number; record: BulkRecord }
+/** What narrowing a refused body may still cost in requests. */
+type Budget = { resends: number }
 
 /** The entry of an event that failed with `error`, with its record if it was sent; an error not Iterable's is a 400. */
 function errorEntry(error: unknown, sent?: BulkRecord, body?: unknown) {
@@ -65,18 +63,20 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
   const results = new MultiStatusResponse()
   const groups = new Map<string, { extras: Extras; members: Member[] }>()
   for (const [index, payload] of payloads.entries()) {
-    const alone = spec.sendAlone?.(payload)
-    if (alone) {
-      await sendAlone(index, alone)
-      continue
-    }
     try {
-      const member = { index, record: spec.toRecord(payload), changesEmail: spec.changesEmail?.(payload) ?? false }
+      const alone = spec.sendAlone?.(payload)
+      if (alone) {
+        const response = (await alone()) as { status?: number; data?: unknown } | undefined
+        const body = (response?.data ?? {}) as JSONLikeObject
+        results.setSuccessResponseAtIndex(index, { status: response?.status ?? 200, sent: 'sent on its own', body })
+        continue
+      }
+      const record = spec.toRecord(payload)
       const extras = spec.bodyExtras?.(payload) ?? {}
       const key = JSON.stringify(extras)
       const group = groups.get(key) ?? { extras, members: [] }
       groups.set(key, group)
-      group.members.push(member)
+      group.members.push({ index, record })
     } catch (error) {
       results.setErrorResponseAtIndex(index, errorEntry(error))
     }
@@ -128,26 +128,8 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
     return bodies
   }
 
-  async function sendAlone(index: number, call: () => Promise<unknown>) {
-    try {
-      const response = (await call()) as { status?: number; data?: unknown } | undefined
-      results.setSuccessResponseAtIndex(index, {
-        status: response?.status ?? 200,
-        sent: 'sent on its own, not in a bulk body',
-        body: (response?.data ?? {}) as JSONLikeObject
-      })
-    } catch (error) {
-      results.setErrorResponseAtIndex(index, errorEntry(error))
-    }
-  }
-
-  /** Sends one body; `budget` is what narrowing a refused body may still cost in requests. */
-  async function deliver(
-    members: Member[],
-    extras: Extras,
-    budget: { resends: number },
-    json = bodyJson(members, extras)
-  ) {
+  /** Sends one body, and when Iterable refuses it, finds the records at fault within `budget`. */
+  async function deliver(members: Member[], extras: Extras, budget: Budget, json = bodyJson(members, extras)) {
     let response
     try {
       response = await sendToIterable(request, settings, spec.endpoint, { body: json })
@@ -168,11 +150,8 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
       return
     }
 
-    const blamed = recordsBlamed(
-      body,
-      members.map(({ record }) => record),
-      spec.listKey
-    )
+    const records = members.map(({ record }) => record)
+    const blamed = recordsBlamed(body, records, spec.listKey)
     const innocent = members.filter((_, position) => !blamed.has(position))
     for (const [position, reason] of blamed) fail(members[position], { status: 400, message: reason })
     if (innocent.length === 0) return
@@ -192,8 +171,8 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
 
   function settle(members: Member[], body: unknown) {
     const outcome = readBulkAnswer(body)
-    for (const { index, record, changesEmail } of members) {
-      const failure = outcome.failureOf(record, { changesEmail })
+    for (const { index, record } of members) {
+      const failure = outcome.failureOf(record, { changesEmail: spec.changesEmail?.(payloads[index]) })
       if (failure) {
         results.setErrorResponseAtIndex(index, errorEntry(failure, record, body))
         continue

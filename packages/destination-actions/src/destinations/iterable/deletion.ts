@@ -6,12 +6,10 @@ import {
   type RequestClient
 } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import { answerBody, isSuccess, readAnswer, sendToIterable, translateIterableError } from './iterable-api'
+import { answerBody, callIterable, readAnswer, type ApiPath } from './iterable-api'
 
 // Segment's user deletion requests (onDelete). They carry a userId and an anonymousId, never an email; Iterable knows
 // no anonymousId, so the userId is what a user is deleted by.
-
-export const DELETION_MODES = { delete: 'delete', forget: 'forget' } as const
 
 export const DELETION_MODE_SETTING: GlobalSetting = {
   label: 'User Deletion',
@@ -20,10 +18,10 @@ export const DELETION_MODE_SETTING: GlobalSetting = {
   type: 'string',
   format: 'text',
   choices: [
-    { label: 'Delete', value: DELETION_MODES.delete },
-    { label: 'Forget (GDPR)', value: DELETION_MODES.forget }
+    { label: 'Delete', value: 'delete' },
+    { label: 'Forget (GDPR)', value: 'forget' }
   ],
-  default: DELETION_MODES.delete
+  default: 'delete'
 }
 
 // Iterable's codes for a user it does not have.
@@ -41,8 +39,8 @@ export const deleteUser: OnDelete = async (request, { payload, settings }) => {
     )
   }
   // DELETE /api/users/byUserId/{userId} works in every project type.
-  if (settings.deletionMode === DELETION_MODES.forget) return forget(request, settings, userId)
-  return settledOrThrow(await userRequest(request, settings, 'delete', userId), settings)
+  if (settings.deletionMode === 'forget') return forget(request, settings, userId)
+  return callIterable(request, settings, byUserId(userId), { method: 'delete', accept: isUnknownUser })
 }
 
 /**
@@ -51,11 +49,14 @@ export const deleteUser: OnDelete = async (request, { payload, settings }) => {
  * (what email-based and hybrid projects accept), the userId otherwise.
  */
 async function forget(request: RequestClient, settings: Settings, userId: string) {
-  const forgetBy = async (user: { userId: string } | { email: string }) =>
-    settledOrThrow(await sendToIterable<unknown>(request, settings, '/api/users/forget', { json: user }), settings)
+  const forgetBy = (user: { userId: string } | { email: string }) =>
+    callIterable(request, settings, '/api/users/forget', { json: user, accept: isUnknownUser })
   const projectType = settings.iterableProjectType
   if (projectType === 'userId' || projectType === 'hybrid') return forgetBy({ userId })
-  const lookup = settledOrThrow(await userRequest(request, settings, 'get', userId), settings)
+  const lookup = await callIterable<unknown>(request, settings, byUserId(userId), {
+    method: 'get',
+    accept: isUnknownUser
+  })
   // A userId Iterable does not have: nothing to forget.
   const user = (lookup.data as { user?: { email?: unknown } } | undefined)?.user
   if (!user) return lookup
@@ -68,18 +69,11 @@ async function forget(request: RequestClient, settings: Settings, userId: string
   return forgetBy(email === undefined ? { userId } : { email })
 }
 
-/** `GET` or `DELETE /api/users/byUserId/{userId}`, whatever Iterable answers. */
-const userRequest = (request: RequestClient, settings: Settings, method: 'get' | 'delete', userId: string) =>
-  // Encoded: a userId may hold `/`, `?` or `#`, which would otherwise change the path.
-  sendToIterable<unknown>(request, settings, `/api/users/byUserId/${encodeURIComponent(userId)}`, { method })
+// Encoded: a userId may hold `/`, `?` or `#`, which would otherwise change the path.
+const byUserId = (userId: string): ApiPath => `/api/users/byUserId/${encodeURIComponent(userId)}`
 
-/** The answer when it is a success or says Iterable has no such user (which counts as deleted); else its error. */
-function settledOrThrow(response: ModifiedResponse<unknown>, settings: Settings): ModifiedResponse<unknown> {
-  if (isSuccess(response.status) || isUnknownUser(response)) return response
-  throw translateIterableError(response.status, answerBody(response), settings.apiKey)
-}
-
-function isUnknownUser(response: ModifiedResponse<unknown>): boolean {
+/** Iterable's answer that it has no such user: nothing to delete, which counts as deleted. */
+function isUnknownUser(response: Pick<ModifiedResponse<unknown>, 'status' | 'data' | 'content'>): boolean {
   if (response.status === 404) return true
   const { code, msg } = readAnswer(answerBody(response))
   if (typeof code === 'string' && UNKNOWN_USER_CODES.has(code)) return true

@@ -6,19 +6,16 @@ import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BULK_BODY_BYTES } from './batch
 
 type Condition = NonNullable<Exclude<InputField['required'], boolean>>
 
-/** "Required when the other identifier is absent": together they say "email or userId". */
-const whenMissing = (otherFieldKey: string): Condition => ({
+/** "Required when the other field is absent": two fields that each say so make "one of the two" required. */
+export const whenMissing = (fieldKey: string): Condition => ({
   match: 'all',
-  conditions: [{ fieldKey: otherFieldKey, operator: 'is', value: undefined }]
+  conditions: [{ fieldKey, operator: 'is', value: undefined }]
 })
 
-export const EMAIL_FROM_PROPERTIES_OR_CONTEXT = {
-  '@if': {
-    exists: { '@path': '$.properties.email' },
-    then: { '@path': '$.properties.email' },
-    else: { '@path': '$.context.traits.email' }
-  }
-}
+/** The value at `path`, or at `otherwise` when there is none there. */
+export const pathOr = (path: string, otherwise: string) => ({
+  '@if': { exists: { '@path': path }, then: { '@path': path }, else: { '@path': otherwise } }
+})
 
 export const EMAIL_FIELD: InputField = {
   label: 'Email Address',
@@ -27,7 +24,7 @@ export const EMAIL_FIELD: InputField = {
   type: 'string',
   format: 'email',
   required: whenMissing('userId'),
-  default: EMAIL_FROM_PROPERTIES_OR_CONTEXT
+  default: pathOr('$.properties.email', '$.context.traits.email')
 }
 
 export const USER_ID_FIELD: InputField = {
@@ -43,21 +40,15 @@ export const USER_ID_FIELD: InputField = {
 /** Email for identify events: `traits.email`. */
 export const TRAITS_EMAIL_FIELD: InputField = { ...EMAIL_FIELD, default: { '@path': '$.traits.email' } }
 
-export const USER_DATA_FIELDS: InputField = {
-  label: 'User Data Fields',
-  description:
-    'Data to store on the user profile. ISO-8601 date-times anywhere in it are sent in Iterable\'s date format, "YYYY-MM-DD HH:mm:ss +00:00" (UTC).',
+const dataFields = (label: string, description: string, path: string): InputField => ({
+  label,
+  description: `${description} ISO-8601 date-times anywhere in it are sent in Iterable's date format, "YYYY-MM-DD HH:mm:ss +00:00" (UTC).`,
   type: 'object',
-  default: { '@path': '$.traits' }
-}
+  default: { '@path': path }
+})
 
-export const EVENT_DATA_FIELDS: InputField = {
-  label: 'Event Data Fields',
-  description:
-    'Additional event properties. ISO-8601 date-times anywhere in it are sent in Iterable\'s date format, "YYYY-MM-DD HH:mm:ss +00:00" (UTC).',
-  type: 'object',
-  default: { '@path': '$.properties' }
-}
+export const USER_DATA_FIELDS = dataFields('User Data Fields', 'Data to store on the user profile.', '$.traits')
+export const EVENT_DATA_FIELDS = dataFields('Event Data Fields', 'Additional event properties.', '$.properties')
 
 export const USER_PHONE_NUMBER_FIELD: InputField = {
   label: 'User Phone Number',
@@ -153,7 +144,7 @@ export const COMMERCE_USER_FIELD: InputField = {
   additionalProperties: false,
   defaultObjectUI: 'keyvalue:only',
   default: {
-    email: EMAIL_FROM_PROPERTIES_OR_CONTEXT,
+    email: EMAIL_FIELD.default,
     userId: { '@path': '$.userId' },
     dataFields: { '@path': '$.context.traits' },
     phoneNumber: { '@path': '$.context.traits.phone' },

@@ -58,6 +58,8 @@ interface CallOptions {
   method?: 'get' | 'post' | 'delete'
   json?: unknown
   body?: string // already JSON: the bulk path sizes its bodies by their JSON
+  /** Which non-2xx answers callIterable returns rather than throws (a deletion's "no such user"). */
+  accept?: (response: Pick<ModifiedResponse<unknown>, 'status' | 'data' | 'content'>) => boolean
 }
 
 /** Sends one request to Iterable and returns its answer whatever the status; only a missing answer throws. */
@@ -90,7 +92,7 @@ export async function callIterable<T = IterableAnswer>(
   options: CallOptions = {}
 ): Promise<ModifiedResponse<T>> {
   const response = await sendToIterable<T>(request, settings, path, options)
-  if (isSuccess(response.status)) return response
+  if (isSuccess(response.status) || options.accept?.(response)) return response
   throw translateIterableError(response.status, answerBody(response), settings.apiKey)
 }
 

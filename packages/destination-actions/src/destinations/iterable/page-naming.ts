@@ -5,11 +5,7 @@ import type { Settings } from './generated-types'
 
 export type PageKind = 'page' | 'screen'
 
-interface PageIdentity {
-  kind: PageKind
-  name?: string
-  category?: string
-}
+type PageIdentity = { kind: PageKind; name?: string; category?: string }
 
 type PageSettingKey = 'trackAllPages' | 'trackCategorizedPages' | 'trackNamedPages' | 'mapToSingleEvent'
 
@@ -62,9 +58,8 @@ export function assertPageIsTracked({ kind, name, category }: PageIdentity, sett
   ].filter(Boolean)
   const call =
     present(name) || present(category) ? `This ${kind} call` : `This ${kind} call has no name or category and`
+  const turnOn = enable.map((label) => `"${label}"`).join(' or ')
   throw new PayloadValidationError(
-    `${call} is not sent to Iterable under the current page settings. To send it, turn on ${enable
-      .map((label) => `"${label}"`)
-      .join(' or ')} in the destination settings.`
+    `${call} is not sent to Iterable under the current page settings. To send it, turn on ${turnOn} in the destination settings.`
   )
 }

@@ -8,6 +8,8 @@ import updateEmail from './updateEmail'
 import registerPushToken from './registerPushToken'
 import { SUBSCRIPTIONS } from './subscriptions'
 
+type EventSlug = Extract<Preset, { type: 'specificEvent' }>['eventSlug']
+
 const automatic = (name: string, subscribe: string, partnerAction: string, fields: object): Preset => ({
   name,
   subscribe,
@@ -17,15 +19,10 @@ const automatic = (name: string, subscribe: string, partnerAction: string, field
 })
 
 // Events emitted by Segment's warehouse entities and Journeys, as the live destination maps them.
-const specificEvent = (
-  name: string,
-  eventSlug: Extract<Preset, { type: 'specificEvent' }>['eventSlug'],
-  partnerAction: string,
-  mapping: Preset['mapping']
-): Preset => ({
+const specificEvent = (name: string, eventSlug: EventSlug, partnerAction: string, mapping: object): Preset => ({
   name,
   partnerAction,
-  mapping,
+  mapping: mapping as Preset['mapping'],
   type: 'specificEvent',
   eventSlug
 })

@@ -1,7 +1,7 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { EMAIL_FIELD, USER_ID_FIELD, EVENT_DATA_FIELDS, EVENT_FIELDS, BATCH_FIELDS } from '../fields'
+import { pathOr, EMAIL_FIELD, USER_ID_FIELD, EVENT_DATA_FIELDS, EVENT_FIELDS, BATCH_FIELDS } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
 import { eventBody } from '../bodies'
 import { assertPageIsTracked, pageEventName, type PageKind } from '../page-naming'
@@ -14,14 +14,6 @@ function pageBody(payload: Payload, settings: Settings) {
   assertPageIsTracked(page, settings)
   return eventBody(payload, pageEventName(page, settings), settings)
 }
-
-const fromTopLevelOrProperties = (key: string) => ({
-  '@if': {
-    exists: { '@path': `$.${key}` },
-    then: { '@path': `$.${key}` },
-    else: { '@path': `$.properties.${key}` }
-  }
-})
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Track Page or Screen',
@@ -45,13 +37,13 @@ const action: ActionDefinition<Settings, Payload> = {
       label: 'Page Name',
       description: 'The name of the page or screen. A page named "shoppingCart" becomes the event "shoppingCart page".',
       type: 'string',
-      default: fromTopLevelOrProperties('name')
+      default: pathOr('$.name', '$.properties.name')
     },
     category: {
       label: 'Page Category',
       description: 'The category of the page or screen; names the event when the page has no name.',
       type: 'string',
-      default: fromTopLevelOrProperties('category')
+      default: pathOr('$.category', '$.properties.category')
     },
     dataFields: {
       ...EVENT_DATA_FIELDS,

@@ -7,11 +7,12 @@ import {
   EVENT_FIELDS,
   ITEMS_FIELD,
   ITEM_FROM_PRODUCT,
-  itemsFromProducts
+  itemsFromProducts,
+  pathOr
 } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
 import { commerceUserBody } from '../bodies'
-import { toCommerceItems, type MappedItem } from '../commerce-items'
+import { toCommerceItems } from '../commerce-items'
 import { toUnixSeconds, withIterableDates } from '../dates'
 import { callIterable } from '../iterable-api'
 
@@ -21,7 +22,7 @@ function purchaseBody(payload: Payload, settings: Settings) {
   return {
     id: payload.id,
     user: commerceUserBody(payload.user, settings),
-    items: toCommerceItems(payload.items as MappedItem[], Array.isArray(products) ? products : undefined),
+    items: toCommerceItems(payload.items, Array.isArray(products) ? products : undefined),
     campaignId: payload.campaignId,
     templateId: payload.templateId,
     total: payload.total,
@@ -59,13 +60,7 @@ const action: ActionDefinition<Settings, Payload> = {
       description: 'Total order amount: `properties.total`, or `properties.revenue` when the order has no total.',
       type: 'number',
       required: true,
-      default: {
-        '@if': {
-          exists: { '@path': '$.properties.total' },
-          then: { '@path': '$.properties.total' },
-          else: { '@path': '$.properties.revenue' }
-        }
-      }
+      default: pathOr('$.properties.total', '$.properties.revenue')
     },
     createdAt: EVENT_FIELDS.createdAt,
     campaignId: EVENT_FIELDS.campaignId,

@@ -4,7 +4,7 @@ import type { Payload } from './generated-types'
 import { COMMERCE_USER_FIELD, ITEMS_FIELD } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
 import { commerceUserBody } from '../bodies'
-import { requireWholeCart, toCommerceItems, type MappedItem } from '../commerce-items'
+import { requireWholeCart, toCommerceItems } from '../commerce-items'
 import { callIterable } from '../iterable-api'
 
 const action: ActionDefinition<Settings, Payload> = {
@@ -19,7 +19,7 @@ const action: ActionDefinition<Settings, Payload> = {
   },
   perform: (request, { payload, settings }) => {
     const user = commerceUserBody(payload.user, settings)
-    const items = toCommerceItems(requireWholeCart(payload.items as MappedItem[] | undefined))
+    const items = toCommerceItems(requireWholeCart(payload.items))
     return callIterable(request, settings, '/api/commerce/updateCart', { json: { user, items } })
   }
 }

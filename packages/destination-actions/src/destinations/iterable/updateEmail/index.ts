@@ -1,6 +1,7 @@
 import type { ActionDefinition, RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
+import { whenMissing } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
 import { changesEmailByUserId, requireIdentifiers, requireUserIdForEmailChange } from '../identity'
 import { callIterable } from '../iterable-api'
@@ -32,14 +33,14 @@ const action: ActionDefinition<Settings, Payload> = {
       description: `The email address the user has now. Either this or Current User ID is required. ${PROJECT_TYPES_NOTE}`,
       type: 'string',
       format: 'email',
-      required: { match: 'all', conditions: [{ fieldKey: 'currentUserId', operator: 'is', value: undefined }] },
+      required: whenMissing('currentUserId'),
       default: { '@path': '$.properties.previous_email' }
     },
     currentUserId: {
       label: 'Current User ID',
       description: `The userId of the user whose email changes. Either this or Current Email Address is required. ${PROJECT_TYPES_NOTE}`,
       type: 'string',
-      required: { match: 'all', conditions: [{ fieldKey: 'currentEmail', operator: 'is', value: undefined }] },
+      required: whenMissing('currentEmail'),
       default: { '@path': '$.userId' }
     },
     newEmail: {

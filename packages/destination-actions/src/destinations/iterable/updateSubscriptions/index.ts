@@ -23,17 +23,9 @@ function subscriptionsBody(payload: Payload, settings: Settings) {
       `Nothing to update: map at least one of ${LISTS.join(', ')} (an empty list is allowed, and clears it).`
     )
   }
-  return {
-    email: payload.email,
-    userId: payload.userId,
-    emailListIds: payload.emailListIds,
-    unsubscribedChannelIds: payload.unsubscribedChannelIds,
-    unsubscribedMessageTypeIds: payload.unsubscribedMessageTypeIds,
-    subscribedMessageTypeIds: payload.subscribedMessageTypeIds,
-    campaignId: payload.campaignId,
-    templateId: payload.templateId,
-    validateChannelAlignment: payload.validateChannelAlignment
-  }
+  // The body is the mapped fields, in Iterable's terms already, less the batching options.
+  const { enable_batching, batch_size, batch_bytes, ...body } = payload
+  return body
 }
 
 const OVERWRITES =
