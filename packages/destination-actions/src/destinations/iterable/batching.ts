@@ -5,7 +5,7 @@ import {
   type RequestClient
 } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import { answerBody, isSuccess, readAnswer, sendToIterable, translateIterableError, type ApiPath } from './iterable-api'
+import { answerBody, callIterable, isSuccess, readAnswer, translateIterableError, type ApiPath } from './iterable-api'
 import { readBulkAnswer, recordsBlamed, type BulkRecord } from './bulk-answers'
 
 // The bulk path: each event's record built as on the single path, sent in bodies Iterable accepts, and each event's
@@ -132,7 +132,7 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
   async function deliver(members: Member[], extras: Extras, budget: Budget, json = bodyJson(members, extras)) {
     let response
     try {
-      response = await sendToIterable(request, settings, spec.endpoint, { body: json })
+      response = await callIterable(request, settings, spec.endpoint, { body: json, accept: () => true })
     } catch (error) {
       for (const member of members) results.setErrorResponseAtIndex(member.index, errorEntry(error, member.record))
       return

@@ -18,25 +18,15 @@ function iterableFormat(instant: Date): string | undefined {
   return iso.length === 24 ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} +00:00` : undefined
 }
 
-/** The parts of an ISO-8601 date-time on a real calendar day, else undefined. */
-function isoParts(value: string) {
-  const [, date, day, time, seconds = '00', fraction = '0', hours, minutes] = ISO_DATE_TIME.exec(value) ?? []
-  // Date rolls 31 April over to 1 May; only days past the 28th can be past the end of their month.
-  if (!date || (Number(day) > 28 && new Date(`${date}T00:00Z`).getUTCDate() !== Number(day))) return undefined
-  // Segment's timestamps are UTC: a time without a zone is read as UTC, not in the server's zone.
-  return { date, time: `${time}:${seconds}`, fraction, offset: hours && `${hours}:${minutes}` }
-}
-
-const instantOf = ({ date, time, fraction, offset }: NonNullable<ReturnType<typeof isoParts>>) =>
-  new Date(`${date}T${time}.${fraction}${offset ?? 'Z'}`)
-
 /** `2023-02-05T20:42:10.123-05:00` → `2023-02-06 01:42:10 +00:00`; anything else unchanged. */
 export function toIterableDate(value: string): string {
-  const parts = isoParts(value)
-  if (!parts) return value
-  // A time in UTC is already in Iterable's terms, only laid out differently; one with an offset is moved to UTC.
-  if (!parts.offset) return `${parts.date} ${parts.time} +00:00`
-  return iterableFormat(instantOf(parts)) ?? value
+  const [, date, day, time, seconds = '00', fraction = '0', hours, minutes] = ISO_DATE_TIME.exec(value) ?? []
+  // Date rolls 31 April over to 1 May; only days past the 28th can be past the end of their month.
+  if (!date || (Number(day) > 28 && new Date(`${date}T00:00Z`).getUTCDate() !== Number(day))) return value
+  // Segment's timestamps are UTC: a time without a zone is read as UTC, which is Iterable's zone, only laid out
+  // differently. A time with an offset is moved to UTC.
+  if (!hours) return `${date} ${time}:${seconds} +00:00`
+  return iterableFormat(new Date(`${date}T${time}:${seconds}.${fraction}${hours}:${minutes}`)) ?? value
 }
 
 /**
@@ -72,10 +62,9 @@ export function withIterableDates<T>(value: T, field = 'dataFields', depth = 0):
 export function toUnixSeconds(value: string | number | undefined, field = 'createdAt'): number | undefined {
   if (value === undefined || value === '') return undefined
   const numeric = typeof value === 'number' || /^\d+(\.\d+)?$/.test(value.trim())
-  const parts = numeric ? undefined : isoParts(value as string)
   const seconds = numeric
     ? Math.floor(Number(value) > 1e11 ? Number(value) / 1000 : Number(value))
-    : Math.floor((parts ? instantOf(parts) : dayjs.utc(value).toDate()).getTime() / 1000)
+    : dayjs.utc(value).unix()
   if (!Number.isFinite(seconds) || seconds < 0 || seconds > LATEST_UNIX_SECONDS) {
     throw new PayloadValidationError(
       `${field} (${String(value).slice(0, 40)}) is not a time Iterable accepts: send a date-time between 1970-01-01 and 9999-12-31, or Unix seconds.`

@@ -58,19 +58,23 @@ interface CallOptions {
   method?: 'get' | 'post' | 'delete'
   json?: unknown
   body?: string // already JSON: the bulk path sizes its bodies by their JSON
-  /** Which non-2xx answers callIterable returns rather than throws (a deletion's "no such user"). */
+  /** Which non-2xx answers are returned rather than thrown (a deletion's "no such user"). */
   accept?: (response: Pick<ModifiedResponse<unknown>, 'status' | 'data' | 'content'>) => boolean
 }
 
-/** Sends one request to Iterable and returns its answer whatever the status; only a missing answer throws. */
-export async function sendToIterable<T = IterableAnswer>(
+/**
+ * Sends one request to Iterable. A non-2xx answer, unless `accept` takes it, throws the framework error that says what
+ * to do about it; so does no answer at all.
+ */
+export async function callIterable<T = IterableAnswer>(
   request: RequestClient,
   settings: IterableSettings,
   path: ApiPath,
   options: CallOptions = {}
 ): Promise<ModifiedResponse<T>> {
+  let response
   try {
-    return await request<T>(endpointUrl(path, settings.dataCenterLocation), {
+    response = await request<T>(endpointUrl(path, settings.dataCenterLocation), {
       method: options.method ?? 'post',
       ...(options.body === undefined
         ? { json: options.json }
@@ -82,16 +86,6 @@ export async function sendToIterable<T = IterableAnswer>(
   } catch (error) {
     throw noAnswer(error, settings.apiKey)
   }
-}
-
-/** Sends one request to Iterable; a non-2xx answer throws the framework error that says what to do about it. */
-export async function callIterable<T = IterableAnswer>(
-  request: RequestClient,
-  settings: IterableSettings,
-  path: ApiPath,
-  options: CallOptions = {}
-): Promise<ModifiedResponse<T>> {
-  const response = await sendToIterable<T>(request, settings, path, options)
   if (isSuccess(response.status) || options.accept?.(response)) return response
   throw translateIterableError(response.status, answerBody(response), settings.apiKey)
 }

@@ -11,7 +11,6 @@ import {
   isSuccess,
   readAnswer,
   redact,
-  sendToIterable,
   translateIterableError,
   type ApiPath
 } from '../../iterable/iterable-api'
@@ -164,7 +163,7 @@ export async function sendBatch(
 
     let response
     try {
-      response = await sendToIterable(request, settings, ENDPOINTS[direction], { json: body })
+      response = await callIterable(request, settings, ENDPOINTS[direction], { json: body, accept: () => true })
     } catch (error) {
       // No answer at all (a timeout, a reset connection): the error says retryable, with its status.
       const { status, message } = error as IntegrationError

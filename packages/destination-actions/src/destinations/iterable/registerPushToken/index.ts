@@ -18,10 +18,9 @@ function platformOf(platform: string, apnsSandbox: boolean | undefined): string 
   if (PLATFORMS.includes(name)) return name
   if (['ios', 'ipados'].includes(name.toLowerCase())) return apnsSandbox ? 'APNS_SANDBOX' : 'APNS'
   if (name.toLowerCase() === 'android') return 'GCM'
+  const expected = `iOS, iPadOS or Android, or one of Iterable's platforms ${PLATFORMS.join(', ')}`
   throw new PayloadValidationError(
-    `Iterable cannot register a push token for the platform "${name.slice(0, 60)}": the Platform field (by default context.os.name) must be iOS, iPadOS or Android, or one of Iterable's platforms ${PLATFORMS.join(
-      ', '
-    )}. Map Platform to the device's OS name.`
+    `Iterable cannot register a push token for the platform "${name.slice(0, 60)}": the Platform field (by default context.os.name) must be ${expected}. Map Platform to the device's OS name.`
   )
 }
 
