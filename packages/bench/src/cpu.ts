@@ -7,15 +7,9 @@ import { IMPLS, PATHS, integrationFor, push, type Impl } from './harness'
 // that answering requests is not counted here). tinybench times each task with this process's CPU time instead of
 // the clock: waiting for the sink costs nothing, and every thread's work (V8's collector, its compiler) counts.
 
-export interface CpuPlan {
-  sinkUrl: string
-  paths: string[]
-  rounds: number
-  /** Calls each destination makes per round; before any round, each path is warmed up for warmupMs of CPU. */
-  callsPerRound: number
-  warmupMs: number
-  seed: number
-}
+/** Calls of each destination per round; before any round, each path is warmed up for warmupMs of CPU. */
+export type CpuMode = { rounds: number; callsPerRound: number; warmupMs: number }
+export type CpuPlan = CpuMode & { sinkUrl: string; paths: string[]; seed: number }
 
 /** µs of CPU per event, one number per round. */
 export type CpuSamples = Record<Impl, number[]>
@@ -31,13 +25,6 @@ const cpuMs = () => {
 
 type Integrations = Record<Impl, ReturnType<typeof integrationFor>>
 type Run = { path: (typeof PATHS)[number]; events: SegmentEvent[] }
-
-/** Pushes the events through both destinations until each has spent `ms` of CPU on them. */
-async function warmUp(integrations: Integrations, { path, events }: Run, ms: number) {
-  for (const impl of IMPLS) {
-    for (const start = cpuMs(); cpuMs() - start < ms;) await push(integrations[impl], path, events)
-  }
-}
 
 async function measure(plan: CpuPlan, integrations: Integrations, { path, events }: Run): Promise<CpuSamples> {
   const samples: CpuSamples = { ours: [], upstream: [] }
@@ -64,16 +51,20 @@ async function main() {
   const plan = JSON.parse(process.argv[2]) as CpuPlan
   // One integration per destination for the whole run, as a server keeps its Destination: core compiles each
   // action's schema validator once per instance, and a fresh one per round would time V8 warming it up again.
-  const integrations: Integrations = {
-    ours: integrationFor('ours', `${plan.sinkUrl}/cpu-ours`),
-    upstream: integrationFor('upstream', `${plan.sinkUrl}/cpu-upstream`)
-  }
+  const integrations = Object.fromEntries(
+    IMPLS.map((impl) => [impl, integrationFor(impl, `${plan.sinkUrl}/cpu-${impl}`)])
+  ) as Integrations
   const runs = plan.paths.map((name) => {
     const path = PATHS.find((candidate) => candidate.name === name)!
     return { path, events: generateEvents(path.kind, path.batch ? BATCH_EVENTS : SINGLE_EVENTS, plan.seed) }
   })
   // Every path is warmed up before any is measured: most of the code a path runs is core's, shared by all of them.
-  for (const run of runs) await warmUp(integrations, run, plan.warmupMs)
+  // Each destination pushes each path's events until it has spent warmupMs of CPU on them.
+  for (const { path, events } of runs) {
+    for (const impl of IMPLS) {
+      for (const start = cpuMs(); cpuMs() - start < plan.warmupMs;) await push(integrations[impl], path, events)
+    }
+  }
   const results: Record<string, CpuSamples> = {}
   for (const run of runs) {
     results[run.path.name] = await measure(plan, integrations, run)

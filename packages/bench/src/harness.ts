@@ -39,11 +39,7 @@ export function integrationFor(impl: Impl, baseUrl: string): Integration {
   return createTestIntegration(withBaseUrlOverride(named, { from: ITERABLE_ORIGINS, to: baseUrl }))
 }
 
-export interface Outcome {
-  succeeded: number
-  failed: number
-  firstError?: string
-}
+export type Outcome = { succeeded: number; failed: number; firstError?: string }
 
 /** Pushes the events down one path: a testAction per event, or one testBatchAction with all of them. */
 export async function push(integration: Integration, path: BenchPath, events: SegmentEvent[]): Promise<Outcome> {

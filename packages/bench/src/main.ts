@@ -4,20 +4,16 @@ import { cpus } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { BATCH_EVENTS, SINGLE_EVENTS, type CpuPlan, type CpuSamples } from './cpu'
-import { generateEvents } from './events'
-import { PATHS, integrationFor, push, type BenchPath, type Impl } from './harness'
-import type { LargeBatchPlan, LargeBatchResult } from './large-batch'
-import { CPU_RATIO_LIMIT, table, worstCpuRatio, type PathResult, type Wire } from './report'
+import { IMPLS, PATHS, type BenchPath } from './harness'
+import type { CountPlan, CountResult } from './count'
+import { CPU_RATIO_LIMIT, table, worstCpuRatio, type PathResult } from './report'
 import { startSink, type Sink } from './sink'
 
-const HELP = `npm run bench [-- options]
+const HELP = `npm run bench [-- --quick] [-- --paths <words>]
 
-Measures our Iterable destination against the published upstream one (@segment/action-destinations) on every
-path both have, with the same events. Prints a Markdown table; writes the whole run to packages/bench/results/.
-
-  --quick          fewer and shorter rounds (under a minute): a smoke test, not figures to quote
-  --paths <words>  only the paths whose name contains one of these comma-separated words (e.g. batch,updateUser)
-  --help           this text`
+Our Iterable destination against the published upstream one, on every path both have, with the same events.
+  --quick          fewer rounds, under a minute: a smoke test, not figures to quote
+  --paths <words>  only the paths whose name contains one of these comma-separated words (e.g. batch,updateUser)`
 
 const MODES = {
   full: { rounds: 80, callsPerRound: 2, warmupMs: 1_500 },
@@ -41,29 +37,26 @@ function runChild<Result>(script: string, input: object, v8Flags: string[] = [])
   })
 }
 
-/** What one destination sends for a path's events, and on batch paths the peak memory of one large call. */
-async function count(sink: Sink, benchPath: BenchPath, impl: Impl): Promise<{ wire: Wire; peakMB?: number }> {
-  const tag = `count-${impl}-${benchPath.name.replace(' ', '-')}`
-  const events = benchPath.batch ? LARGE_BATCH : SINGLE_COUNT
-  const plan: LargeBatchPlan = { sinkUrl: sink.baseUrl, tag, impl, path: benchPath.name, events, seed: SEED }
-  // A large batch runs in a child of its own, so that the peak is that call's. V8's --predictable runs its collector
-  // the same way every time, so the peak does not vary with the machine's load.
-  const integration = integrationFor(impl, `${sink.baseUrl}/${tag}`)
-  const { outcome, peakMB } = benchPath.batch
-    ? await runChild<LargeBatchResult>('large-batch.ts', plan, ['--predictable'])
-    : { outcome: await push(integration, benchPath, generateEvents(benchPath.kind, events, SEED)), peakMB: undefined }
-  const wire = { ...sink.tally(tag), events }
-  if (outcome.failed > 0 || wire.records !== events) {
-    throw new Error(`${tag}: ${outcome.failed} of ${events} failed (${outcome.firstError}), ${wire.records} received`)
-  }
-  return { wire, peakMB }
-}
-
-/** Both destinations on one path, counted at once: counts and peaks do not depend on what runs beside them. */
-async function countPath(sink: Sink, benchPath: BenchPath): Promise<Omit<PathResult, 'cpu'>> {
-  const [ours, upstream] = await Promise.all([count(sink, benchPath, 'ours'), count(sink, benchPath, 'upstream')])
-  const peakMB = benchPath.batch ? { ours: ours.peakMB!, upstream: upstream.peakMB! } : undefined
-  return { path: benchPath.name, wire: { ours: ours.wire, upstream: upstream.wire }, ...(peakMB && { peakMB }) }
+/**
+ * What each destination sends for a path's events, and on batch paths the peak memory of one large call. Each runs in
+ * a child of its own, so that the peak is that call's; V8's --predictable runs its collector the same way every time,
+ * so the peak does not vary with the machine's load.
+ */
+async function countPath(sink: Sink, { name, batch }: BenchPath): Promise<Omit<PathResult, 'cpu'>> {
+  const events = batch ? LARGE_BATCH : SINGLE_COUNT
+  const [ours, upstream] = await Promise.all(
+    IMPLS.map(async (impl) => {
+      const tag = `count-${impl}-${name.replace(' ', '-')}`
+      const plan: CountPlan = { sinkUrl: sink.baseUrl, tag, impl, path: name, events, seed: SEED }
+      const { outcome, peakMB } = await runChild<CountResult>('count.ts', plan, ['--predictable'])
+      const wire = { ...sink.tally(tag), events }
+      const problem = `${outcome.failed} failed (${outcome.firstError}), ${wire.records} of ${events} arrived`
+      if (outcome.failed > 0 || wire.records !== events) throw new Error(`${tag}: ${problem}`)
+      return { wire, peakMB }
+    })
+  )
+  const peakMB = batch ? { ours: ours.peakMB, upstream: upstream.peakMB } : undefined
+  return { path: name, wire: { ours: ours.wire, upstream: upstream.wire }, ...(peakMB && { peakMB }) }
 }
 
 async function main() {
@@ -88,12 +81,11 @@ async function main() {
     const results: PathResult[] = counted.map((result) => ({ ...result, cpu: cpu[result.path] }))
 
     const worst = worstCpuRatio(results)
-    console.log(table(results))
-    console.log(
-      `\nCPU: median of ${plan.rounds} rounds, calls of ${BATCH_EVENTS} events or ${SINGLE_EVENTS} single events.`
-    )
-    console.log(`Counts: ${SINGLE_COUNT} single events, or one call of ${LARGE_BATCH} events (and its peak RSS).`)
-    console.log(`Worst CPU ratio: ${worst.ratio.toFixed(2)} (${worst.path}); the limit is ${CPU_RATIO_LIMIT}.`)
+    console.log(`${table(results)}
+
+CPU: median of ${plan.rounds} rounds, calls of ${BATCH_EVENTS} events or ${SINGLE_EVENTS} single events.
+Counts: ${SINGLE_COUNT} single events, or one call of ${LARGE_BATCH} events (and its peak RSS).
+Worst CPU ratio: ${worst.ratio.toFixed(2)} (${worst.path}); the limit is ${CPU_RATIO_LIMIT}.`)
     mkdirSync(RESULTS_DIR, { recursive: true })
     const file = path.join(RESULTS_DIR, `bench-${mode}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
     const run = { mode, node: process.version, cpus: cpus().length, plan: { ...plan, sinkUrl: undefined }, results }

@@ -4,21 +4,11 @@ import type { AddressInfo } from 'node:net'
 // A loopback server that answers like Iterable (everything accepted) and counts what each run sends it. A run's
 // requests arrive as `/<tag>/api/...`, so runs sharing the sink are counted apart.
 
-export interface Tally {
-  requests: number
-  /** Request-body bytes; headers are not counted. */
-  bytes: number
-  /** Users or events received: 1 per single request, the list's length in a bulk body. */
-  records: number
-  largestBody: number
-}
+/** Body bytes (headers are not counted), and records: 1 per single request, the list's length in a bulk body. */
+export type Tally = { requests: number; bytes: number; records: number; largestBody: number }
 
-export interface Sink {
-  /** `http://127.0.0.1:<port>`: send a run's requests to `${baseUrl}/${tag}`. */
-  baseUrl: string
-  tally(tag: string): Tally
-  close(): Promise<void>
-}
+/** `baseUrl` is `http://127.0.0.1:<port>`: send a run's requests to `${baseUrl}/${tag}`. */
+export type Sink = { baseUrl: string; tally(tag: string): Tally; close(): Promise<void> }
 
 const SUCCESS = JSON.stringify({ msg: '', code: 'Success', params: null })
 
