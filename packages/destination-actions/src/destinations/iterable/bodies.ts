@@ -63,9 +63,7 @@ const MAX_EVENT_ID_BYTES = 512
 export function eventBody(event: EventInput, eventName: string, settings: Settings) {
   requireIdentifiers(event, settings)
   if (eventName.trim() === '') {
-    throw new PayloadValidationError(
-      'eventName is blank: Iterable refuses an event without a name. Map a non-empty name.'
-    )
+    throw new PayloadValidationError('eventName is blank: Iterable refuses an event without a name. Map a name.')
   }
   if (event.id !== undefined && Buffer.byteLength(event.id) > MAX_EVENT_ID_BYTES) {
     throw new PayloadValidationError(

@@ -13,17 +13,9 @@ const setting = (label: string, description: string, defaultValue: boolean) =>
   ({ label, description, type: 'boolean', default: defaultValue }) as const
 
 export const PAGE_SETTINGS = {
-  trackAllPages: setting(
-    'Track All Pages',
-    'Send every page and screen call to Iterable, whether or not it has a name or a category.',
-    false
-  ),
-  trackCategorizedPages: setting(
-    'Track Categorized Pages',
-    'Send page and screen calls that have a category to Iterable.',
-    true
-  ),
-  trackNamedPages: setting('Track Named Pages', 'Send page and screen calls that have a name to Iterable.', true),
+  trackAllPages: setting('Track All Pages', 'Send every page and screen call, whatever its name or category.', false),
+  trackCategorizedPages: setting('Track Categorized Pages', 'Send page and screen calls that have a category.', true),
+  trackNamedPages: setting('Track Named Pages', 'Send page and screen calls that have a name.', true),
   mapToSingleEvent: setting(
     'Map All Pages to Single Event Name',
     'Send every page call as the event "Loaded a Page" and every screen call as "Loaded a Screen", instead of "<name> page" / "<name> screen".',
