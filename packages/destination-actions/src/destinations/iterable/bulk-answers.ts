@@ -4,12 +4,7 @@ import { readAnswer } from './iterable-api'
 // userId (events also by name), never by position; a 400 may name them by position or by a field's type.
 
 /** What a bulk record is recognised by in Iterable's answer. */
-export interface BulkRecord {
-  email?: string
-  userId?: string
-  eventName?: string
-  dataFields?: Record<string, unknown>
-}
+export type BulkRecord = { email?: string; userId?: string; eventName?: string; dataFields?: Record<string, unknown> }
 
 type IdentifierKind = 'email' | 'userId'
 

@@ -192,18 +192,10 @@ export const ITEMS_FIELD: InputField = {
     quantity: { label: 'Quantity', description: 'How many of the product.', type: 'integer', required: true },
     price: { label: 'Price', description: 'The unit price of the product.', type: 'number', required: true },
     description: { label: 'Product Description', description: 'A description of the product.', type: 'string' },
-    categories: {
-      label: 'Product Category',
-      description: 'The product category; sent to Iterable as a one-element `categories` array.',
-      type: 'string'
-    },
+    categories: { label: 'Product Category', description: 'Sent as a one-element `categories` array.', type: 'string' },
     url: { label: 'Product URL', description: 'The URL of the product page.', type: 'string' },
     imageUrl: { label: 'Product Image URL', description: 'The URL of an image of the product.', type: 'string' },
-    dataFields: {
-      label: 'Additional item properties',
-      description: 'Other product properties. Dates in it are converted to Iterable’s format.',
-      type: 'object'
-    }
+    dataFields: { label: 'Additional item properties', description: 'Other product properties.', type: 'object' }
   },
   // Each item's dataFields is the whole product, whose keys that are not item fields commerce-items.ts keeps.
   default: itemsFromProducts({ ...ITEM_FROM_PRODUCT, dataFields: { '@path': '$.' } })

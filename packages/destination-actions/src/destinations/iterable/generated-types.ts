@@ -14,15 +14,15 @@ export interface Settings {
    */
   iterableProjectType?: 'email' | 'hybrid' | 'userId'
   /**
-   * Send every page and screen call to Iterable, whether or not it has a name or a category.
+   * Send every page and screen call, whatever its name or category.
    */
   trackAllPages?: boolean
   /**
-   * Send page and screen calls that have a category to Iterable.
+   * Send page and screen calls that have a category.
    */
   trackCategorizedPages?: boolean
   /**
-   * Send page and screen calls that have a name to Iterable.
+   * Send page and screen calls that have a name.
    */
   trackNamedPages?: boolean
   /**

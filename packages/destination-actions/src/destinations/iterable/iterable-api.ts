@@ -47,12 +47,7 @@ export const endpointUrl = (path: ApiPath, dataCenterLocation?: string) =>
   (dataCenterLocation === 'europe' ? BASE_URLS.europe : BASE_URLS.united_states) + path
 
 /** What Iterable answers: `{ msg, code, params }`, or sometimes plain text. */
-export interface IterableAnswer {
-  msg?: string
-  code?: string
-  params?: unknown
-  [key: string]: unknown
-}
+export type IterableAnswer = { msg?: string; code?: string; params?: unknown; [key: string]: unknown }
 
 interface CallOptions {
   method?: 'get' | 'post' | 'delete'

@@ -71,7 +71,7 @@ export interface Payload {
      */
     description?: string
     /**
-     * The product category; sent to Iterable as a one-element `categories` array.
+     * Sent as a one-element `categories` array.
      */
     categories?: string
     /**
@@ -83,7 +83,7 @@ export interface Payload {
      */
     imageUrl?: string
     /**
-     * Other product properties. Dates in it are converted to Iterable’s format.
+     * Other product properties.
      */
     dataFields?: {
       [k: string]: unknown

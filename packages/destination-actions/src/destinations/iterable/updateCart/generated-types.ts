@@ -61,7 +61,7 @@ export interface Payload {
      */
     description?: string
     /**
-     * The product category; sent to Iterable as a one-element `categories` array.
+     * Sent as a one-element `categories` array.
      */
     categories?: string
     /**
@@ -73,7 +73,7 @@ export interface Payload {
      */
     imageUrl?: string
     /**
-     * Other product properties. Dates in it are converted to Iterable’s format.
+     * Other product properties.
      */
     dataFields?: {
       [k: string]: unknown
