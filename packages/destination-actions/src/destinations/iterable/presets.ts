@@ -26,7 +26,8 @@ const specificEvent = (name: string, eventSlug: EventSlug, partnerAction: string
   type: 'specificEvent',
   eventSlug
 })
-const eventWithProperties = { ...defaultValues(trackEvent.fields), dataFields: { '@path': '$.properties' } }
+const eventDefaults = defaultValues(trackEvent.fields)
+const eventWithProperties = { ...eventDefaults, dataFields: { '@path': '$.properties' } }
 const userWithTraits = { ...defaultValues(updateUser.fields), dataFields: { '@path': '$.traits' } }
 
 export const presets: Preset[] = [
@@ -38,12 +39,7 @@ export const presets: Preset[] = [
   automatic('Screen Calls', SUBSCRIPTIONS.screen, 'trackPage', trackPage.fields),
   automatic('Email Updated Calls', SUBSCRIPTIONS.emailUpdated, 'updateEmail', updateEmail.fields),
   automatic('Register Push Token', SUBSCRIPTIONS.pushToken, 'registerPushToken', registerPushToken.fields),
-  specificEvent(
-    'Associated Entity Added',
-    'warehouse_entity_added_track',
-    'trackEvent',
-    defaultValues(trackEvent.fields)
-  ),
+  specificEvent('Associated Entity Added', 'warehouse_entity_added_track', 'trackEvent', eventDefaults),
   specificEvent('Associated Entity Removed', 'warehouse_entity_removed_track', 'trackEvent', eventWithProperties),
   specificEvent('Entities Audience Entered', 'warehouse_audience_entered_track', 'trackEvent', eventWithProperties),
   specificEvent('Entities Audience Exited', 'warehouse_audience_exited_track', 'trackEvent', eventWithProperties),
