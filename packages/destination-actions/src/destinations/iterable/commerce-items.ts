@@ -9,7 +9,7 @@ import { ITEMS_FIELD } from './fields'
 export type MappedItem = { id: string; categories?: string; dataFields?: DataFields; [key: string]: unknown }
 
 // Keys of an Iterable item, and the Segment product keys they are mapped from, are never item dataFields.
-const ITEM_KEYS = [...Object.keys(ITEMS_FIELD.properties ?? {}), 'product_id', 'category', 'image_url']
+const ITEM_KEYS = new Set([...Object.keys(ITEMS_FIELD.properties ?? {}), 'product_id', 'category', 'image_url'])
 
 const productIdOf = (product: unknown): string | undefined => {
   const { product_id: productId, id } = (product ?? {}) as { product_id?: unknown; id?: unknown }
@@ -32,10 +32,12 @@ function productOf(item: MappedItem, index: number, products: unknown[] | undefi
 export function toCommerceItems(items: MappedItem[], products?: unknown[]) {
   return items.map((item, index) => {
     // The other keys, from each source in order (a later one wins): the product, the item's mapped `dataFields` (the
-    // whole product, by default on cart events), and the item's extra keys. Spread keeps every key a plain own key
-    // ("__proto__" included); the item's own keys are then taken out.
-    const others: DataFields = { ...productOf(item, index, products), ...item.dataFields, ...item }
-    for (const key of ITEM_KEYS) delete others[key]
+    // whole product, by default on cart events), and the item's extra keys. Object.fromEntries keeps every key a plain
+    // own key ("__proto__" included).
+    const others: [string, unknown][] = []
+    for (const source of [productOf(item, index, products), item.dataFields, item]) {
+      for (const key of Object.keys(source ?? {})) if (!ITEM_KEYS.has(key)) others.push([key, source?.[key]])
+    }
     return {
       id: item.id,
       sku: item.sku,
@@ -46,7 +48,7 @@ export function toCommerceItems(items: MappedItem[], products?: unknown[]) {
       quantity: item.quantity,
       imageUrl: item.imageUrl,
       url: item.url,
-      dataFields: withIterableDates(others, `items[${index}].dataFields`)
+      dataFields: withIterableDates(Object.fromEntries(others), `items[${index}].dataFields`)
     }
   })
 }
