@@ -1,7 +1,8 @@
 // Dry run: pushes sample Segment events through the Iterable destination with its presets' mappings and prints the
 // request each one would send to Iterable. Nothing leaves this machine: HTTP is intercepted in-process.
 import nock from 'nock'
-import { createTestIntegration, type SegmentEvent } from '@segment/actions-core'
+import { createTestIntegration } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 import { parseFql, validate } from '@segment/destination-subscriptions'
 import destination from '../packages/destination-actions/src/destinations/iterable'
 import type { Settings } from '../packages/destination-actions/src/destinations/iterable/generated-types'
@@ -21,8 +22,8 @@ function describe(event: SegmentEvent): string {
   return event.type === 'track'
     ? `track "${event.event}"`
     : event.type === 'page' || event.type === 'screen'
-      ? `${event.type} "${event.name}"`
-      : event.type
+    ? `${event.type} "${event.name}"`
+    : event.type
 }
 
 async function main() {

@@ -1,4 +1,5 @@
-import { createTestEvent, type SegmentEvent } from '@segment/actions-core'
+import { createTestEvent } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 
 // Realistic Segment events, one per kind the destination handles; used by the dry run and the demo.
 

@@ -1,10 +1,12 @@
 // `npm start`: the Iterable API emulator and `serve` together, so the whole product runs on a fresh machine with no
 // Iterable account. The destination's calls to Iterable's API origins go to the emulator through serve's --api-url;
 // neither the destination nor the CLI knows of it. `npm start -- --live` serves against the real Iterable API instead.
-import { spawn, type ChildProcess } from 'child_process'
+import { spawn } from 'child_process'
+import type { ChildProcess } from 'child_process'
 import path from 'path'
 import { BASE_URLS } from '../packages/destination-actions/src/destinations/iterable/iterable-api'
-import { optionsFromEnv, startEmulator, type Emulator } from '../packages/iterable-emulator/src'
+import { optionsFromEnv, startEmulator } from '../packages/iterable-emulator/src'
+import type { Emulator } from '../packages/iterable-emulator/src'
 
 const repoRoot = path.resolve(__dirname, '..')
 const servePort = Number(process.env.PORT ?? 3000)
@@ -19,7 +21,7 @@ const shellKey = keyFromEnv ? `'"$EMULATOR_API_KEY"'` : emulatorApiKey
 const live = process.argv.includes('--live')
 // `npm start -- --destination iterable-audiences` serves the audience destination (Iterable Lists) instead.
 const destinationAt = process.argv.indexOf('--destination')
-const destination = destinationAt >= 0 ? (process.argv[destinationAt + 1] ?? 'iterable') : 'iterable'
+const destination = destinationAt >= 0 ? process.argv[destinationAt + 1] ?? 'iterable' : 'iterable'
 
 /** Where the emulator reads a user back: the endpoints its GET /api/users answers, by email first. */
 const PROFILE_URLS = [

@@ -1,5 +1,6 @@
 import { generateEvents } from './events'
-import { PATHS, integrationFor, push, type Impl, type Outcome } from './harness'
+import { PATHS, integrationFor, push } from './harness'
+import type { Impl, Outcome } from './harness'
 
 // One destination's events down one path, in a process of its own (a child of main.ts), so that the process's peak
 // memory is that call's: RSS at its highest during the call, less RSS just before it. On batch paths the events go in
@@ -19,7 +20,8 @@ async function main() {
   const before = process.memoryUsage().rss
   const outcome = await push(integrationFor(plan.impl, `${plan.sinkUrl}/${plan.tag}`), path, events)
   const peakMB = (process.resourceUsage().maxRSS * 1024 - before) / 2 ** 20
-  process.send!({ outcome, peakMB } satisfies CountResult)
+  const result: CountResult = { outcome, peakMB }
+  process.send!(result)
 }
 
 if (require.main === module) void main()

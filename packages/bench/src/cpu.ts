@@ -1,7 +1,8 @@
 import { Bench } from 'tinybench'
 import type { SegmentEvent } from '@segment/actions-core'
 import { generateEvents } from './events'
-import { IMPLS, PATHS, integrationFor, push, type Impl } from './harness'
+import { IMPLS, PATHS, integrationFor, push } from './harness'
+import type { Impl } from './harness'
 
 // CPU per event of both destinations, side by side in this one process (a child of main.ts, which holds the sink, so
 // that answering requests is not counted here). tinybench times each task with this process's CPU time instead of
@@ -24,7 +25,7 @@ const cpuMs = () => {
 }
 
 type Integrations = Record<Impl, ReturnType<typeof integrationFor>>
-type Run = { path: (typeof PATHS)[number]; events: SegmentEvent[] }
+type Run = { path: typeof PATHS[number]; events: SegmentEvent[] }
 
 async function measure(plan: CpuPlan, integrations: Integrations, { path, events }: Run): Promise<CpuSamples> {
   const samples: CpuSamples = { ours: [], upstream: [] }
@@ -62,7 +63,7 @@ async function main() {
   // Each destination pushes each path's events until it has spent warmupMs of CPU on them.
   for (const { path, events } of runs) {
     for (const impl of IMPLS) {
-      for (const start = cpuMs(); cpuMs() - start < plan.warmupMs;) await push(integrations[impl], path, events)
+      for (const start = cpuMs(); cpuMs() - start < plan.warmupMs; ) await push(integrations[impl], path, events)
     }
   }
   const results: Record<string, CpuSamples> = {}

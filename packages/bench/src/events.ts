@@ -1,5 +1,6 @@
 import { Faker, base, en } from '@faker-js/faker'
-import { createTestEvent, type SegmentEvent } from '@segment/actions-core'
+import { createTestEvent } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 
 // Realistic Segment events, the same for a given seed: both destinations get exactly the same input, run after run.
 

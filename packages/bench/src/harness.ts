@@ -1,4 +1,5 @@
-import { createTestIntegration, type DestinationDefinition, type SegmentEvent } from '@segment/actions-core'
+import { createTestIntegration } from '@segment/actions-core'
+import type { DestinationDefinition, SegmentEvent } from '@segment/actions-core'
 import ours from '@local/destination-actions/src/destinations/iterable'
 import upstream from '@segment/action-destinations/dist/destinations/iterable'
 import { withBaseUrlOverride } from '@local/cli/src/lib/api-base-url'

@@ -1,4 +1,5 @@
-import { pathErrors, type PathErrors, type SchemaError } from './validation'
+import { pathErrors } from './validation'
+import type { PathErrors, SchemaError } from './validation'
 
 // Iterable's answers: `{ msg, code, params }` for everything but the bulk and read endpoints.
 

@@ -1,5 +1,6 @@
 import type { Faults } from './faults'
-import { PROJECT_TYPES, type ProjectType } from './project'
+import { PROJECT_TYPES } from './project'
+import type { ProjectType } from './project'
 
 // Settings from the environment, for the CLI and for `startEmulator` options left unset.
 

@@ -1,8 +1,11 @@
-import { badJsonBody, failure, type Answer } from './answers'
-import { mismatchMessage, type FieldScope, type TypeMismatch } from './field-types'
+import { badJsonBody, failure } from './answers'
+import type { Answer } from './answers'
+import { mismatchMessage } from './field-types'
+import type { FieldScope, TypeMismatch } from './field-types'
 import type { Project } from './project'
 import type { SchemaName } from './schemas'
-import { isPlainObject, withoutNulls, type DataFields, type Store } from './store'
+import { isPlainObject, withoutNulls } from './store'
+import type { DataFields, Store } from './store'
 import { schemaErrors } from './validation'
 
 // What every endpoint's handler gets, and the checks they share. A request is checked whole before anything is

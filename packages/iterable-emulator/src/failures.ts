@@ -1,4 +1,5 @@
-import { badParams, failure, type Answer } from './answers'
+import { badParams, failure } from './answers'
+import type { Answer } from './answers'
 import type { Failure } from './identity'
 
 // How a failure about the user is answered: by a single-record endpoint as an error, by a bulk endpoint in one of the
@@ -100,7 +101,7 @@ export const EVENT_LISTS = [
   'forgottenUserIds'
 ] as const
 
-export type UserList = (typeof USER_LISTS)[number]
+export type UserList = typeof USER_LISTS[number]
 
 /** The failedUpdates list a failure goes to: the email lists name the email, the userId lists the userId. */
 export function listFor(problem: Failure): { list: UserList; value: string } {

@@ -19,7 +19,10 @@ export interface Faults {
 }
 
 export type FaultDecision =
-  { kind: 'none' } | { kind: 'drop' } | { kind: 'rateLimit' } | { kind: 'error'; status: number }
+  | { kind: 'none' }
+  | { kind: 'drop' }
+  | { kind: 'rateLimit' }
+  | { kind: 'error'; status: number }
 
 export const DEFAULT_ERROR_STATUSES = [500, 503]
 

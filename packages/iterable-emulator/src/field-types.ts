@@ -199,7 +199,11 @@ export class TypeCheck {
 export function mismatchMessage(projectId: number, mismatches: Record<string, TypeMismatch>): string {
   const fields = Object.entries(mismatches).map(
     ([field, { category, expectedType, incomingTypes }]) =>
-      `Field '${field}' already exists for type '${category}' and has a data type of '${expectedType}' but possible types '${incomingTypes.join(', ')}' in the request.`
+      `Field '${field}' already exists for type '${category}' and has a data type of '${expectedType}' but possible types '${incomingTypes.join(
+        ', '
+      )}' in the request.`
   )
-  return `Project ${projectId}: The request does not have the same data types as the data previously submitted. ${fields.join(' ')}`
+  return `Project ${projectId}: The request does not have the same data types as the data previously submitted. ${fields.join(
+    ' '
+  )}`
 }

@@ -1,7 +1,11 @@
-import { dataFieldsOf, type Context } from './context'
-import { USER_SCOPE, type TypeCheck } from './field-types'
-import { identify, identityChangeFailure, isFailure, materialise, type Failure, type Target } from './identity'
-import { isPlainObject, writeFields, type DataFields, type StoredUser } from './store'
+import { dataFieldsOf } from './context'
+import type { Context } from './context'
+import { USER_SCOPE } from './field-types'
+import type { TypeCheck } from './field-types'
+import { identify, identityChangeFailure, isFailure, materialise } from './identity'
+import type { Failure, Target } from './identity'
+import { isPlainObject, writeFields } from './store'
+import type { DataFields, StoredUser } from './store'
 import { isValidEmail, isValidUserId } from './validation'
 
 // Writing a user's profile, shared by every endpoint that updates one (users, commerce, lists, subscriptions,
@@ -57,7 +61,7 @@ function userFieldsFailure(fields: DataFields, ids: { email?: string; userId?: s
 function withFieldIdentifiers(ctx: Context, target: Target, fields: DataFields): Target | Failure {
   const type = ctx.project.type
   const user = 'user' in target ? target.user : undefined
-  const current = 'user' in target ? (target.change ?? {}) : target.create
+  const current = 'user' in target ? target.change ?? {} : target.create
   const change = {
     ...(type !== 'email' &&
       typeof fields.email === 'string' &&

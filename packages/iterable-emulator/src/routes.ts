@@ -1,4 +1,5 @@
-import { ok, type Answer } from './answers'
+import { ok } from './answers'
+import type { Answer } from './answers'
 import type { Context } from './context'
 import * as commerce from './resources/commerce'
 import * as devices from './resources/devices'

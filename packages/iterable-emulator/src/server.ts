@@ -1,23 +1,19 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import http, { type IncomingMessage, type ServerResponse } from 'node:http'
+import http from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import {
-  badJsonBody,
-  badParams,
-  describePaths,
-  failure,
-  notFoundPage,
-  ok,
-  rateLimited,
-  success,
-  type Answer
-} from './answers'
+import { badJsonBody, badParams, describePaths, failure, notFoundPage, ok, rateLimited, success } from './answers'
+import type { Answer } from './answers'
 import { faultsFromEnv, rateLimitsFromEnv } from './config'
-import { FaultInjector, type Faults } from './faults'
+import { FaultInjector } from './faults'
+import type { Faults } from './faults'
 import { ROUTES, findRoute } from './routes'
-import { PROJECT_TYPES, type Project, type ProjectType } from './project'
-import { RateLimiter, type RateLimitOption } from './rate-limits'
-import { Store, type RequestLogEntry } from './store'
+import { PROJECT_TYPES } from './project'
+import type { Project, ProjectType } from './project'
+import { RateLimiter } from './rate-limits'
+import type { RateLimitOption } from './rate-limits'
+import { Store } from './store'
+import type { RequestLogEntry } from './store'
 import { pathErrors, schemaErrors } from './validation'
 
 export interface EmulatorOptions {

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { formatIterableDate, normaliseDate } from './dates'
-import { FieldTypes, type FieldScope } from './field-types'
+import { FieldTypes } from './field-types'
+import type { FieldScope } from './field-types'
 import { regionCodeOf } from './phone'
-import { listField, type ProjectType } from './project'
+import { listField } from './project'
+import type { ProjectType } from './project'
 
 // The emulated project's data, in memory: users, their events and purchases, lists and devices, and the project's
 // field types. Emails are compared without regard to case, userIds exactly. The store indexes users by both and lets

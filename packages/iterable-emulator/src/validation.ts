@@ -1,5 +1,7 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv'
-import { REQUEST_SCHEMAS, type SchemaName } from './schemas'
+import Ajv from 'ajv'
+import type { ErrorObject, ValidateFunction } from 'ajv'
+import { REQUEST_SCHEMAS } from './schemas'
+import type { SchemaName } from './schemas'
 
 // Body checks, answered the way Iterable answers them: a body that does not match the schema is refused whole with
 // `BadJsonBody`, and `params` names each bad key by its JSON path from `obj` (`obj.events[1].createdAt`) with the

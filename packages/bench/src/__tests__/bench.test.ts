@@ -1,8 +1,10 @@
 import { parseFql, validate } from '@segment/destination-subscriptions'
 import { generateEvents } from '../events'
 import { DESTINATIONS, IMPLS, PATHS, integrationFor, push } from '../harness'
-import { median, summarizeCpu, table, worstCpuRatio, type PathResult } from '../report'
-import { startSink, type Sink } from '../sink'
+import { median, summarizeCpu, table, worstCpuRatio } from '../report'
+import type { PathResult } from '../report'
+import { startSink } from '../sink'
+import type { Sink } from '../sink'
 
 const wire = (requests: number, bytes: number) => ({ requests, bytes, records: 10, largestBody: bytes, events: 10 })
 const result = (path: string, ours: number[], upstream: number[]): PathResult => ({

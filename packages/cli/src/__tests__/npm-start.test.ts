@@ -50,7 +50,9 @@ describe('npm start, a port taken', () => {
     const { exitCode, stdout, stderr } = await runStart({ PORT: '0', EMULATOR_PORT: String(portOf(other)) })
     expect(exitCode).toBe(1)
     expect(stderr).toContain(
-      `npm start: port ${portOf(other)} (the Iterable API emulator) is in use on 127.0.0.1: stop the other server, or choose another port with EMULATOR_PORT=<port>.`
+      `npm start: port ${portOf(
+        other
+      )} (the Iterable API emulator) is in use on 127.0.0.1: stop the other server, or choose another port with EMULATOR_PORT=<port>.`
     )
     expect(stdout).not.toContain('is running locally')
   })

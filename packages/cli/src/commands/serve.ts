@@ -2,7 +2,8 @@ import { Command, Flags } from '@oclif/core'
 import { existsSync } from 'fs'
 import path from 'path'
 import type { SegmentEvent } from '@segment/actions-core'
-import { parseApiUrls, type ApiUrlMap } from '../lib/api-base-url'
+import { parseApiUrls } from '../lib/api-base-url'
+import type { ApiUrlMap } from '../lib/api-base-url'
 import {
   DESTINATIONS_DIR,
   displayPath,
@@ -11,8 +12,10 @@ import {
   resolveDestinationDir
 } from '../lib/destinations'
 import { defaultSamples, loadSamples } from '../lib/samples'
-import { PortInUseError, routesOf, startServer, type RunningServer } from '../lib/server'
-import { watchSources, type Watcher } from '../lib/watch'
+import { PortInUseError, routesOf, startServer } from '../lib/server'
+import type { RunningServer } from '../lib/server'
+import { watchSources } from '../lib/watch'
+import type { Watcher } from '../lib/watch'
 
 export const ACTIONS_TESTER_URL = 'https://app.segment.com/dev-center/actions-tester'
 

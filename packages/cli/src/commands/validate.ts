@@ -1,7 +1,8 @@
 import { Command } from '@oclif/core'
 import { destinationDirsFor } from '../lib/destinations'
 import { pathFlag } from '../lib/flags'
-import { validateDestinations, type ValidationReport } from '../lib/validate'
+import { validateDestinations } from '../lib/validate'
+import type { ValidationReport } from '../lib/validate'
 
 export default class Validate extends Command {
   static override summary = 'Check destination definitions statically; exit 1 with the list of problems if any.'

@@ -1,19 +1,15 @@
-import express, { type NextFunction, type Request, type Response } from 'express'
+import express from 'express'
+import type { NextFunction, Request, Response } from 'express'
 import cors from 'cors'
-import {
-  HTTPError,
-  IntegrationError,
-  defaultValues,
-  type Destination,
-  type InputField,
-  type JSONObject,
-  type SegmentEvent
-} from '@segment/actions-core'
+import { HTTPError, IntegrationError, defaultValues } from '@segment/actions-core'
+import type { Destination, InputField, JSONObject, SegmentEvent } from '@segment/actions-core'
 import type { AnyDestinationDefinition } from './destinations'
-import { describeFailure, summarizeExchanges, type Exchange, type RequestFailure } from './exchanges'
+import { describeFailure, summarizeExchanges } from './exchanges'
+import type { Exchange, RequestFailure } from './exchanges'
 import { recordResponses } from './instrument'
 import { RecentSecrets, redactDeep, redactText, secretValues } from './redact'
-import { testerRouter, type TesterOptions } from './tester'
+import { testerRouter } from './tester'
+import type { TesterOptions } from './tester'
 
 // The routes of serve: upstream actions-cli's (packages/cli/src/lib/server.ts), with its answer shapes, run through
 // the framework (`Destination`, `Action.execute`, `Destination.executeBatch`) exactly as Segment runs a destination;
@@ -63,10 +59,7 @@ type Bundle = Parameters<Destination['actions'][string]['execute']>[0]
 type AuthTokens = NonNullable<Bundle['auth']>
 
 export class BadRequest extends Error {
-  constructor(
-    message: string,
-    readonly status = 400
-  ) {
+  constructor(message: string, readonly status = 400) {
     super(message)
   }
 }

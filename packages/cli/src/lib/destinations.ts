@@ -47,7 +47,7 @@ export function loadDestination(dir: string, { fresh = false } = {}): AnyDestina
   const entry = path.join(dir, 'index.ts')
   if (!existsSync(entry)) throw new Error(`No destination at ${dir}: ${path.basename(entry)} not found`)
   if (fresh) forgetModulesUnder(dir)
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a destination is chosen at run time
+  // eslint-disable-next-line @typescript-eslint/no-var-requires -- a destination is chosen at run time
   const loaded = require(entry) as { default?: AnyDestinationDefinition } & AnyDestinationDefinition
   const definition = loaded.default ?? loaded
   if (!definition || typeof definition !== 'object' || !definition.actions) {

@@ -1,4 +1,5 @@
-import { HTTPError, type DecoratedResponse } from '@segment/actions-core'
+import { HTTPError } from '@segment/actions-core'
+import type { DecoratedResponse } from '@segment/actions-core'
 
 // What serve answers, in the shapes of upstream actions-cli (packages/cli/src/lib/summarize-http.ts and the
 // marshalError of server.ts): every HTTP exchange the destination made, the request body as the text that was sent;

@@ -1,11 +1,7 @@
 import { promises as fs } from 'fs'
 import path from 'path'
-import {
-  fieldsToJsonSchema,
-  type AudienceDestinationDefinition,
-  type DestinationDefinition,
-  type InputField
-} from '@segment/actions-core'
+import { fieldsToJsonSchema } from '@segment/actions-core'
+import type { AudienceDestinationDefinition, DestinationDefinition, InputField } from '@segment/actions-core'
 import type { JSONSchema } from 'json-schema-to-typescript'
 import { loadDestination, REPO_ROOT } from './destinations'
 import type { GenerationResult } from './metadata'

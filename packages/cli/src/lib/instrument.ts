@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from 'async_hooks'
-import { HTTPError, type DecoratedResponse, type RequestClient } from '@segment/actions-core'
+import { HTTPError } from '@segment/actions-core'
+import type { DecoratedResponse, RequestClient } from '@segment/actions-core'
 import type { AnyDestinationDefinition } from './destinations'
-import { rewriteApiUrl, type ApiUrlMap } from './api-base-url'
+import { rewriteApiUrl } from './api-base-url'
+import type { ApiUrlMap } from './api-base-url'
 import { wrapRequestFunctions } from './request-functions'
 
 // serve builds one Destination per load of the definition and runs every request through it, so the exchanges of a

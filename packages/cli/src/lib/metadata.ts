@@ -1,7 +1,8 @@
 import { promises as fs } from 'fs'
 import path from 'path'
 import type { AudienceDestinationDefinition } from '@segment/actions-core'
-import { loadDestination, type AnyDestinationDefinition } from './destinations'
+import { loadDestination } from './destinations'
+import type { AnyDestinationDefinition } from './destinations'
 
 // metadata.json: the public definition of a destination (what Segment's catalog shows and what customers map),
 // written beside its index.ts so that a review sees every change to settings, actions, fields and presets as a diff.
@@ -45,13 +46,15 @@ export function metadataFor(definition: AnyDestinationDefinition): Record<string
       hasPerformBatch: typeof action.performBatch === 'function',
       fields: mapEntries(action.fields ?? {}, canonical)
     })),
-    presets: (definition.presets ?? []).map((preset): Json => ({
-      name: preset.name ?? null,
-      type: preset.type,
-      partnerAction: preset.partnerAction,
-      ...(preset.type === 'specificEvent' ? { eventSlug: preset.eventSlug } : { subscribe: preset.subscribe }),
-      mapping: canonical(preset.mapping ?? {})
-    }))
+    presets: (definition.presets ?? []).map(
+      (preset): Json => ({
+        name: preset.name ?? null,
+        type: preset.type,
+        partnerAction: preset.partnerAction,
+        ...(preset.type === 'specificEvent' ? { eventSlug: preset.eventSlug } : { subscribe: preset.subscribe }),
+        mapping: canonical(preset.mapping ?? {})
+      })
+    )
   }
 }
 

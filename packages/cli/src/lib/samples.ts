@@ -1,5 +1,6 @@
 import path from 'path'
-import { createTestEvent, type SegmentEvent } from '@segment/actions-core'
+import { createTestEvent } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 import { parseFql, validate } from '@segment/destination-subscriptions'
 import type { AnyDestinationDefinition } from './destinations'
 
@@ -9,7 +10,7 @@ import type { AnyDestinationDefinition } from './destinations'
 
 /** Loads `sampleEvents` (or the default export) of a .ts, .js or .json file: an array of Segment events. */
 export function loadSamples(file: string): SegmentEvent[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module chosen at run time
+  // eslint-disable-next-line @typescript-eslint/no-var-requires -- a module chosen at run time
   const loaded = require(path.resolve(file)) as { sampleEvents?: unknown; default?: unknown }
   const events = loaded.sampleEvents ?? loaded.default ?? loaded
   if (!Array.isArray(events) || events.some((event) => typeof event !== 'object' || event === null)) {

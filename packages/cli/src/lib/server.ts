@@ -3,9 +3,11 @@ import type { AddressInfo } from 'net'
 import { Destination } from '@segment/actions-core'
 import type { AnyDestinationDefinition } from './destinations'
 import type { ApiUrlMap } from './api-base-url'
-import { createApp, type AppOptions, type ServedDestination } from './app'
+import { createApp } from './app'
+import type { AppOptions, ServedDestination } from './app'
 import { instrument } from './instrument'
-import { startLiveReload, type LiveReload } from './live-reload'
+import { startLiveReload } from './live-reload'
+import type { LiveReload } from './live-reload'
 import { RecentSecrets } from './redact'
 
 // The development server behind `serve`: the HTTP app (app.ts) and, as upstream, a WebSocket server on the next
@@ -24,11 +26,7 @@ export interface ServerOptions extends AppOptions {
 /** The port serve (`http`) or its live-reload WebSocket wanted is taken by another process. */
 export class PortInUseError extends Error {
   readonly code = 'EADDRINUSE'
-  constructor(
-    readonly port: number,
-    readonly host: string,
-    readonly server: 'http' | 'live-reload'
-  ) {
+  constructor(readonly port: number, readonly host: string, readonly server: 'http' | 'live-reload') {
     super(`Port ${port} is in use on ${host}`)
   }
 }

@@ -1,14 +1,11 @@
 import path from 'path'
-import express, { type Response } from 'express'
-import {
-  createRequestClient,
-  defaultValues,
-  transform,
-  type JSONObject,
-  type SegmentEvent
-} from '@segment/actions-core'
+import express from 'express'
+import type { Response } from 'express'
+import { createRequestClient, defaultValues, transform } from '@segment/actions-core'
+import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import type { ServedDestination } from './app'
-import { rewriteApiUrl, type ApiUrlMap } from './api-base-url'
+import { rewriteApiUrl } from './api-base-url'
+import type { ApiUrlMap } from './api-base-url'
 import { samplesByAction } from './samples'
 import { redactDeep } from './redact'
 

@@ -1,5 +1,7 @@
-import { parseFql, type ErrorCondition } from '@segment/destination-subscriptions'
-import { displayPath, loadDestination, type AnyDestinationDefinition } from './destinations'
+import { parseFql } from '@segment/destination-subscriptions'
+import type { ErrorCondition } from '@segment/destination-subscriptions'
+import { displayPath, loadDestination } from './destinations'
+import type { AnyDestinationDefinition } from './destinations'
 import { SECRET_KEY_PATTERN } from './redact'
 
 // Static checks of a destination definition: what Segment's platform would reject or mis-handle, found before a

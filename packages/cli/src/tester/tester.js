@@ -265,7 +265,7 @@ async function send(/** @type {Event} */ submit) {
     // As Segment's Actions Tester sends it; useDefaultMappings: false runs the mapping as edited here.
     const answer = await postJson(`/${slug}`, { payload, settings, mapping, useDefaultMappings: false })
     const failure = answer.find((item) => item.requestError)
-    const exchanges = failure ? (failure.exchanges ?? []) : answer
+    const exchanges = failure ? failure.exchanges ?? [] : answer
     renderExchanges(exchanges)
     if (failure) {
       const { exchanges: _shown, multistatus: _listed, ...error } = failure
@@ -277,7 +277,9 @@ async function send(/** @type {Event} */ submit) {
     const refused = (statuses ?? []).filter((entry) => entry.status >= 300).length
     if (failure) status.textContent = `The action failed with ${failure.statusCode}; ${requests}.`
     else if (statuses)
-      status.textContent = `${statuses.length - refused} of ${statuses.length} events accepted, ${refused} refused; ${requests}.`
+      status.textContent = `${statuses.length - refused} of ${
+        statuses.length
+      } events accepted, ${refused} refused; ${requests}.`
     else status.textContent = `Sent: ${requests}.`
     status.className = failure || refused > 0 ? 'bad' : 'ok'
     renderEvents(statuses)

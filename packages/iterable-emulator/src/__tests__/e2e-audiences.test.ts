@@ -1,9 +1,12 @@
-import { createTestEvent, type SegmentEvent } from '@segment/actions-core'
+import { createTestEvent } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 import { normalizeBaseUrl } from '../../../cli/src/lib/api-base-url'
 import { BASE_URLS } from '../../../destination-actions/src/destinations/iterable/iterable-api'
 import { loadDestination, resolveDestinationDir } from '../../../cli/src/lib/destinations'
-import { startServer, type RunningServer } from '../../../cli/src/lib/server'
-import { startEmulator, type Emulator, type EmulatorOptions } from '..'
+import { startServer } from '../../../cli/src/lib/server'
+import type { RunningServer } from '../../../cli/src/lib/server'
+import { startEmulator } from '..'
+import type { Emulator, EmulatorOptions } from '..'
 
 // End-to-end: an Engage audience through `serve` (running the iterable-audiences destination as Segment runs it) to
 // the emulator, over real HTTP on 127.0.0.1, then read back through the emulator's list endpoints. One emulator per
@@ -246,7 +249,9 @@ describe.each(DATA_CENTERS)(
       const multistatus = multistatusOf(answer)
       expect(multistatus.map((entry) => entry.status)).toEqual([200, 400, 400, 400])
       expect(multistatus[1].errormessage).toContain(
-        `Either User ID or Email is required when Iterable Project Type = ${iterableProjectType === 'email' ? 'Email' : 'Hybrid'}`
+        `Either User ID or Email is required when Iterable Project Type = ${
+          iterableProjectType === 'email' ? 'Email' : 'Hybrid'
+        }`
       )
       expect(multistatus[2].errormessage).toContain('failedUpdates.invalidEmails')
       expect(multistatus[3].errormessage).toContain('Invalid or missing Segment Audience ID')

@@ -1,7 +1,9 @@
-import { createTestEvent, type SegmentEvent } from '@segment/actions-core'
+import { createTestEvent } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 import type { RunningServer } from '../../../cli/src/lib/server'
 import type { Emulator } from '..'
-import { startServedStack, type ServedStack } from './served-stack'
+import { startServedStack } from './served-stack'
+import type { ServedStack } from './served-stack'
 
 // End-to-end: poisoned batches through serve to the emulator. Every bad event gets its own 400 and is not sent; every
 // good one is delivered and can be read back.

@@ -1,4 +1,5 @@
-import { createTestEvent, type JSONObject, type SegmentEvent } from '@segment/actions-core'
+import { createTestEvent } from '@segment/actions-core'
+import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import type { RunningServer } from '../../../cli/src/lib/server'
 import type { Emulator, ProjectType, RequestLogEntry } from '..'
 import { loadSpec, requestDefinition, specValidators } from './helpers'

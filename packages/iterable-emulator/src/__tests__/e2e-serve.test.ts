@@ -1,9 +1,12 @@
-import { createTestEvent, type JSONObject, type SegmentEvent } from '@segment/actions-core'
+import { createTestEvent } from '@segment/actions-core'
+import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import { normalizeBaseUrl } from '../../../cli/src/lib/api-base-url'
 import { BASE_URLS } from '../../../destination-actions/src/destinations/iterable/iterable-api'
 import { loadDestination, resolveDestinationDir } from '../../../cli/src/lib/destinations'
-import { startServer, type RunningServer } from '../../../cli/src/lib/server'
-import { startEmulator, type Emulator } from '..'
+import { startServer } from '../../../cli/src/lib/server'
+import type { RunningServer } from '../../../cli/src/lib/server'
+import { startEmulator } from '..'
+import type { Emulator } from '..'
 
 // End-to-end: Segment events through `serve` (the CLI's server, running the Iterable destination as Segment runs
 // it) to the emulator, over real HTTP on 127.0.0.1, then read back through the emulator's GET endpoints, as

@@ -1,9 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import Ajv, { type ValidateFunction } from 'ajv'
-import { startEmulator, type Emulator, type EmulatorOptions } from '../server'
+import Ajv from 'ajv'
+import type { ValidateFunction } from 'ajv'
+import { startEmulator } from '../server'
+import type { Emulator, EmulatorOptions } from '../server'
 import { answerSchemaCheck } from './iterable/answer-schemas'
-import { iterableSchemaErrors, type SchemaCheck } from './iterable/zod-schemas'
+import { iterableSchemaErrors } from './iterable/zod-schemas'
+import type { SchemaCheck } from './iterable/zod-schemas'
 
 // Shared by the emulator's tests: an emulator per test file on an ephemeral port, a small HTTP client, and Iterable's
 // Swagger spec (read from ../shared at test time, never copied into the repository).

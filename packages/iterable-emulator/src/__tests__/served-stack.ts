@@ -1,7 +1,9 @@
 import { loadDestination, resolveDestinationDir } from '../../../cli/src/lib/destinations'
-import { startServer, type RunningServer } from '../../../cli/src/lib/server'
+import { startServer } from '../../../cli/src/lib/server'
+import type { RunningServer } from '../../../cli/src/lib/server'
 import { BASE_URLS } from '../../../destination-actions/src/destinations/iterable/iterable-api'
-import { startEmulator, type Emulator, type EmulatorOptions } from '..'
+import { startEmulator } from '..'
+import type { Emulator, EmulatorOptions } from '..'
 
 // The end-to-end tests' stack, as `npm start` wires it: the emulator, and serve running a destination of this
 // repository with Iterable's two origins sent to the emulator (`--api-url <origin>=<url>`).

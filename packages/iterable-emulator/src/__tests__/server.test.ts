@@ -1,6 +1,7 @@
 import http from 'node:http'
 import { faultsFromEnv, optionsFromEnv } from '../config'
-import { MAX_BODY_BYTES, startEmulator, type Emulator } from '../server'
+import { MAX_BODY_BYTES, startEmulator } from '../server'
+import type { Emulator } from '../server'
 import type { RequestLogEntry } from '../store'
 import { request, useEmulator } from './helpers'
 

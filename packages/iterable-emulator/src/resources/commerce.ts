@@ -1,4 +1,5 @@
-import { badParams, success, type Answer } from '../answers'
+import { badParams, success } from '../answers'
+import type { Answer } from '../answers'
 import {
   byteLength,
   dataFieldsOf,
@@ -6,14 +7,15 @@ import {
   normalisedFields,
   numberOrUndefined,
   refuseMalformed,
-  stringOrUndefined,
-  type Context
+  stringOrUndefined
 } from '../context'
+import type { Context } from '../context'
 import { fromUnixTimestamp } from '../dates'
 import { failureAnswer } from '../failures'
 import { PURCHASE_SCOPE, TypeCheck } from '../field-types'
 import { isFailure } from '../identity'
-import { applyUser, planUser, type UserPlan, type UserRecord } from '../profiles'
+import { applyUser, planUser } from '../profiles'
+import type { UserPlan, UserRecord } from '../profiles'
 import { generateId, withoutNulls } from '../store'
 import { MAX_EVENT_ID_BYTES } from '../validation'
 

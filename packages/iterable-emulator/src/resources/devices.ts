@@ -1,10 +1,13 @@
-import { badParams, failure, success, type Answer } from '../answers'
-import { dataFieldsOf, mismatchAnswer, refuseMalformed, type Context } from '../context'
+import { badParams, failure, success } from '../answers'
+import type { Answer } from '../answers'
+import { dataFieldsOf, mismatchAnswer, refuseMalformed } from '../context'
+import type { Context } from '../context'
 import { failureAnswer } from '../failures'
 import { TypeCheck, USER_SCOPE } from '../field-types'
 import { isFailure } from '../identity'
 import { applyUser, planUser } from '../profiles'
-import { withoutNulls, type DataFields, type StoredDevice } from '../store'
+import { withoutNulls } from '../store'
+import type { DataFields, StoredDevice } from '../store'
 
 // Push: registerDeviceToken (mobile devices, on the profile's `devices`) and registerBrowserToken (web push, on its
 // `browserTokens`). Both identify and create users as users/update does.

@@ -1,4 +1,5 @@
-import { badParams, describePaths, failure, ok, success, type Answer } from '../answers'
+import { badParams, describePaths, failure, ok, success } from '../answers'
+import type { Answer } from '../answers'
 import {
   byteLength,
   dataFieldsOf,
@@ -6,15 +7,18 @@ import {
   normalisedFields,
   numberOrUndefined,
   refuseMalformed,
-  stringOrUndefined,
-  type Context
+  stringOrUndefined
 } from '../context'
+import type { Context } from '../context'
 import { fromUnixTimestamp } from '../dates'
 import { EVENT_LISTS, FailedLists, failureAnswer, listFor } from '../failures'
 import { TypeCheck, eventScope } from '../field-types'
-import { identify, isFailure, materialise, type Failure, type Target } from '../identity'
-import { generateId, type DataFields, type Store, type StoredUser } from '../store'
-import { MAX_EVENT_ID_BYTES, isValidEmail, type PathErrors } from '../validation'
+import { identify, isFailure, materialise } from '../identity'
+import type { Failure, Target } from '../identity'
+import { generateId } from '../store'
+import type { DataFields, Store, StoredUser } from '../store'
+import { MAX_EVENT_ID_BYTES, isValidEmail } from '../validation'
+import type { PathErrors } from '../validation'
 
 // Custom events: track, trackBulk, and the reads of a user's events.
 
@@ -119,10 +123,10 @@ export function trackBulk(ctx: Context, body: unknown): Answer {
       const { list, value } = listFor(plan)
       // Events have no conflict or invalid-data lists: such a record is named among the invalid ones.
       const eventList = (EVENT_LISTS as readonly string[]).includes(list)
-        ? (list as (typeof EVENT_LISTS)[number])
+        ? (list as typeof EVENT_LISTS[number])
         : list.endsWith('UserIds')
-          ? 'invalidUserIds'
-          : 'invalidEmails'
+        ? 'invalidUserIds'
+        : 'invalidEmails'
       failed.add(eventList, value)
     }
   }

@@ -1,7 +1,10 @@
-import { ok, success, type Answer } from '../answers'
-import { refuseMalformed, type Context } from '../context'
+import { ok, success } from '../answers'
+import type { Answer } from '../answers'
+import { refuseMalformed } from '../context'
+import type { Context } from '../context'
 import { failureAnswer } from '../failures'
-import { identify, isFailure, materialise, type Failure, type Target } from '../identity'
+import { identify, isFailure, materialise } from '../identity'
+import type { Failure, Target } from '../identity'
 import type { StoredUser } from '../store'
 
 // Subscription preferences: updateSubscriptions and bulkUpdateSubscriptions. Each list sent (not null) replaces the

@@ -1,9 +1,12 @@
-import { badParams, failure, ok, success, text, type Answer } from '../answers'
-import { mismatchAnswer, refuseMalformed, type Context } from '../context'
+import { badParams, failure, ok, success, text } from '../answers'
+import type { Answer } from '../answers'
+import { mismatchAnswer, refuseMalformed } from '../context'
+import type { Context } from '../context'
 import { failureAnswer, BulkFailures } from '../failures'
 import { TypeCheck, USER_SCOPE } from '../field-types'
 import { isFailure } from '../identity'
-import { applyUser, planUser, type UserPlan, type UserRecord } from '../profiles'
+import { applyUser, planUser } from '../profiles'
+import type { UserPlan, UserRecord } from '../profiles'
 import type { StoredUser } from '../store'
 import { isValidEmail, isValidUserId } from '../validation'
 
@@ -64,8 +67,9 @@ export function updateEmail(ctx: Context, body: unknown): Answer {
   const { store } = ctx
   if (ctx.project.type !== 'email') {
     return badParams(
-      `updateEmail is for email-based projects; this project is ${ctx.project.type === 'hybrid' ? 'hybrid' : 'userID-based'}. ` +
-        'Change the email with POST /api/users/update: the userId, and the new email in dataFields.email.'
+      `updateEmail is for email-based projects; this project is ${
+        ctx.project.type === 'hybrid' ? 'hybrid' : 'userID-based'
+      }. ` + 'Change the email with POST /api/users/update: the userId, and the new email in dataFields.email.'
     )
   }
   const { currentEmail, currentUserId, newEmail } = body as {

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'child_process'
+import { spawn } from 'child_process'
+import type { ChildProcessWithoutNullStreams } from 'child_process'
 import { promises as fs } from 'fs'
 import net from 'net'
 import path from 'path'
@@ -61,7 +62,9 @@ describe('serve, ports in use', () => {
       })
       expect(exitCode).toBe(1)
       expect(unwrapped(stderr)).toContain(
-        `Port ${portOf(other)} is in use on 127.0.0.1: stop the other server, or choose another port with PORT (the live-reload WebSocket takes PORT + 1)=<port>.`
+        `Port ${portOf(
+          other
+        )} is in use on 127.0.0.1: stop the other server, or choose another port with PORT (the live-reload WebSocket takes PORT + 1)=<port>.`
       )
     } finally {
       await release(other)

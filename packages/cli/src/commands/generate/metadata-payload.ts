@@ -1,7 +1,8 @@
 import { Command, Flags } from '@oclif/core'
 import { destinationDirsFor, displayPath } from '../../lib/destinations'
 import { pathFlag } from '../../lib/flags'
-import { generateMetadata, type GenerationResult } from '../../lib/metadata'
+import { generateMetadata } from '../../lib/metadata'
+import type { GenerationResult } from '../../lib/metadata'
 
 export default class GenerateMetadataPayload extends Command {
   static override summary = "Write metadata.json, the destination's public definition, beside its index.ts."

@@ -1,5 +1,7 @@
-import { MultiStatusResponse, type DestinationDefinition } from '@segment/actions-core'
-import { startServer, type RunningServer, type ServerOptions } from '../server'
+import { MultiStatusResponse } from '@segment/actions-core'
+import type { DestinationDefinition } from '@segment/actions-core'
+import { startServer } from '../server'
+import type { RunningServer, ServerOptions } from '../server'
 
 // Test helpers: a small destination built here (so that tests do not depend on the Iterable destination's progress),
 // and a served destination on an ephemeral port of 127.0.0.1.

@@ -1,8 +1,10 @@
 import nock from 'nock'
 import WebSocket from 'ws'
-import { createTestEvent, type DestinationDefinition } from '@segment/actions-core'
+import { createTestEvent } from '@segment/actions-core'
+import type { DestinationDefinition } from '@segment/actions-core'
 import { ALLOWED_ORIGINS } from '../server'
-import { FIXTURE_API, fixtureDestination, serve, type Served } from './fixtures'
+import { FIXTURE_API, fixtureDestination, serve } from './fixtures'
+import type { Served } from './fixtures'
 
 // serve driven as Segment's web Actions Tester drives upstream actions-cli's server (packages/cli/src/lib/server.ts
 // and commands/serve.ts in segmentio/action-destinations): CORS from Segment's origins, the live-reload WebSocket,

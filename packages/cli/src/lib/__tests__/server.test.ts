@@ -1,7 +1,8 @@
 import nock from 'nock'
 import { createTestEvent } from '@segment/actions-core'
 import iterable from '../../../../destination-actions/src/destinations/iterable'
-import { FIXTURE_API, fixtureDestination, serve, settle, type Served } from './fixtures'
+import { FIXTURE_API, fixtureDestination, serve, settle } from './fixtures'
+import type { Served } from './fixtures'
 
 const API_KEY = 'test-api-key-5f2b8c1e9a7d4e3f'
 const ITERABLE = 'https://api.iterable.com'

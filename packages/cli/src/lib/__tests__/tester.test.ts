@@ -2,7 +2,8 @@ import nock from 'nock'
 import { createTestEvent } from '@segment/actions-core'
 import { defaultSamples, labelOf, samplesByAction } from '../samples'
 import { profileUrl } from '../tester'
-import { FIXTURE_API, fixtureDestination, serve, type Served } from './fixtures'
+import { FIXTURE_API, fixtureDestination, serve } from './fixtures'
+import type { Served } from './fixtures'
 
 // The routes behind the local tester page (the page itself is tested in Chromium: src/tester/__tests__).
 

@@ -1,12 +1,15 @@
 import { existsSync, mkdtempSync, rmSync } from 'fs'
 import os from 'os'
 import path from 'path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { chromium } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import { sampleEvents } from '../../../../../scripts/sample-events'
 import { BASE_URLS } from '../../../../destination-actions/src/destinations/iterable/iterable-api'
-import { startEmulator, type Emulator } from '../../../../iterable-emulator/src'
+import { startEmulator } from '../../../../iterable-emulator/src'
+import type { Emulator } from '../../../../iterable-emulator/src'
 import { loadDestination, resolveDestinationDir } from '../../lib/destinations'
-import { startServer, type RunningServer } from '../../lib/server'
+import { startServer } from '../../lib/server'
+import type { RunningServer } from '../../lib/server'
 
 // The tester page in a real headless Chromium (Debian's chromium package, which .ci/run installs), as a new user
 // opens it after `npm start`: serve runs the Iterable destination against the emulator, the page sends an identify

@@ -1,4 +1,5 @@
-import { APIError, type RequestClient } from '@segment/actions-core'
+import { APIError } from '@segment/actions-core'
+import type { RequestClient } from '@segment/actions-core'
 import { answerBody, callIterable, readAnswer } from '../iterable/iterable-api'
 import type { Settings } from './generated-types'
 import type { CreateListResponse, GetListsResponse, IterableList } from './types'

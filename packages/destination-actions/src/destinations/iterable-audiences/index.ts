@@ -1,4 +1,5 @@
-import { defaultValues, IntegrationError, type AudienceDestinationDefinition } from '@segment/actions-core'
+import { defaultValues, IntegrationError } from '@segment/actions-core'
+import type { AudienceDestinationDefinition } from '@segment/actions-core'
 import { API_KEY_HEADER, CONNECTION_SETTINGS, callIterable } from '../iterable/iterable-api'
 import type { AudienceSettings, Settings } from './generated-types'
 import syncAudience from './syncAudience'

@@ -1,12 +1,10 @@
-import {
-  MultiStatusResponse,
-  PayloadValidationError,
-  type JSONLikeObject,
-  type RequestClient
-} from '@segment/actions-core'
+import { MultiStatusResponse, PayloadValidationError } from '@segment/actions-core'
+import type { JSONLikeObject, RequestClient } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import { answerBody, callIterable, isSuccess, readAnswer, translateIterableError, type ApiPath } from './iterable-api'
-import { readBulkAnswer, recordsBlamed, type BulkRecord } from './bulk-answers'
+import { answerBody, callIterable, isSuccess, readAnswer, translateIterableError } from './iterable-api'
+import type { ApiPath } from './iterable-api'
+import { readBulkAnswer, recordsBlamed } from './bulk-answers'
+import type { BulkRecord } from './bulk-answers'
 
 // The bulk path: each event's record built as on the single path, sent in bodies Iterable accepts, and each event's
 // fate read from Iterable's answer. One status per event, at its index, always.

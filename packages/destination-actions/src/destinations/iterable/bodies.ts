@@ -67,7 +67,9 @@ export function eventBody(event: EventInput, eventName: string, settings: Settin
   }
   if (event.id !== undefined && Buffer.byteLength(event.id) > MAX_EVENT_ID_BYTES) {
     throw new PayloadValidationError(
-      `id is ${Buffer.byteLength(event.id)} bytes, over Iterable's limit of ${MAX_EVENT_ID_BYTES} for an event id. Map a shorter id (the default, the Segment messageId, fits).`
+      `id is ${Buffer.byteLength(
+        event.id
+      )} bytes, over Iterable's limit of ${MAX_EVENT_ID_BYTES} for an event id. Map a shorter id (the default, the Segment messageId, fits).`
     )
   }
   return {

@@ -44,7 +44,7 @@ export function readBulkAnswer(body: unknown) {
   }
   for (const [list, named] of Object.entries((answer.failedUpdates ?? {}) as Record<string, unknown>)) {
     const [, prefix = '', suffix] = /^(.*?)(Emails|UserIds)$/.exec(list) ?? []
-    if (!Object.hasOwn(FAILED_UPDATES, prefix)) continue
+    if (!Object.prototype.hasOwnProperty.call(FAILED_UPDATES, prefix)) continue
     const kind = suffix === 'Emails' ? 'email' : 'userId'
     const { status, meaning } = FAILED_UPDATES[prefix]
     addList(`failedUpdates.${list}`, kind, status, meaning(kind === 'email' ? 'email address' : 'userId'), named)
@@ -84,7 +84,9 @@ export function readBulkAnswer(body: unknown) {
     const dropped = Object.keys(record.dataFields ?? {}).filter((field) => filteredOut.has(field))
     const notes = [
       dropped.length > 0 &&
-        `Iterable accepted the record but dropped dataFields it does not create (filteredOutFields): ${dropped.join(', ')}. Allow new fields in the Iterable project, or create them there first.`,
+        `Iterable accepted the record but dropped dataFields it does not create (filteredOutFields): ${dropped.join(
+          ', '
+        )}. Allow new fields in the Iterable project, or create them there first.`,
       unnamedFailures &&
         `Iterable reported ${failCount} failed records and named fewer; this record was not named, and may be one of them.`
     ].filter(Boolean)
@@ -116,7 +118,7 @@ function typeMismatchOf(record: BulkRecord, mismatches: TypeMismatch[]): string 
   for (const { field, expectedType, offendingValue } of mismatches) {
     // Iterable may prefix a field with its project namespace ("namespace:::field") and names nested fields with dots.
     const path = field.split(':::').pop() ?? field
-    const value = Object.hasOwn(record.dataFields ?? {}, path)
+    const value = Object.prototype.hasOwnProperty.call(record.dataFields ?? {}, path)
       ? record.dataFields?.[path]
       : path.split('.').reduce<unknown>((parent, key) => (parent as Record<string, unknown>)?.[key], record.dataFields)
     if (value === undefined) continue

@@ -67,7 +67,10 @@ export function toUnixSeconds(value: string | number | undefined, field = 'creat
     : dayjs.utc(value).unix()
   if (!Number.isFinite(seconds) || seconds < 0 || seconds > LATEST_UNIX_SECONDS) {
     throw new PayloadValidationError(
-      `${field} (${String(value).slice(0, 40)}) is not a time Iterable accepts: send a date-time between 1970-01-01 and 9999-12-31, or Unix seconds.`
+      `${field} (${String(value).slice(
+        0,
+        40
+      )}) is not a time Iterable accepts: send a date-time between 1970-01-01 and 9999-12-31, or Unix seconds.`
     )
   }
   return seconds

@@ -1,12 +1,8 @@
-import {
-  PayloadValidationError,
-  type DestinationDefinition,
-  type GlobalSetting,
-  type ModifiedResponse,
-  type RequestClient
-} from '@segment/actions-core'
+import { PayloadValidationError } from '@segment/actions-core'
+import type { DestinationDefinition, GlobalSetting, ModifiedResponse, RequestClient } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import { answerBody, callIterable, readAnswer, type ApiPath } from './iterable-api'
+import { answerBody, callIterable, readAnswer } from './iterable-api'
+import type { ApiPath } from './iterable-api'
 
 // Segment's user deletion requests (onDelete). They carry a userId and an anonymousId, never an email; Iterable knows
 // no anonymousId, so the userId is what a user is deleted by.

@@ -75,7 +75,7 @@ export const PREFER_USER_ID_FIELD: InputField = {
 }
 
 /** The fields of every event, besides its identifiers, name and data. */
-export const EVENT_FIELDS = {
+export const EVENT_FIELDS: Record<'id' | 'createdAt' | 'campaignId' | 'templateId', InputField> = {
   id: {
     label: 'Event ID',
     description:
@@ -103,10 +103,10 @@ export const EVENT_FIELDS = {
     type: 'integer',
     default: { '@path': '$.properties.templateId' }
   }
-} satisfies Record<string, InputField>
+}
 
 /** The batching fields of every action with a bulk endpoint (Segment's platform reads the hidden two). */
-export const BATCH_FIELDS = {
+export const BATCH_FIELDS: Record<'enable_batching' | 'batch_size' | 'batch_bytes', InputField> = {
   enable_batching: {
     label: 'Enable Batching',
     description: `When enabled, Segment sends data to Iterable's bulk endpoint in batches of up to ${DEFAULT_BATCH_SIZE}.`,
@@ -129,7 +129,7 @@ export const BATCH_FIELDS = {
     unsafe_hidden: true,
     default: MAX_BULK_BODY_BYTES
   }
-} satisfies Record<string, InputField>
+}
 
 /**
  * The `user` object of the commerce endpoints. Its "email or userId" rule is checked in code (`identity.ts`): the

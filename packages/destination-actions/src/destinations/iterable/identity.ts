@@ -1,4 +1,5 @@
-import { PayloadValidationError, type GlobalSetting } from '@segment/actions-core'
+import { PayloadValidationError } from '@segment/actions-core'
+import type { GlobalSetting } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 
 // How the project identifies users decides which identifier a request needs and how an email changes (Iterable's

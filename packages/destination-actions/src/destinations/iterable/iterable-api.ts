@@ -1,12 +1,5 @@
-import {
-  APIError,
-  IntegrationError,
-  InvalidAuthenticationError,
-  RetryableError,
-  type GlobalSetting,
-  type ModifiedResponse,
-  type RequestClient
-} from '@segment/actions-core'
+import { APIError, IntegrationError, InvalidAuthenticationError, RetryableError } from '@segment/actions-core'
+import type { GlobalSetting, ModifiedResponse, RequestClient } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 
 // Calling Iterable: where, how, and what a refusal means (bulk-answers.ts reads the records of a bulk answer).
@@ -18,7 +11,7 @@ export const BASE_URLS = { united_states: 'https://api.iterable.com', europe: 'h
 export type ApiPath = `/api/${string}`
 
 /** The settings of every destination that calls Iterable. */
-export const CONNECTION_SETTINGS = {
+export const CONNECTION_SETTINGS: Record<'apiKey' | 'dataCenterLocation', GlobalSetting> = {
   apiKey: {
     type: 'password',
     label: 'API Key',
@@ -37,7 +30,7 @@ export const CONNECTION_SETTINGS = {
     ],
     default: 'united_states'
   }
-} satisfies Record<string, GlobalSetting>
+}
 
 export type IterableSettings = Pick<Settings, 'apiKey' | 'dataCenterLocation'>
 
@@ -129,7 +122,9 @@ export function translateIterableError(status: number, body: unknown, apiKey?: s
   // Iterable's msg often ends in a full stop; the messages below end the sentence themselves.
   const message = msg?.replace(/\.+$/, '')
   const detail = redact(
-    `${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}${said ? `; params: ${said.slice(0, 300)}` : ''}`,
+    `${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}${
+      said ? `; params: ${said.slice(0, 300)}` : ''
+    }`,
     apiKey
   )
   const refusal = (text: string, fallbackCode: string) => new IntegrationError(text, code ?? fallbackCode, status)

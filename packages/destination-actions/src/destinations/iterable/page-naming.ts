@@ -1,4 +1,5 @@
-import { PayloadValidationError, type GlobalSetting } from '@segment/actions-core'
+import { PayloadValidationError } from '@segment/actions-core'
+import type { GlobalSetting } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 
 // Segment's Iterable documentation: which page and screen calls reach Iterable, and under what event name.
@@ -10,9 +11,9 @@ type PageIdentity = { kind: PageKind; name?: string; category?: string }
 type PageSettingKey = 'trackAllPages' | 'trackCategorizedPages' | 'trackNamedPages' | 'mapToSingleEvent'
 
 const setting = (label: string, description: string, defaultValue: boolean) =>
-  ({ label, description, type: 'boolean', default: defaultValue }) as const
+  ({ label, description, type: 'boolean', default: defaultValue } as const)
 
-export const PAGE_SETTINGS = {
+export const PAGE_SETTINGS: Record<PageSettingKey, GlobalSetting & { default: boolean }> = {
   trackAllPages: setting('Track All Pages', 'Send every page and screen call, whatever its name or category.', false),
   trackCategorizedPages: setting('Track Categorized Pages', 'Send page and screen calls that have a category.', true),
   trackNamedPages: setting('Track Named Pages', 'Send page and screen calls that have a name.', true),
@@ -21,7 +22,7 @@ export const PAGE_SETTINGS = {
     'Send every page call as the event "Loaded a Page" and every screen call as "Loaded a Screen", instead of "<name> page" / "<name> screen".',
     false
   )
-} satisfies Record<PageSettingKey, GlobalSetting>
+}
 
 /** A setting left unset (an older configuration, an API call) means its documented default. */
 const isOn = (settings: Settings, key: PageSettingKey): boolean => settings[key] ?? PAGE_SETTINGS[key].default

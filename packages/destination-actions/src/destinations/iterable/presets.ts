@@ -1,4 +1,5 @@
-import { defaultValues, type Preset } from '@segment/actions-core'
+import { defaultValues } from '@segment/actions-core'
+import type { Preset } from '@segment/actions-core'
 import updateUser from './updateUser'
 import trackEvent from './trackEvent'
 import trackPage from './trackPage'

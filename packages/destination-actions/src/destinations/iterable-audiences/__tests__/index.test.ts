@@ -1,5 +1,13 @@
 import nock from 'nock'
-import { API_KEY, AUDIENCE_KEY, DATA_CENTERS, LISTS_PATH, newTestDestination, rejectionOf, US } from './support'
+import {
+  API_KEY,
+  AUDIENCE_KEY,
+  DATA_CENTERS,
+  LISTS_PATH,
+  newTestDestination,
+  rejectionOf,
+  US
+} from './__helpers__/support'
 
 // Segment calls createAudience when an audience is connected to this destination and getAudience to check the list
 // it stored; both read Iterable's lists, as Iterable has no lookup of one list by name or id.

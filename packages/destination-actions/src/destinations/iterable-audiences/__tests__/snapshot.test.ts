@@ -8,7 +8,7 @@ import {
   SUBSCRIBE_PATH,
   UNSUBSCRIBE_PATH,
   US
-} from './support'
+} from './__helpers__/support'
 
 // Snapshots of every body the destination sends for realistic Engage events, each also pinned exactly.
 

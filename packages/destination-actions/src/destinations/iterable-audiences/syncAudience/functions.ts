@@ -1,19 +1,14 @@
-import {
-  IntegrationError,
-  MultiStatusResponse,
-  PayloadValidationError,
-  type JSONLikeObject,
-  type RequestClient
-} from '@segment/actions-core'
+import { IntegrationError, MultiStatusResponse, PayloadValidationError } from '@segment/actions-core'
+import type { JSONLikeObject, RequestClient } from '@segment/actions-core'
 import {
   answerBody,
   callIterable,
   isSuccess,
   readAnswer,
   redact,
-  translateIterableError,
-  type ApiPath
+  translateIterableError
 } from '../../iterable/iterable-api'
+import type { ApiPath } from '../../iterable/iterable-api'
 import { readBulkAnswer } from '../../iterable/bulk-answers'
 import type { AudienceSettings, Settings } from '../generated-types'
 import { MAX_BODY_BYTES } from '../constants'

@@ -1,58 +1,15 @@
-import fc from 'fast-check'
 import nock from 'nock'
-import { createTestEvent, type SegmentEvent } from '@segment/actions-core'
+import { createTestEvent } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 import { callIterable } from '../iterable-api'
-import { freshTestDestination, type Json, settings, TRACK_BULK, TRACK_PATH, BULK_UPDATE, US } from './support'
+import { BAD_EVENTS, track } from './__helpers__/bad-events'
+import { freshTestDestination, settings, TRACK_BULK, TRACK_PATH, BULK_UPDATE, US } from './__helpers__/support'
+import type { Json } from './__helpers__/support'
 
 // One bad event never costs the others, and a permanent problem is never retried: what Iterable documents is checked
 // before sending; what Iterable still refuses whole is narrowed down to the events at fault.
 
 const testDestination = freshTestDestination()
-
-const track = (n: number, overrides: Partial<SegmentEvent> = {}): SegmentEvent =>
-  createTestEvent({
-    type: 'track',
-    event: 'Song Played',
-    messageId: `msg-${n}`,
-    userId: `user-${n}`,
-    timestamp: '2024-03-01T12:00:00.000Z',
-    properties: { n },
-    ...overrides
-  })
-
-/** Data nested `levels` deep, alternating objects and arrays. */
-function nested(levels: number): unknown {
-  let value: unknown = 'leaf'
-  for (let level = 0; level < levels; level++) value = level % 2 ? { next: value } : [value]
-  return value
-}
-
-/** The bad events of each kind Iterable documents, and the message each must get. */
-const BAD_EVENTS: { kind: string; event: (n: number) => SegmentEvent; message: RegExp; bySchema?: boolean }[] = [
-  { kind: 'a blank event name', event: (n) => track(n, { event: '   ' }), message: /^eventName is blank/ },
-  {
-    kind: 'an event id over 512 bytes',
-    event: (n) => track(n, { messageId: 'é'.repeat(300) }),
-    message: /^id is 600 bytes, over Iterable's limit of 512/
-  },
-  {
-    kind: 'a userId over 52 characters',
-    event: (n) => track(n, { userId: 'u'.repeat(53) }),
-    message: /User ID must be 52 characters or fewer but it was 53 characters/,
-    // Said in the field definition (maximum): the framework's validation refuses it, a 400 in production.
-    bySchema: true
-  },
-  {
-    kind: 'a timestamp before 1970',
-    event: (n) => track(n, { timestamp: '1969-07-20T20:17:40Z' }),
-    message: /^createdAt \(1969-07-20T20:17:40Z\) is not a time Iterable accepts/
-  },
-  {
-    kind: 'data nested thousands of levels deep',
-    event: (n) => track(n, { properties: { deep: nested(2500) } as never }),
-    message: /^dataFields is nested more than 64 levels deep/
-  }
-]
 
 /** trackBulk that accepts every body, keeping the events it received. */
 function acceptingTrackBulk() {
@@ -260,54 +217,5 @@ describe('a request that cannot be built', () => {
       status: 400,
       message: expect.stringMatching(/^The request to Iterable could not be built \(RangeError: Maximum call stack/)
     })
-  })
-})
-
-describe('poisoned batches, property-based', () => {
-  // Good events, events the destination refuses itself (each kind above), and events only Iterable refuses (a rule it
-  // applies to the whole body, naming nobody): every good one is delivered, every bad one gets its own 4xx.
-  const kindArb = fc.oneof(
-    { arbitrary: fc.constant<'good'>('good'), weight: 8 },
-    { arbitrary: fc.constantFrom(...BAD_EVENTS.keys()), weight: 2 },
-    { arbitrary: fc.constant<'refusedByIterable'>('refusedByIterable'), weight: 1 }
-  )
-
-  it('delivers every good event and gives every bad event its own 4xx', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(kindArb, { minLength: 1, maxLength: 40 }), async (kinds) => {
-        fc.pre(kinds.filter((kind) => kind === 'refusedByIterable').length <= 2)
-        nock.cleanAll()
-        const delivered: string[] = []
-        nock(US)
-          .persist()
-          .post(TRACK_BULK)
-          .reply((_uri, body) => {
-            const { events } = body as { events: Json[] }
-            if (events.some(({ dataFields }) => (dataFields as Json).poison)) {
-              return [400, { msg: 'Invalid event', code: 'BadParams', params: null }]
-            }
-            delivered.push(...events.map(({ id }) => String(id)))
-            return [200, { successCount: events.length, failCount: 0 }]
-          })
-        const events = kinds.map((kind, n) =>
-          kind === 'good'
-            ? track(n)
-            : kind === 'refusedByIterable'
-              ? track(n, { properties: { poison: true } })
-              : BAD_EVENTS[kind].event(n)
-        )
-
-        const multistatus = await runBatch('trackEvent', events)
-
-        expect(multistatus).toHaveLength(kinds.length)
-        kinds.forEach((kind, n) => {
-          if (kind === 'good') expect(multistatus[n].status).toBe(200)
-          else expect(multistatus[n]).toMatchObject({ status: 400, errormessage: expect.any(String) })
-        })
-        const good = kinds.flatMap((kind, n) => (kind === 'good' ? [`msg-${n}`] : []))
-        expect(delivered.sort()).toEqual(good.sort())
-      }),
-      { numRuns: 60 }
-    )
   })
 })

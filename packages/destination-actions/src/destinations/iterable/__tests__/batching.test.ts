@@ -14,7 +14,6 @@ import {
   freshTestDestination,
   GENERIC_ERROR,
   HTML_502,
-  type Json,
   newTestDestination,
   RATE_LIMITED,
   SECRET_API_KEY,
@@ -23,8 +22,10 @@ import {
   TRACK_PATH,
   typeMismatch,
   UPDATE_USER_PATH,
-  US
-} from './support'
+  US,
+  deepCopy
+} from './__helpers__/support'
+import type { Json } from './__helpers__/support'
 
 // The batch path (issue 3): every event of a batch gets its own, true status, in input order.
 
@@ -201,7 +202,7 @@ function bulkEndpoint(path: string, replies: Reply[], base = US): Json[] {
   for (const reply of replies) {
     if ('error' in reply) {
       nock(base)
-        .post(path, (body) => {
+        .post(path, (body: Json) => {
           bodies.push(body)
           return true
         })
@@ -280,7 +281,8 @@ async function singlePathBody(
 
 const delivered = (sent: Json, body: unknown) => ({ status: 200, sent, body })
 
-const invalidEvent = (message: string) => ({
+/** `message`: the error message, or an asymmetric matcher for it. */
+const invalidEvent = (message: unknown) => ({
   status: 400,
   errortype: 'PAYLOAD_VALIDATION_FAILED',
   errormessage: message,
@@ -739,7 +741,7 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
         const body = requestBody as Json
         bodies.push(body)
         const offending = body.users.find((user: Json) => typeof user.dataFields.age !== 'number')
-        if (!offending) return [200, usersAnswer(body.users.length)]
+        if (!offending) return [200, usersAnswer(Number(body.users.length))]
         return [400, typeMismatch({ age: stringForLong(offending.dataFields.age, 'user') })]
       })
       .persist()
@@ -1340,7 +1342,7 @@ describe('the input events', () => {
     ['trackPage', TRACK_BULK, () => [page(0, { name: 'Pricing' }), page(1), page(2, { category: 'Blog', email: null })]]
   ])('%s does not change the events it is given', async (action, path, build) => {
     const events = build()
-    const before = structuredClone(events)
+    const before = deepCopy(events)
     nock(US)
       .post(path)
       .reply(200, path === BULK_UPDATE ? usersAnswer(2) : eventsAnswer(2))

@@ -1,5 +1,6 @@
-import { toCommerceItems, type MappedItem } from '../commerce-items'
-import { MONOPOLY, MONOPOLY_ITEM } from './support'
+import { toCommerceItems } from '../commerce-items'
+import type { MappedItem } from '../commerce-items'
+import { MONOPOLY, MONOPOLY_ITEM } from './__helpers__/support'
 
 // What the framework does not pin end to end: items built from products passed beside them, and keys JSON can carry.
 

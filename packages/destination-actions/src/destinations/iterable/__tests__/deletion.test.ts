@@ -3,12 +3,22 @@ import {
   IntegrationError,
   InvalidAuthenticationError,
   PayloadValidationError,
-  RetryableError,
-  type JSONObject
+  RetryableError
 } from '@segment/actions-core'
+import type { JSONObject } from '@segment/actions-core'
 import destination from '../index'
 import type { Settings } from '../generated-types'
-import { API_KEY, EU, failure, freshTestDestination, SECRET_API_KEY, settings, SUCCESS, US } from './support'
+import {
+  API_KEY,
+  EU,
+  failure,
+  freshTestDestination,
+  SECRET_API_KEY,
+  settings,
+  SUCCESS,
+  US,
+  present
+} from './__helpers__/support'
 
 // Segment's deletion requests (onDelete), as the platform sends them: a userId and an anonymousId, no email.
 
@@ -28,7 +38,7 @@ const deletionRequest = (userId: string | null | undefined = USER_ID) => ({
 const runDeletion = (
   request: { userId?: string | null; anonymousId?: string } = deletionRequest(),
   deletionSettings: Settings = settings
-) => testDestination.onDelete!(request as never, deletionSettings as unknown as JSONObject)
+) => present(testDestination.onDelete, 'onDelete')(request as never, deletionSettings as unknown as JSONObject)
 
 /** Iterable's answer to GET /api/users/byUserId/{userId} for a user it has. */
 const profile = (user: Record<string, unknown>) => ({
@@ -39,7 +49,7 @@ afterEach(() => nock.cleanAll())
 
 describe('Iterable onDelete', () => {
   describe('the User Deletion setting', () => {
-    const setting = destination.authentication!.fields.deletionMode
+    const setting = present(destination.authentication, 'authentication').fields.deletionMode
 
     it('offers delete and forget, defaulting to delete', () => {
       expect(setting.default).toBe('delete')
@@ -181,7 +191,7 @@ describe('Iterable onDelete', () => {
 
   describe('forget', () => {
     const forgetSettings = (iterableProjectType?: Settings['iterableProjectType'], base: Partial<Settings> = {}) =>
-      ({ ...settings, ...base, deletionMode: 'forget', iterableProjectType }) as Settings
+      ({ ...settings, ...base, deletionMode: 'forget', iterableProjectType } as Settings)
 
     it.each(['userId', 'hybrid'] as const)(
       'forgets by userId in a %s project: POST /api/users/forget with exactly { userId }',

@@ -24,7 +24,7 @@ import {
   UPDATE_EMAIL_PATH,
   UPDATE_USER_PATH,
   US
-} from './support'
+} from './__helpers__/support'
 
 type ErrorClass = abstract new (...args: never[]) => Error
 

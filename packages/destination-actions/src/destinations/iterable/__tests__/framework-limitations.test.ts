@@ -1,6 +1,6 @@
 import nock from 'nock'
 import { createTestEvent } from '@segment/actions-core'
-import { freshTestDestination, settings, TRACK_BULK, TRACK_PATH, PURCHASE_PATH, US } from './support'
+import { freshTestDestination, settings, TRACK_BULK, TRACK_PATH, PURCHASE_PATH, US } from './__helpers__/support'
 
 // Documenting the framework, not this destination: @segment/actions-core 3.170.0 fails on these inputs before the
 // destination's code runs (README, "Known limitations"). Each test pins today's behaviour of core, so that a core

@@ -2,7 +2,17 @@ import nock from 'nock'
 import { createRequestClient, InvalidAuthenticationError } from '@segment/actions-core'
 import destination from '../index'
 import type { Settings } from '../generated-types'
-import { BAD_API_KEY, EU, failure, freshTestDestination, SECRET_API_KEY, SUCCESS, US, WEBHOOKS_PATH } from './support'
+import {
+  BAD_API_KEY,
+  EU,
+  failure,
+  freshTestDestination,
+  SECRET_API_KEY,
+  SUCCESS,
+  US,
+  WEBHOOKS_PATH,
+  present
+} from './__helpers__/support'
 
 /** Iterable's side of the authentication test: GET /api/webhooks, carrying the Api-Key header. */
 const webhooks = (base: string) => nock(base).get(WEBHOOKS_PATH).matchHeader('api-key', SECRET_API_KEY)
@@ -15,7 +25,7 @@ describe('Iterable (Actions) destination definition', () => {
   })
 
   describe('settings', () => {
-    const fields = destination.authentication!.fields
+    const fields = present(destination.authentication, 'authentication').fields
 
     it('has the live settings in the live order, the project type after the data center, the deletion mode last', () => {
       expect(Object.keys(fields)).toEqual([
@@ -163,9 +173,11 @@ describe('Iterable (Actions) destination definition', () => {
     it('throws InvalidAuthenticationError from the definition itself, before the harness wraps it', async () => {
       nock(US).get(WEBHOOKS_PATH).reply(401, BAD_API_KEY)
       const settings: Settings = { apiKey: SECRET_API_KEY }
-      const request = createRequestClient(destination.extendRequest!({ settings, payload: undefined }))
+      const extendRequest = present(destination.extendRequest, 'extendRequest')
+      const request = createRequestClient(extendRequest({ settings, payload: undefined }))
 
-      const attempt = destination.authentication!.testAuthentication!(request, {
+      const testAuthentication = present(destination.authentication?.testAuthentication, 'testAuthentication')
+      const attempt = testAuthentication(request, {
         settings,
         auth: { accessToken: '', refreshToken: '' }
       })

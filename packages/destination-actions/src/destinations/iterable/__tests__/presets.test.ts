@@ -1,4 +1,5 @@
-import { createTestEvent, type SegmentEvent } from '@segment/actions-core'
+import { createTestEvent } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 import { parseFql, validate } from '@segment/destination-subscriptions'
 import destination from '../index'
 import { presets } from '../presets'
@@ -11,10 +12,11 @@ import {
   SECRET_API_KEY,
   TRACK_PATH,
   UPDATE_USER_PATH,
-  US
-} from './support'
+  US,
+  present
+} from './__helpers__/support'
 
-type Preset = (typeof presets)[number]
+type Preset = typeof presets[number]
 type AutomaticPreset = Extract<Preset, { type: 'automatic' }>
 type SpecificEventPreset = Extract<Preset, { type: 'specificEvent' }>
 
@@ -29,7 +31,9 @@ const presetNamed = (name: string): AutomaticPreset => {
 
 /** Names of the automatic presets whose subscription takes this event. */
 const presetsMatching = (event: SegmentEvent): string[] =>
-  automaticPresets.filter((preset) => validate(parseFql(preset.subscribe), event)).map((preset) => preset.name!)
+  automaticPresets
+    .filter((preset) => validate(parseFql(preset.subscribe), event))
+    .map((preset) => present(preset.name, 'preset name'))
 
 const settings: Settings = { apiKey: SECRET_API_KEY, dataCenterLocation: 'united_states' }
 

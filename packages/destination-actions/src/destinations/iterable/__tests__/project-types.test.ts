@@ -1,16 +1,17 @@
 import nock from 'nock'
-import { createTestEvent, type SegmentEvent } from '@segment/actions-core'
+import { createTestEvent } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import {
   BULK_UPDATE,
   freshTestDestination,
-  type Json,
   TRACK_BULK,
   TRACK_PATH,
   UPDATE_EMAIL_PATH,
   UPDATE_USER_PATH,
   US
-} from './support'
+} from './__helpers__/support'
+import type { Json } from './__helpers__/support'
 
 // The Iterable Project Type setting decides which identifier a request needs, how an email changes, and whether a
 // userId alone may create a user. Unset, the destination sends what it sent before the setting existed (the other

@@ -1,4 +1,5 @@
-import { PayloadValidationError, type ActionDefinition } from '@segment/actions-core'
+import { PayloadValidationError } from '@segment/actions-core'
+import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { EMAIL_FIELD, PREFER_USER_ID_FIELD, USER_ID_FIELD } from '../fields'
@@ -20,7 +21,10 @@ function platformOf(platform: string, apnsSandbox: boolean | undefined): string 
   if (name.toLowerCase() === 'android') return 'GCM'
   const expected = `iOS, iPadOS or Android, or one of Iterable's platforms ${PLATFORMS.join(', ')}`
   throw new PayloadValidationError(
-    `Iterable cannot register a push token for the platform "${name.slice(0, 60)}": the Platform field (by default context.os.name) must be ${expected}. Map Platform to the device's OS name.`
+    `Iterable cannot register a push token for the platform "${name.slice(
+      0,
+      60
+    )}": the Platform field (by default context.os.name) must be ${expected}. Map Platform to the device's OS name.`
   )
 }
 

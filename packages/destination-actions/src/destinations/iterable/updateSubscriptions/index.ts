@@ -1,4 +1,5 @@
-import { PayloadValidationError, type ActionDefinition, type InputField } from '@segment/actions-core'
+import { PayloadValidationError } from '@segment/actions-core'
+import type { ActionDefinition, InputField } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { BATCH_FIELDS, EMAIL_FIELD, EVENT_FIELDS, USER_ID_FIELD } from '../fields'

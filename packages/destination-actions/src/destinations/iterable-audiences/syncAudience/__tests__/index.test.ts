@@ -12,7 +12,7 @@ import {
   SUBSCRIBE_PATH,
   UNSUBSCRIBE_PATH,
   US
-} from '../../__tests__/support'
+} from '../../__tests__/__helpers__/support'
 import { CONSTANTS } from '../../constants'
 import type { Settings } from '../../generated-types'
 
@@ -259,7 +259,9 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
         ).rejects.toMatchObject({
           status: 400,
           message: expect.stringContaining(
-            `Invalid or missing Segment Audience ID: segmentAudienceId must be the numeric ID of the Iterable list, which Segment sends as context.personas.external_audience_id (got ${JSON.stringify(listId)}).`
+            `Invalid or missing Segment Audience ID: segmentAudienceId must be the numeric ID of the Iterable list, which Segment sends as context.personas.external_audience_id (got ${JSON.stringify(
+              listId
+            )}).`
           )
         })
       })
@@ -557,9 +559,9 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
       })
       const bodies: { subscribers: { userId: string }[] }[] = []
       api()
-        .post(SUBSCRIBE_PATH, (body) => bodies.push(body) > 0)
+        .post(SUBSCRIBE_PATH, (body: { subscribers: { userId: string }[] }) => bodies.push(body) > 0)
         .times(2)
-        .reply(200, (_uri, body: any) => listAnswer(body.subscribers.length))
+        .reply(200, (_uri, body) => listAnswer((body as { subscribers: unknown[] }).subscribers.length))
 
       const multistatus = await syncBatch(events, userIdProject, { mapping, useDefaultMappings: false })
 

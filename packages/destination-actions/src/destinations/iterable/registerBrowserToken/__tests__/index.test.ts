@@ -1,5 +1,6 @@
 import nock from 'nock'
-import { createTestEvent, RetryableError, type SegmentEvent } from '@segment/actions-core'
+import { createTestEvent, RetryableError } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 import { parseFql, validate } from '@segment/destination-subscriptions'
 import destination from '../../index'
 import {
@@ -9,8 +10,9 @@ import {
   failure,
   itSendsTheRequest,
   TIMESTAMP,
-  US
-} from '../../__tests__/support'
+  US,
+  present
+} from '../../__tests__/__helpers__/support'
 
 const PATH = '/api/users/registerBrowserToken'
 const { run, bodySent } = actionUnderTest('registerBrowserToken', PATH)
@@ -33,7 +35,7 @@ const webPushEnabled = (overrides: Partial<SegmentEvent> = {}) =>
 describe('Iterable registerBrowserToken', () => {
   describe('definition', () => {
     it('subscribes to track events that carry properties.browserToken', () => {
-      const subscription = destination.actions.registerBrowserToken.defaultSubscription!
+      const subscription = present(destination.actions.registerBrowserToken.defaultSubscription, 'defaultSubscription')
       expect(subscription).toBe('type = "track" and properties.browserToken exists')
       expect(validate(parseFql(subscription), webPushEnabled())).toBe(true)
       expect(validate(parseFql(subscription), webPushEnabled({ properties: {} }))).toBe(false)

@@ -1,5 +1,6 @@
 import nock from 'nock'
-import { createTestEvent, IntegrationError, RetryableError, type SegmentEvent } from '@segment/actions-core'
+import { createTestEvent, IntegrationError, RetryableError } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 import { parseFql, validate } from '@segment/destination-subscriptions'
 import destination from '../../index'
 import { presets } from '../../presets'
@@ -12,8 +13,10 @@ import {
   itSendsTheRequest,
   SECRET_API_KEY,
   TIMESTAMP,
-  US
-} from '../../__tests__/support'
+  US,
+  deepCopy,
+  present
+} from '../../__tests__/__helpers__/support'
 
 const PATH = '/api/users/registerDeviceToken'
 const { run, bodySent } = actionUnderTest('registerPushToken', PATH)
@@ -53,7 +56,7 @@ function appOpened(overrides: Partial<SegmentEvent> = {}, context: Record<string
     timestamp: TIMESTAMP,
     userId: 'user-8812',
     properties: { from_background: false, version: '3.2.1', build: '321' },
-    context: structuredClone(context),
+    context: deepCopy(context),
     ...overrides
   })
 }
@@ -97,7 +100,7 @@ describe('Iterable registerPushToken', () => {
       expect(action.defaultSubscription).toBe(
         'type = "track" and (event = "Application Installed" or event = "Application Opened") and context.device.token exists'
       )
-      const subscription = action.defaultSubscription!
+      const subscription = present(action.defaultSubscription, 'defaultSubscription')
       expect(matches(subscription, appOpened())).toBe(true)
       expect(matches(subscription, appOpened({ event: 'Application Installed' }))).toBe(true)
       expect(matches(subscription, appOpened({}, ANDROID_CONTEXT))).toBe(true)
@@ -113,7 +116,7 @@ describe('Iterable registerPushToken', () => {
         type: 'automatic',
         subscribe: action.defaultSubscription
       })
-      expect(Object.keys(preset!.mapping ?? {}).sort()).toEqual(
+      expect(Object.keys(present(preset, 'the preset').mapping ?? {}).sort()).toEqual(
         ['apnsSandbox', 'applicationName', 'dataFields', 'email', 'platform', 'token', 'userId'].sort()
       )
     })
@@ -179,7 +182,7 @@ describe('Iterable registerPushToken', () => {
     })
 
     it('leaves Android tokens on GCM with Use APNs Sandbox', async () => {
-      const body = (await bodySent(appOpened({}, ANDROID_CONTEXT), { mapping: { apnsSandbox: true } })) as any
+      const body = await bodySent(appOpened({}, ANDROID_CONTEXT), { mapping: { apnsSandbox: true } })
 
       expect(body.device.platform).toBe('GCM')
     })

@@ -7,7 +7,7 @@ import {
   productViewed,
   TIMESTAMP_UNIX_SECONDS,
   TRACK_PATH
-} from '../../__tests__/support'
+} from '../../__tests__/__helpers__/support'
 
 const { run, bodySent } = actionUnderTest('trackEvent', TRACK_PATH)
 

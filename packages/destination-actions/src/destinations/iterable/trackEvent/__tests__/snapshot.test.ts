@@ -1,4 +1,10 @@
-import { actionUnderTest, AS_DELIVERED, productViewed, snapshotSuite, TRACK_PATH } from '../../__tests__/support'
+import {
+  actionUnderTest,
+  AS_DELIVERED,
+  productViewed,
+  snapshotSuite,
+  TRACK_PATH
+} from '../../__tests__/__helpers__/support'
 
 const actionSlug = 'trackEvent'
 const { bodySent } = actionUnderTest(actionSlug, TRACK_PATH)

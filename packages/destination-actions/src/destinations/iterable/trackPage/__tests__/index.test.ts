@@ -14,9 +14,10 @@ import {
   settings,
   TIMESTAMP_UNIX_SECONDS,
   TRACK_PATH,
-  US
-} from '../../__tests__/support'
-import type { PageIdentity as Identity, PageKind as Kind } from '../../__tests__/support'
+  US,
+  deepCopy
+} from '../../__tests__/__helpers__/support'
+import type { PageIdentity as Identity, PageKind as Kind } from '../../__tests__/__helpers__/support'
 
 const { run, bodySent } = actionUnderTest('trackPage', TRACK_PATH)
 
@@ -374,7 +375,7 @@ describe('Iterable.trackPage', () => {
       properties: { title: 'Your Cart', openedAt: '2023-02-05T20:42:10.123-05:00', filters: { sort: 'price' } },
       context: { traits: { email: 'jane.kim@example.com', signedUpAt: '2021-03-04T05:06:07Z' } }
     })
-    const before = structuredClone(event)
+    const before = deepCopy(event)
 
     await run(event)
 

@@ -1,4 +1,4 @@
-import { actionUnderTest, pageEvent, settings, snapshotSuite, TRACK_PATH } from '../../__tests__/support'
+import { actionUnderTest, pageEvent, settings, snapshotSuite, TRACK_PATH } from '../../__tests__/__helpers__/support'
 
 const actionSlug = 'trackPage'
 const { bodySent } = actionUnderTest(actionSlug, TRACK_PATH)

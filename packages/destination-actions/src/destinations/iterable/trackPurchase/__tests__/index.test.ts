@@ -16,8 +16,9 @@ import {
   TIMESTAMP_UNIX_SECONDS,
   UNO,
   UNO_ITEM,
-  US
-} from '../../__tests__/support'
+  US,
+  deepCopy
+} from '../../__tests__/__helpers__/support'
 
 const { run, bodySent } = actionUnderTest('trackPurchase', PURCHASE_PATH)
 
@@ -66,7 +67,7 @@ describe('Iterable.trackPurchase', () => {
   })
 
   it('uses properties.revenue as the total when the order has no total', async () => {
-    const { total: _total, ...withoutTotal } = structuredClone(ORDER_PROPERTIES)
+    const { total: _total, ...withoutTotal } = deepCopy(ORDER_PROPERTIES)
 
     const body = await bodySent(orderCompleted({ properties: withoutTotal }))
 
@@ -88,9 +89,9 @@ describe('Iterable.trackPurchase', () => {
       UNO
     ]
 
-    const body = (await bodySent(
-      orderCompleted({ properties: { ...structuredClone(ORDER_PROPERTIES), products } })
-    )) as { items: unknown[] }
+    const body = (await bodySent(orderCompleted({ properties: { ...deepCopy(ORDER_PROPERTIES), products } }))) as {
+      items: unknown[]
+    }
 
     expect(body.items).toEqual([
       {
@@ -133,7 +134,7 @@ describe('Iterable.trackPurchase', () => {
       // Items mapped from another list, in another order, one of them in no product: Uno does not get Monopoly's color.
       const CHESS = { product_id: 'chess-1', name: 'Chess', price: 30, quantity: 1, category: 'Games' }
       const properties = {
-        ...structuredClone(ORDER_PROPERTIES),
+        ...deepCopy(ORDER_PROPERTIES),
         products: [COLORED_MONOPOLY, UNO],
         line_items: [UNO, COLORED_MONOPOLY, CHESS]
       }
@@ -151,7 +152,7 @@ describe('Iterable.trackPurchase', () => {
 
     it('gives no product keys when Event Data Fields carry no products, unless the items map them', async () => {
       const event = orderCompleted({
-        properties: { ...structuredClone(ORDER_PROPERTIES), products: [COLORED_MONOPOLY] }
+        properties: { ...deepCopy(ORDER_PROPERTIES), products: [COLORED_MONOPOLY] }
       })
       const dataFields = { coupon: { '@path': '$.properties.coupon' } }
 
@@ -202,7 +203,7 @@ describe('Iterable.trackPurchase', () => {
   describe('the user', () => {
     it('takes the email from properties.email before context.traits.email', async () => {
       const body = (await bodySent(
-        orderCompleted({ properties: { ...structuredClone(ORDER_PROPERTIES), email: 'buyer@example.com' } })
+        orderCompleted({ properties: { ...deepCopy(ORDER_PROPERTIES), email: 'buyer@example.com' } })
       )) as { user: Record<string, unknown>; dataFields: Record<string, unknown> }
 
       expect(body.user).toEqual({ ...BUYER, email: 'buyer@example.com' })
@@ -250,7 +251,7 @@ describe('Iterable.trackPurchase', () => {
       async ({ missing, field }) => {
         const scope = acceptPost(PURCHASE_PATH)
         const properties = {
-          ...structuredClone(ORDER_PROPERTIES),
+          ...deepCopy(ORDER_PROPERTIES),
           products: [MONOPOLY, incomplete(missing)]
         } as SegmentEvent['properties']
 
@@ -277,9 +278,9 @@ describe('Iterable.trackPurchase', () => {
     acceptPost(PURCHASE_PATH)
     const products = [{ ...MONOPOLY, color: 'red', releasedAt: '2023-02-05T20:42:10.123-05:00' }, UNO]
     const event = orderCompleted({
-      properties: { ...structuredClone(ORDER_PROPERTIES), products, deliveryBy: '2023-02-05T20:42:10Z' }
+      properties: { ...deepCopy(ORDER_PROPERTIES), products, deliveryBy: '2023-02-05T20:42:10Z' }
     })
-    const before = structuredClone(event)
+    const before = deepCopy(event)
 
     await run(event)
 

@@ -5,8 +5,9 @@ import {
   orderCompleted,
   PURCHASE_PATH,
   snapshotSuite,
-  UNO
-} from '../../__tests__/support'
+  UNO,
+  deepCopy
+} from '../../__tests__/__helpers__/support'
 
 const actionSlug = 'trackPurchase'
 const { bodySent } = actionUnderTest(actionSlug, PURCHASE_PATH)
@@ -15,7 +16,7 @@ const { bodySent } = actionUnderTest(actionSlug, PURCHASE_PATH)
 const event = orderCompleted({
   messageId: 'order-msg-9f1c2d3e',
   properties: {
-    ...structuredClone(ORDER_PROPERTIES),
+    ...deepCopy(ORDER_PROPERTIES),
     products: [MONOPOLY, { ...UNO, variant: 'Travel edition', releasedAt: '2023-02-05T20:42:10.123-05:00' }]
   }
 })

@@ -12,8 +12,9 @@ import {
   MONOPOLY_ITEM,
   UNO,
   UNO_ITEM,
-  US
-} from '../../__tests__/support'
+  US,
+  deepCopy
+} from '../../__tests__/__helpers__/support'
 
 const { run, bodySent } = actionUnderTest('updateCart', CART_PATH)
 
@@ -168,7 +169,7 @@ describe('Iterable.updateCart', () => {
       cart_id: 'skdjsidjsdkdj29j',
       products: [{ ...MONOPOLY, color: 'red', addedAt: '2023-02-05T20:42:10.123-05:00' }, UNO]
     })
-    const before = structuredClone(event)
+    const before = deepCopy(event)
 
     await run(event)
 

@@ -1,4 +1,11 @@
-import { actionUnderTest, CART_PATH, cartEvent, MONOPOLY, snapshotSuite, UNO } from '../../__tests__/support'
+import {
+  actionUnderTest,
+  CART_PATH,
+  cartEvent,
+  MONOPOLY,
+  snapshotSuite,
+  UNO
+} from '../../__tests__/__helpers__/support'
 
 const actionSlug = 'updateCart'
 const { bodySent } = actionUnderTest(actionSlug, CART_PATH)

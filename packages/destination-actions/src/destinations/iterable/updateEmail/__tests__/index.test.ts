@@ -7,7 +7,7 @@ import {
   failure,
   itSendsTheRequest,
   UPDATE_EMAIL_PATH
-} from '../../__tests__/support'
+} from '../../__tests__/__helpers__/support'
 
 const { run, bodySent } = actionUnderTest('updateEmail', UPDATE_EMAIL_PATH)
 

@@ -1,4 +1,10 @@
-import { actionUnderTest, AS_DELIVERED, emailUpdated, snapshotSuite, UPDATE_EMAIL_PATH } from '../../__tests__/support'
+import {
+  actionUnderTest,
+  AS_DELIVERED,
+  emailUpdated,
+  snapshotSuite,
+  UPDATE_EMAIL_PATH
+} from '../../__tests__/__helpers__/support'
 
 const actionSlug = 'updateEmail'
 const { bodySent } = actionUnderTest(actionSlug, UPDATE_EMAIL_PATH)

@@ -1,5 +1,6 @@
 import nock from 'nock'
-import { createTestEvent, IntegrationError, RetryableError, type SegmentEvent } from '@segment/actions-core'
+import { createTestEvent, IntegrationError, RetryableError } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 import destination from '../../index'
 import type { Settings } from '../../generated-types'
 import {
@@ -15,9 +16,9 @@ import {
   itSendsTheRequest,
   settings,
   TIMESTAMP,
-  US,
-  type Json
-} from '../../__tests__/support'
+  US
+} from '../../__tests__/__helpers__/support'
+import type { Json } from '../../__tests__/__helpers__/support'
 
 const PATH = '/api/users/updateSubscriptions'
 const BULK_PATH = '/api/users/bulkUpdateSubscriptions'

@@ -1,5 +1,5 @@
 import { createTestEvent } from '@segment/actions-core'
-import { actionUnderTest, AS_DELIVERED, snapshotSuite, TIMESTAMP } from '../../__tests__/support'
+import { actionUnderTest, AS_DELIVERED, snapshotSuite, TIMESTAMP } from '../../__tests__/__helpers__/support'
 
 const actionSlug = 'updateSubscriptions'
 const { bodySent } = actionUnderTest(actionSlug, '/api/users/updateSubscriptions')

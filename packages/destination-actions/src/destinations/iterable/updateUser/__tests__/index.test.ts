@@ -17,7 +17,7 @@ import {
   UPDATE_EMAIL_PATH,
   UPDATE_USER_PATH,
   US
-} from '../../__tests__/support'
+} from '../../__tests__/__helpers__/support'
 
 const { run, bodySent } = actionUnderTest('updateUser', UPDATE_USER_PATH)
 
@@ -383,7 +383,7 @@ describe('Iterable updateUser', () => {
         return { status: 200, data: SUCCESS, content: JSON.stringify(SUCCESS) }
       })
 
-      await destination.actions.updateUser.perform(request as any, { payload, settings } as any)
+      await destination.actions.updateUser.perform(request as never, { payload, settings } as never)
 
       expect(payload).toEqual(before)
       expect(request).toHaveBeenCalledTimes(2)

@@ -1,4 +1,10 @@
-import { actionUnderTest, AS_DELIVERED, identify, snapshotSuite, UPDATE_USER_PATH } from '../../__tests__/support'
+import {
+  actionUnderTest,
+  AS_DELIVERED,
+  identify,
+  snapshotSuite,
+  UPDATE_USER_PATH
+} from '../../__tests__/__helpers__/support'
 
 const actionSlug = 'updateUser'
 const { bodySent } = actionUnderTest(actionSlug, UPDATE_USER_PATH)

@@ -1,8 +1,9 @@
 import nock from 'nock'
+import { deserialize, serialize } from 'v8'
 import { createTestEvent, createTestIntegration } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
-import destination from '../index'
-import type { Settings } from '../generated-types'
+import destination from '../../index'
+import type { Settings } from '../../generated-types'
 
 // What the Iterable destination's tests share: hosts and paths, Iterable's answers, settings, the test harness, the
 // events the actions are fed and the expectations every test repeats. Not a test suite itself (Jest runs *.test.ts).
@@ -128,6 +129,12 @@ export function itSendsTheRequest(
     expect(responses[0].options.method).toBe('POST')
     expect(responses[0].options.json).toEqual(body)
   })
+}
+
+/** `value`, which the test needs to be there: fails the test, naming `what`, when it is not. */
+export function present<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new Error(`${what} is missing`)
+  return value
 }
 
 /** The error a promise rejects with; fails the test when it resolves instead. */
@@ -371,7 +378,7 @@ export function orderCompleted(overrides: Partial<SegmentEvent> = {}): SegmentEv
     timestamp: TIMESTAMP_WITH_MS,
     userId: 'user1234',
     context: { traits: { ...BUYER_TRAITS } },
-    properties: structuredClone(ORDER_PROPERTIES),
+    properties: deepCopy(ORDER_PROPERTIES),
     ...overrides
   })
 }
@@ -421,6 +428,9 @@ export const typeMismatch = (validationErrors: Json) => ({
 
 // ---------------------------------------------------------------------------------------------------------------
 // Inputs that must not change.
+
+/** A deep copy that keeps Dates and undefined values (Jest 27's node environment has no structuredClone). */
+export const deepCopy = <T>(value: T): T => deserialize(serialize(value)) as T
 
 /** Freezes every object and array, so that any write by the code under test throws. */
 export function deepFreeze<T>(value: T): T {

@@ -1,5 +1,6 @@
-import { createTestEvent, createTestIntegration, type SegmentEvent } from '@segment/actions-core'
-import destination from '../index'
+import { createTestEvent, createTestIntegration } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
+import destination from '../../index'
 
 // What this destination's tests share: hosts and paths (spelled out, so that a wrong one in the code fails the
 // tests), settings, Engage's audience events and Iterable's answers. Not a test suite itself.
@@ -92,7 +93,7 @@ const FAILED_UPDATE_LISTS = [
 /** Iterable's 200 answer to a list subscribe or unsubscribe: counts, and the users it refused by identifier. */
 export function listAnswer(
   successCount: number,
-  failed: Partial<Record<(typeof FAILED_UPDATE_LISTS)[number], string[]>> = {}
+  failed: Partial<Record<typeof FAILED_UPDATE_LISTS[number], string[]>> = {}
 ) {
   const failedUpdates = Object.fromEntries(FAILED_UPDATE_LISTS.map((list) => [list, failed[list] ?? []]))
   const failCount = Object.values(failedUpdates).reduce((sum, list) => sum + list.length, 0)

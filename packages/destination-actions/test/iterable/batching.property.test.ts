@@ -8,13 +8,13 @@ import {
   bodyBytes as bytesOf,
   BULK_UPDATE,
   GENERIC_ERROR,
-  type Json,
   newTestDestination,
   RATE_LIMITED,
   settings,
   TRACK_BULK,
   US
-} from './support'
+} from '../../src/destinations/iterable/__tests__/__helpers__/support'
+import type { Json } from '../../src/destinations/iterable/__tests__/__helpers__/support'
 
 // Property: for any batch, the statuses line up one-to-one with the input, and each one is the event's true fate.
 
@@ -176,13 +176,13 @@ function checkBatch(options: {
       expect(entry).toMatchObject({ status: 400, errormessage: expect.any(String) })
       return
     }
-    const c = chunkOf.get(index)!
+    const c = chunkOf.get(index) ?? -1
     const position = bodyOfChunk[c]
     const status = expectations[chunks[c][0]].chunkStatus
     if (status !== 200) {
       expect(entry).toMatchObject({ status, errormessage: expect.any(String), sent: expectation.record })
     } else if (expectation.listing) {
-      const kind = expectation.identifier!.kind === 'email' ? 'Emails' : 'UserIds'
+      const kind = expectation.identifier?.kind === 'email' ? 'Emails' : 'UserIds'
       expect(entry).toEqual({
         status: LIST_STATUS[expectation.listing],
         errortype: expect.any(String),
@@ -288,16 +288,16 @@ describe('trackEvent batches, property-based', () => {
         const identifier = record?.email
           ? { kind: 'email' as const, value: record.email as string }
           : record?.userId
-            ? { kind: 'userId' as const, value: record.userId as string }
-            : undefined
+          ? { kind: 'userId' as const, value: record.userId }
+          : undefined
         return { record, listing: spec.listing, chunkStatus: spec.chunkStatus, identifier }
       })
       const members = expectations.flatMap((expectation, index): BodyMember[] =>
         expectation.record
           ? [{ index, bytes: bytesOf(expectation.record) }]
           : specs[index].kind === 'oversize'
-            ? [{ index, bytes: Infinity, tooLarge: true }]
-            : []
+          ? [{ index, bytes: Infinity, tooLarge: true }]
+          : []
       )
       expect(members.every((member) => member.tooLarge || overhead + member.bytes <= MAX_BODY_BYTES)).toBe(true)
       const chunks = expectedChunks(members, overhead, batchSize)
@@ -369,8 +369,8 @@ describe('updateUser batches, property-based', () => {
           spec.kind === 'userId' || (spec.kind === 'both' && seq % 2 === 1)
             ? { kind: 'userId' as const, value: event.userId as string }
             : record?.email
-              ? { kind: 'email' as const, value: record.email as string }
-              : undefined
+            ? { kind: 'email' as const, value: record.email as string }
+            : undefined
         return { record, listing: spec.listing, chunkStatus: spec.chunkStatus, identifier }
       })
       // One group per updateOnly value: the records of each group are chunked on their own.
@@ -402,7 +402,7 @@ describe('updateUser batches, property-based', () => {
         batchSize
       })
       for (const body of bodies) {
-        const onlyUpdates = body.users.map((user: Json) => specs[user.dataFields.seq].updateOnly === true)
+        const onlyUpdates: boolean[] = body.users.map((user: Json) => specs[user.dataFields.seq].updateOnly === true)
         expect(new Set(onlyUpdates).size).toBe(1)
         expect(body.updateOnly === true).toBe(onlyUpdates[0])
       }
