@@ -7,7 +7,7 @@ module.exports = {
   parser: '@typescript-eslint/parser',
   parserOptions: {
     ecmaVersion: 2019,
-    project: ['./tsconfig.json', './packages/destination-actions/tsconfig.json'],
+    project: ['./tsconfig.json', './packages/destination-actions/tsconfig.eslint.json'],
     tsconfigRootDir: __dirname
   },
   env: {

@@ -1,7 +1,7 @@
 import { Bench } from 'tinybench'
 import type { SegmentEvent } from '@segment/actions-core'
 import { generateEvents } from './events'
-import { IMPLS, PATHS, integrationFor, push } from './harness'
+import { IMPLS, PATHS, integrationFor, pathNamed, push } from './harness'
 import type { Impl } from './harness'
 
 // CPU per event of both destinations, side by side in this one process (a child of main.ts, which holds the sink, so
@@ -56,7 +56,7 @@ async function main() {
     IMPLS.map((impl) => [impl, integrationFor(impl, `${plan.sinkUrl}/cpu-${impl}`)])
   ) as Integrations
   const runs = plan.paths.map((name) => {
-    const path = PATHS.find((candidate) => candidate.name === name)!
+    const path = pathNamed(name)
     return { path, events: generateEvents(path.kind, path.batch ? BATCH_EVENTS : SINGLE_EVENTS, plan.seed) }
   })
   // Every path is warmed up before any is measured: most of the code a path runs is core's, shared by all of them.
@@ -71,7 +71,8 @@ async function main() {
     results[run.path.name] = await measure(plan, integrations, run)
     process.stderr.write(`  cpu: ${run.path.name} done\n`)
   }
-  process.send!(results)
+  if (!process.send) throw new Error('cpu.ts sends its results to main.ts, which starts it with an IPC channel')
+  process.send(results)
 }
 
 if (require.main === module) void main()

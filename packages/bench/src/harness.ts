@@ -26,6 +26,13 @@ export const PATHS = (
 
 export type BenchPath = { name: string; action: string; batch: boolean; kind: EventKind }
 
+/** The path of PATHS with that name. */
+export function pathNamed(name: string): typeof PATHS[number] {
+  const path = PATHS.find((candidate) => candidate.name === name)
+  if (!path) throw new Error(`No bench path is named "${name}": ${PATHS.map((p) => p.name).join(', ')}`)
+  return path
+}
+
 const SETTINGS = { apiKey: 'bench-api-key', dataCenterLocation: 'united_states' }
 const ITERABLE_ORIGINS = ['https://api.iterable.com', 'https://api.eu.iterable.com']
 

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 // A loopback server that answers like Iterable (everything accepted) and counts what each run sends it. A run's
@@ -16,7 +17,7 @@ const empty = (): Tally => ({ requests: 0, bytes: 0, records: 0, largestBody: 0 
 
 export async function startSink(): Promise<Sink> {
   const tallies = new Map<string, Tally>()
-  const server = createServer(async (req, res) => {
+  const count = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = []
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const body = Buffer.concat(chunks)
@@ -33,6 +34,10 @@ export async function startSink(): Promise<Sink> {
     const bulk = /\/(bulkUpdate|trackBulk)$/.test(req.url ?? '')
     const answer = bulk ? JSON.stringify({ successCount: records, failCount: 0, failedUpdates: {} }) : SUCCESS
     res.writeHead(200, { 'content-type': 'application/json' }).end(answer)
+  }
+  // A request that cannot be counted (its body is not JSON) is answered 500 with the reason.
+  const server = createServer((req, res) => {
+    count(req, res).catch((error: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(error.message))
   })
   // Mapping a large batch takes seconds between requests: keep the connections open meanwhile.
   server.keepAliveTimeout = 60_000

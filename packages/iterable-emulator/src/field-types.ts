@@ -105,7 +105,7 @@ export class FieldTypes {
 
   set(scope: string, path: string, type: FieldType): void {
     let fields = this.scopes.get(scope)
-    if (!fields) this.scopes.set(scope, (fields = new Map()))
+    if (!fields) this.scopes.set(scope, (fields = new Map<string, FieldType>()))
     fields.set(path, type)
   }
 

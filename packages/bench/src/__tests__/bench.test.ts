@@ -1,6 +1,6 @@
 import { parseFql, validate } from '@segment/destination-subscriptions'
 import { generateEvents } from '../events'
-import { DESTINATIONS, IMPLS, PATHS, integrationFor, push } from '../harness'
+import { DESTINATIONS, IMPLS, PATHS, integrationFor, pathNamed, push } from '../harness'
 import { median, summarizeCpu, table, worstCpuRatio } from '../report'
 import type { PathResult } from '../report'
 import { startSink } from '../sink'
@@ -49,7 +49,9 @@ describe('events', () => {
 
   // Upstream's commerce subscriptions are written with `==`, which Segment's FQL parser does not read: ours stand in.
   it.each(PATHS)("$name: every event is in the action's default subscription", ({ action, kind }) => {
-    const subscription = parseFql(DESTINATIONS.ours.actions[action].defaultSubscription!)
+    const { defaultSubscription } = DESTINATIONS.ours.actions[action]
+    if (!defaultSubscription) throw new Error(`${action} has no default subscription`)
+    const subscription = parseFql(defaultSubscription)
     expect(generateEvents(kind, 20, 3).filter((event) => !validate(subscription, event))).toEqual([])
   })
 })
@@ -74,7 +76,7 @@ describe('sink', () => {
   })
 
   it.each(IMPLS)('receives every event of a batch and of single calls from %s, once', async (impl) => {
-    const [single, batch] = ['updateUser single', 'updateUser batch'].map((name) => PATHS.find((p) => p.name === name)!)
+    const [single, batch] = [pathNamed('updateUser single'), pathNamed('updateUser batch')]
     const outcomes = [
       await push(integrationFor(impl, `${sink.baseUrl}/${impl}-1`), single, generateEvents('identify', 3, 1)),
       await push(integrationFor(impl, `${sink.baseUrl}/${impl}-2`), batch, generateEvents('identify', 5, 1))
@@ -88,7 +90,7 @@ describe('sink', () => {
   })
 
   it("validates each destination's events against its own fields, whichever ran first", async () => {
-    const batch = PATHS.find((p) => p.name === 'updateUser batch')!
+    const batch = pathNamed('updateUser batch')
     // No email and no userId: our fields require one of them, upstream's fields do not (it sends the user as it is).
     const [anonymous] = generateEvents('identify', 1, 1).map((event) => ({ ...event, userId: null, traits: {} }))
     for (const impl of IMPLS) await push(integrationFor(impl, `${sink.baseUrl}/first-${impl}`), batch, [anonymous])

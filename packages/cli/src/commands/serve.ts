@@ -1,7 +1,6 @@
 import { Command, Flags } from '@oclif/core'
 import { existsSync } from 'fs'
 import path from 'path'
-import type { SegmentEvent } from '@segment/actions-core'
 import { parseApiUrls } from '../lib/api-base-url'
 import type { ApiUrlMap } from '../lib/api-base-url'
 import {
@@ -91,11 +90,11 @@ API calls go to the real API unless --api-url sends an API origin elsewhere, suc
     const dir = this.destinationDir(flags.destination, flags.directory)
     const name = path.basename(dir)
     const apiUrls = this.flagValue('--api-url', () => parseApiUrls(flags['api-url'] ?? []))
-    const samples = flags.samples
-      ? this.flagValue('--samples', () => loadSamples(flags.samples!))
-      : (defaultSamples() as SegmentEvent[])
-    const testerSettings = flags['tester-settings']
-      ? this.flagValue('--tester-settings', () => settingsJson(flags['tester-settings']!))
+    const samplesFile = flags.samples
+    const samples = samplesFile ? this.flagValue('--samples', () => loadSamples(samplesFile)) : defaultSamples()
+    const testerSettingsText = flags['tester-settings']
+    const testerSettings = testerSettingsText
+      ? this.flagValue('--tester-settings', () => settingsJson(testerSettingsText))
       : undefined
     const liveReloadPort = flags.watch ? (flags.port === 0 ? 0 : flags.port + 1) : undefined
 

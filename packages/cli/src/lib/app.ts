@@ -139,12 +139,11 @@ export function createApp(served: ServedDestination, options: AppOptions): expre
 
   app.post('/delete', async (req, res, next) => {
     const { destination } = served
-    if (!destination.onDelete) return next()
+    const onDelete = destination.onDelete?.bind(destination)
+    if (!onDelete) return next()
     const body = objectOrEmpty(req.body, 'the body')
     const secrets = secretsOf(res, body.settings)
-    const run = await recordResponses(() =>
-      destination.onDelete!((body.payload ?? {}) as never, (body.settings ?? {}) as never)
-    )
+    const run = await recordResponses(() => onDelete((body.payload ?? {}) as never, (body.settings ?? {}) as never))
     res.json(redactDeep(await answerFor(run.responses, run.error), secrets))
   })
 
@@ -154,7 +153,7 @@ export function createApp(served: ServedDestination, options: AppOptions): expre
       if (!audienceConfig?.[route]) return next()
       const secrets = secretsOf(res, (req.body as Body | undefined)?.settings)
       try {
-        res.json(redactDeep(await served.destination[route](req.body), secrets))
+        res.json(redactDeep(await served.destination[route](req.body as never), secrets))
       } catch (error) {
         res.status(400).json(redactDeep({ ok: false, error: await apiAnswerOr(error) }, secrets))
       }
@@ -398,7 +397,7 @@ export function mappingFor(
   useDefaultMappings: unknown
 ): JSONObject {
   const own = mapping === undefined || mapping === null ? {} : objectOrEmpty(mapping, '"mapping"')
-  if (useDefaultMappings === false) return own as JSONObject
+  if (useDefaultMappings === false) return own
   return { ...defaultValues(fields), ...own } as JSONObject
 }
 

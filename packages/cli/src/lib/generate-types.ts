@@ -1,45 +1,41 @@
-import { promises as fs } from 'fs'
+import { existsSync, promises as fs } from 'fs'
 import path from 'path'
 import { fieldsToJsonSchema } from '@segment/actions-core'
-import type { AudienceDestinationDefinition, DestinationDefinition, InputField } from '@segment/actions-core'
-import type { JSONSchema } from 'json-schema-to-typescript'
+import type { AudienceDestinationDefinition, GlobalSetting, InputField } from '@segment/actions-core'
+import { hookTypeStrings } from '@segment/actions-core/destination-kit'
+import type { JSONSchema4 } from 'json-schema'
+import { compile } from 'json-schema-to-typescript'
+import prettier from 'prettier'
 import { loadDestination, REPO_ROOT } from './destinations'
+import type { AnyDestinationDefinition } from './destinations'
 import type { GenerationResult } from './metadata'
 
-const REPO_PRETTIER_ANCHOR = path.join(REPO_ROOT, 'package.json')
+// generated-types.ts exactly as action-destinations' `./bin/run generate:types` writes it, so that the files move
+// upstream as they are: the same schema (the framework's fieldsToJsonSchema without titles and enums, so a field with
+// choices is typed `string`), the same json-schema-to-typescript (10.1.5) and the same Prettier (2.4.1), given the
+// repository's Prettier configuration as its `style`.
 
 export const GENERATED_BANNER = '// Generated file. DO NOT MODIFY IT BY HAND.'
 
-type Fields = Record<string, InputField>
+type Fields = Record<string, InputField | GlobalSetting>
 
-/** The TypeScript interface for a set of fields, as upstream's actions-cli writes it. */
-export async function typesFor(fields: Fields, interfaceName: string, prettierConfigFrom: string): Promise<string> {
-  // Loaded here rather than at the top: they are heavy, only generation needs them, and prettier's dynamic imports
-  // cannot load inside Jest, where the other commands are tested in-process.
-  const { compile } = await import('json-schema-to-typescript')
-  const { default: prettier } = await import('prettier')
-  const schema = withoutTitles(fieldsToJsonSchema(fields, { tsType: true }) as JSONSchema)
-  const source = await compile(schema, interfaceName, {
-    bannerComment: GENERATED_BANNER,
-    unknownAny: true,
-    format: false
-  })
-  // A copy outside the repository (a test's temporary folder) is still formatted in the repository's style.
-  const options =
-    (await prettier.resolveConfig(prettierConfigFrom)) ?? (await prettier.resolveConfig(REPO_PRETTIER_ANCHOR)) ?? {}
-  return prettier.format(source, { ...options, parser: 'typescript' })
+/** Titles and enums removed at every level, as upstream's generator removes them. */
+function withoutTitlesAndEnums(schema: JSONSchema4): JSONSchema4 {
+  const { title: _title, enum: _enum, ...copy } = schema
+  if (copy.type === 'object' && copy.properties) {
+    copy.properties = Object.fromEntries(
+      Object.entries(copy.properties).map(([key, property]) => [key, withoutTitlesAndEnums(property)])
+    )
+  } else if (copy.type === 'array' && copy.items && !Array.isArray(copy.items)) {
+    copy.items = withoutTitlesAndEnums(copy.items)
+  }
+  return copy
 }
 
-/** Titles would become named type aliases; without them each field reads inline, with its description as a comment. */
-function withoutTitles(schema: JSONSchema): JSONSchema {
-  const { title: _title, ...rest } = schema
-  if (rest.properties) {
-    rest.properties = Object.fromEntries(
-      Object.entries(rest.properties).map(([key, property]) => [key, withoutTitles(property)])
-    )
-  }
-  if (rest.items && !Array.isArray(rest.items)) rest.items = withoutTitles(rest.items)
-  return rest
+/** The TypeScript interface `name` for a set of fields, with the banner. */
+export function typesFor(fields: Fields, name: string, style: prettier.Options | null): Promise<string> {
+  const schema = withoutTitlesAndEnums(fieldsToJsonSchema(fields as Record<string, InputField>, { tsType: true }))
+  return compile(schema, name, { bannerComment: GENERATED_BANNER, style: style ?? undefined })
 }
 
 export interface GeneratedFile {
@@ -47,21 +43,38 @@ export interface GeneratedFile {
   contents: string
 }
 
-/** Every generated-types.ts of a destination folder: Settings at the root, Payload per action. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any destination, whatever its settings
-export async function generatedTypesFor(destinationDir: string, definition: DestinationDefinition<any>) {
-  const files: GeneratedFile[] = []
-  const settingsFile = path.join(destinationDir, 'generated-types.ts')
-  let settingsTypes = await typesFor((definition.authentication?.fields ?? {}) as Fields, 'Settings', settingsFile)
-  // An audience destination's audience settings follow its settings in the same file, as upstream's CLI writes them.
-  const audienceFields = (definition as Partial<AudienceDestinationDefinition>).audienceFields
-  if (audienceFields && Object.keys(audienceFields).length > 0) {
-    settingsTypes += await typesFor(audienceFields as Fields, 'AudienceSettings', settingsFile)
+/**
+ * Every generated-types.ts of a destination folder: Settings (and AudienceSettings) at the root; per action its
+ * Payload, followed by the input and output types of each of its hooks.
+ */
+export async function generatedTypesFor(destinationDir: string, definition: AnyDestinationDefinition) {
+  // A copy outside the repository (a test's temporary folder) is still formatted in the repository's style.
+  const style =
+    prettier.resolveConfig.sync(destinationDir) ?? prettier.resolveConfig.sync(path.join(REPO_ROOT, 'package.json'))
+  const settings = {
+    ...(definition as { settings?: Fields }).settings,
+    ...(definition.authentication?.fields as Fields | undefined)
   }
-  files.push({ file: settingsFile, contents: settingsTypes })
+  let settingsTypes = await typesFor(settings, 'Settings', style)
+  const audienceFields = (definition as Partial<AudienceDestinationDefinition>).audienceFields ?? {}
+  if (Object.keys(audienceFields).length > 0) {
+    settingsTypes += await typesFor(audienceFields as Fields, 'AudienceSettings', style)
+  }
+  const files: GeneratedFile[] = [{ file: path.join(destinationDir, 'generated-types.ts'), contents: settingsTypes }]
   for (const [key, action] of Object.entries(definition.actions)) {
-    const file = path.join(destinationDir, key, 'generated-types.ts')
-    files.push({ file, contents: await typesFor(action.fields as Fields, 'Payload', file) })
+    let types = await typesFor(action.fields as Fields, 'Payload', style)
+    for (const [hookName, hook] of Object.entries(action.hooks ?? {})) {
+      if (!(hookTypeStrings as readonly string[]).includes(hookName)) {
+        throw new Error(`Hook name ${hookName} is not a valid ActionHookType`)
+      }
+      const { inputFields, outputTypes } = hook as { inputFields?: Fields; outputTypes?: Fields }
+      if (inputFields) types += await typesFor(inputFields, `${hookName}Inputs`, style)
+      if (outputTypes) types += await typesFor(outputTypes, `${hookName}Outputs`, style)
+    }
+    // An action without a folder of its own (a single file) gets `<action>.types.ts` beside it, as upstream writes it.
+    const folder = path.join(destinationDir, key)
+    const file = existsSync(folder) ? path.join(folder, 'generated-types.ts') : `${folder}.types.ts`
+    files.push({ file, contents: types })
   }
   return files
 }

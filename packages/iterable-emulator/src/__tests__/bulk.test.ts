@@ -327,7 +327,11 @@ describe('POST /api/events/trackBulk', () => {
     const reply = await client.post('/api/events/trackBulk', { events: [] })
     expect(reply.status).toBe(200)
     expect(reply.body).toMatchObject({ successCount: 0, failCount: 0, invalidEmails: [], disallowedEventNames: [] })
-    expect(Object.values(reply.body.failedUpdates).every((list) => Array.isArray(list) && list.length === 0)).toBe(true)
+    expect(
+      Object.values(reply.body.failedUpdates as Record<string, unknown>).every(
+        (list) => Array.isArray(list) && list.length === 0
+      )
+    ).toBe(true)
   })
 })
 

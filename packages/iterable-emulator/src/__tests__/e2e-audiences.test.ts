@@ -78,7 +78,10 @@ async function post(route: string, body: Record<string, unknown>): Promise<Serve
 const exchangesOf = (answer: ServeAnswer): any[] =>
   answer.json
     .flatMap((item: any) => item.exchanges ?? ('request' in item ? [item] : []))
-    .map((item: any) => ({ ...item, request: { ...item.request, body: JSON.parse(item.request.body || 'null') } }))
+    .map((item: any) => ({
+      ...item,
+      request: { ...item.request, body: JSON.parse((item.request.body as string) || 'null') }
+    }))
 const multistatusOf = (answer: ServeAnswer): any[] =>
   answer.json.find((item: any) => 'multistatus' in item)?.multistatus
 

@@ -25,7 +25,8 @@ const FORGOTTEN_EMAIL = 'forgotten@example.com'
 const rawAnswers: string[] = []
 const serveLog: string[] = []
 /** Every request the destination made, as serve reports it, for the spec check at the end. */
-const sentRequests: { url: string; method: string; body: string }[] = []
+type SentRequest = { url: string; method: string; body: string }
+const sentRequests: SentRequest[] = []
 
 async function startStack(projectType: ProjectType): Promise<Stack> {
   const requests: RequestLogEntry[] = []
@@ -57,7 +58,7 @@ async function post(stack: Stack, route: string, body: unknown): Promise<ServeAn
   const json = JSON.parse(text)
   for (const item of Array.isArray(json) ? json : []) {
     for (const exchange of [item, ...(item.exchanges ?? [])]) {
-      if (exchange?.request) sentRequests.push(exchange.request)
+      if (exchange?.request) sentRequests.push(exchange.request as SentRequest)
     }
   }
   return { status: response.status, json }
@@ -230,7 +231,7 @@ describe('the user lifecycle through serve to the emulator (email-based project)
       ['without a token', { ...IOS_CONTEXT, device: { ...IOS_CONTEXT.device, token: undefined } }, /'token'/],
       ['with an unknown platform', { ...IOS_CONTEXT, os: { name: 'Windows', version: '11' } }, /platform "Windows"/]
     ])('refuses an event %s, naming the field, and sends nothing', async (_name, context, message) => {
-      const before = (await userByUserId(stack, USER_ID)).dataFields.devices.length
+      const before = (await userByUserId(stack, USER_ID)).dataFields.devices.length as number
 
       const answer = await send(stack, 'registerPushToken', appOpened(USER_ID, context as JSONObject, 'e2e-bad'))
 
@@ -306,7 +307,7 @@ describe('the user lifecycle through serve to the emulator (email-based project)
       const exchanges = exchangesOf(answer)
       expect(exchanges).toHaveLength(1)
       expect(exchanges[0].request.url).toBe(`${stack.emulator.url}/api/users/bulkUpdateSubscriptions`)
-      expect(JSON.parse(exchanges[0].request.body)).toEqual({
+      expect(JSON.parse(exchanges[0].request.body as string)).toEqual({
         updateSubscriptionsRequests: [
           { email: EMAIL, userId: USER_ID, emailListIds: [lists[2]] },
           { email: 'alan@example.com', userId: 'user-2002', unsubscribedChannelIds: [32] },
@@ -422,12 +423,13 @@ describe('what serve showed', () => {
   const spec = loadSpec('e2e-lifecycle spec check')
   const maybe = spec ? it : it.skip
   maybe('sent only bodies that match Iterable’s spec exactly (no undocumented key)', () => {
-    const errorsOf = specValidators(spec!, { strict: true })
+    if (!spec) throw new Error('This test runs only with the spec')
+    const errorsOf = specValidators(spec, { strict: true })
     const withBody = sentRequests.filter((request) => request.method === 'POST')
     expect(withBody.length).toBeGreaterThan(5)
     const refused = withBody.flatMap((request) => {
       const route = new URL(request.url).pathname
-      const errors = errorsOf(requestDefinition(spec!, route), JSON.parse(request.body))
+      const errors = errorsOf(requestDefinition(spec, route), JSON.parse(request.body))
       return errors.length > 0 ? [`${route}: ${errors.join('; ')}`] : []
     })
     expect(refused).toEqual([])

@@ -31,7 +31,7 @@ async function send(project: Project, action: string, payload: SegmentEvent | Se
   const answer = (await response.json()) as any[]
   const exchanges = answer
     .flatMap((item) => item.exchanges ?? ('request' in item ? [item] : []))
-    .map((item) => ({ url: String(item.request.url), body: JSON.parse(item.request.body || 'null') }))
+    .map((item) => ({ url: String(item.request.url), body: JSON.parse((item.request.body as string) || 'null') }))
   return {
     paths: exchanges.map(({ url }) => new URL(url).pathname),
     exchanges,

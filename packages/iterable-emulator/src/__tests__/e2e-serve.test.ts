@@ -82,7 +82,10 @@ async function send(
 const exchangesOf = (answer: ServeAnswer): any[] =>
   answer.json
     .flatMap((item: any) => item.exchanges ?? ('request' in item ? [item] : []))
-    .map((item: any) => ({ ...item, request: { ...item.request, body: JSON.parse(item.request.body || 'null') } }))
+    .map((item: any) => ({
+      ...item,
+      request: { ...item.request, body: JSON.parse((item.request.body as string) || 'null') }
+    }))
 const failureOf = (answer: ServeAnswer): any => answer.json.find((item: any) => item.requestError === true)
 const multistatusOf = (answer: ServeAnswer): any[] =>
   answer.json.find((item: any) => 'multistatus' in item)?.multistatus
@@ -103,7 +106,7 @@ const eventsByUserId = async (userId: string): Promise<any[]> =>
 
 // Segment events.
 
-const WEB_CONTEXT = createTestEvent().context!
+const WEB_CONTEXT = createTestEvent().context
 const MOBILE_CONTEXT = {
   app: { name: 'Engine Shop', version: '3.2.1', build: '321' },
   device: { manufacturer: 'Apple', model: 'iPhone15,2', type: 'ios' },

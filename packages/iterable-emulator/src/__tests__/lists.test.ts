@@ -14,7 +14,7 @@ describe('lists', () => {
   it('POST /api/lists creates a static list and answers its id; GET /api/lists lists them newest first', async () => {
     const first = await client.post('/api/lists', { name: 'List One' })
     expect(first).toMatchObject({ status: 200, body: { listId: expect.any(Number) } })
-    expect(Object.keys(first.body)).toEqual(['listId'])
+    expect(Object.keys(first.body as object)).toEqual(['listId'])
     const second = await createList('List Two', 'The second')
     const { status, body } = await client.get('/api/lists')
     expect(status).toBe(200)

@@ -167,7 +167,7 @@ describe('reads of users', () => {
       emailListIds: 'long',
       'itblInternal.emailDomain': 'string'
     })
-    expect(Object.values(body.fields).every((type) => typeof type === 'string')).toBe(true)
+    expect(Object.values(body.fields as Record<string, unknown>).every((type) => typeof type === 'string')).toBe(true)
   })
 })
 

@@ -3,6 +3,7 @@ import { promises as fs } from 'fs'
 import { DESTINATIONS_DIR } from '../../lib/destinations'
 import { generateMetadata, metadataFor, metadataJson } from '../../lib/metadata'
 import iterable from '../../../../destination-actions/src/destinations/iterable'
+import type { AudienceDestinationDefinition, InputField } from '@segment/actions-core'
 import { fixtureDestination } from '../../lib/__tests__/fixtures'
 import { runBin, temporaryCopy } from './run-command'
 
@@ -10,54 +11,291 @@ import { runBin, temporaryCopy } from './run-command'
 // busy machine.
 jest.setTimeout(60_000)
 
+/** An action field as upstream's generator writes it: every attribute, absent ones as null, false or {}. */
+const field = (attributes: Record<string, unknown>) => ({
+  label: undefined,
+  description: undefined,
+  type: undefined,
+  required: false,
+  multiple: false,
+  allowNull: false,
+  dynamic: false,
+  default: null,
+  choices: null,
+  placeholder: null,
+  properties: null,
+  category: null,
+  depends_on: null,
+  readOnly: null,
+  hidden: null,
+  minimum: null,
+  maximum: null,
+  defaultObjectUI: null,
+  disabledInputMethods: null,
+  displayMode: null,
+  format: null,
+  additionalProperties: false,
+  ...attributes
+})
+
+const EMAIL_FIELD = field({
+  label: 'Email',
+  description: 'The user email.',
+  type: 'string',
+  required: true,
+  default: { '@path': '$.traits.email' },
+  format: 'email'
+})
+const PLAN_FIELD = field({
+  label: 'Plan',
+  description: 'The plan.',
+  type: 'string',
+  default: { '@path': '$.traits.plan' }
+})
+const action = (title: string, description: string, hasPerformBatch: boolean) => ({
+  title,
+  description,
+  platform: 'cloud',
+  defaultSubscription: 'type = "identify"',
+  hidden: false,
+  hasPerformBatch,
+  syncMode: null,
+  hooks: null,
+  dynamicFields: null,
+  fields: { email: EMAIL_FIELD, plan: PLAN_FIELD }
+})
+
+/** A destination with what the fixture lacks: an audience config, sync modes, a hook, dynamic fields, choices. */
+function richDestination(): AudienceDestinationDefinition<{ apiKey: string; region?: string }, { listName?: string }> {
+  const catalog: InputField = {
+    label: 'Catalog',
+    description: 'Where items go.',
+    type: 'string',
+    required: { conditions: [{ fieldKey: 'mode', operator: 'is', value: 'upsert' }] },
+    choices: ['products', 'stores'],
+    dynamic: true
+  }
+  return {
+    name: 'Rich',
+    slug: 'actions-rich',
+    mode: 'cloud',
+    authentication: {
+      scheme: 'custom',
+      fields: {
+        apiKey: { label: 'API Key', description: 'The key.', type: 'password', required: true },
+        region: {
+          label: 'Region',
+          description: 'Where.',
+          type: 'string',
+          choices: [{ label: 'US', value: 'us' }],
+          default: 'us'
+        }
+      }
+    },
+    audienceFields: { listName: { label: 'List', description: 'The list.', type: 'string' } },
+    audienceConfig: { mode: { type: 'realtime' } },
+    actions: {
+      sync: {
+        title: 'Sync',
+        description: 'Syncs rows.',
+        fields: {
+          catalog,
+          item: {
+            label: 'Item',
+            description: 'The item.',
+            type: 'object',
+            unsafe_hidden: true,
+            properties: { id: { label: 'Id', description: 'The id.', type: 'string', maximum: 255 } }
+          }
+        },
+        syncMode: {
+          description: 'How rows sync.',
+          label: 'How to sync',
+          default: 'upsert',
+          choices: [
+            { label: 'Upsert', value: 'upsert' },
+            { label: 'Delete', value: 'delete' }
+          ]
+        },
+        hooks: {
+          retlOnMappingSave: {
+            label: 'Pick a catalog',
+            description: 'Chooses the catalog.',
+            inputFields: { name: { label: 'Name', description: 'The name.', type: 'string' } },
+            outputTypes: { catalogName: { label: 'Catalog', description: 'Chosen.', type: 'string', required: true } },
+            performHook: async () => ({ successMessage: 'ok', savedData: { catalogName: 'products' } })
+          }
+        },
+        dynamicFields: { catalog: async () => ({ choices: [] }) } as never,
+        perform: () => undefined
+      }
+    },
+    presets: [
+      {
+        name: 'Rows',
+        partnerAction: 'sync',
+        mapping: {},
+        type: 'specificEvent',
+        eventSlug: 'warehouse_entity_added_track'
+      }
+    ]
+  }
+}
+
 describe('metadata', () => {
-  it('holds the public definition: settings with defaults and choices, actions, presets', () => {
-    const metadata = metadataFor(iterable) as Record<string, any>
+  it("is action-destinations' public payload: its keys in its order, absent values as null", () => {
+    expect(metadataJson(fixtureDestination())).toBe(
+      JSON.stringify(
+        {
+          slug: 'fixture',
+          name: 'Fixture',
+          mode: 'cloud',
+          description: 'A destination for tests.',
+          authentication: {
+            scheme: 'custom',
+            fields: {
+              apiKey: {
+                label: 'API Key',
+                description: 'The key.',
+                type: 'password',
+                required: true,
+                multiple: false,
+                choices: null,
+                default: null,
+                depends_on: null
+              }
+            }
+          },
+          audienceConfig: null,
+          actions: {
+            single: action('Single', 'Sends one user.', false),
+            batched: action('Batched', 'Sends users in bulk.', true)
+          },
+          presets: [
+            {
+              name: 'Identify Calls',
+              type: 'automatic',
+              partnerAction: 'single',
+              subscribe: 'type = "identify"',
+              mapping: { email: { '@path': '$.traits.email' } },
+              eventSlug: null
+            }
+          ]
+        },
+        null,
+        2
+      ) + '\n'
+    )
+  })
+
+  it('writes audience config, sync modes, hooks, static choices and conditions as upstream does', () => {
+    const metadata: Record<string, any> = JSON.parse(metadataJson(richDestination()))
+
     expect(Object.keys(metadata)).toEqual([
-      '$comment',
-      'name',
       'slug',
+      'name',
       'mode',
-      'description',
       'authentication',
+      'audienceConfig',
       'actions',
       'presets'
     ])
-    expect(metadata).toMatchObject({ name: 'Iterable (Actions)', slug: 'actions-iterable', mode: 'cloud' })
-    expect(metadata.authentication.fields.apiKey).toMatchObject({ type: 'password', required: true })
-    expect(metadata.authentication.fields.dataCenterLocation).toMatchObject({
-      default: 'united_states',
+    expect(metadata.authentication.fields.region).toEqual({
+      label: 'Region',
+      description: 'Where.',
+      type: 'string',
+      required: false,
+      multiple: false,
+      choices: [{ label: 'US', value: 'us' }],
+      default: 'us',
+      depends_on: null
+    })
+    expect(metadata.audienceConfig).toEqual({
+      mode: { type: 'realtime' },
+      audienceFields: {
+        listName: {
+          label: 'List',
+          description: 'The list.',
+          type: 'string',
+          required: false,
+          multiple: false,
+          choices: null,
+          default: null,
+          depends_on: null
+        }
+      },
+      // A realtime audience without createAudience and getAudience.
+      supportsAudienceFunctions: false
+    })
+    const sync = metadata.actions.sync
+    expect(sync.syncMode).toEqual({
+      default: 'upsert',
+      label: 'How to sync',
+      description: 'How rows sync.',
       choices: [
-        { label: 'United States', value: 'united_states' },
-        { label: 'Europe', value: 'europe' }
+        { value: 'upsert', label: 'Upsert' },
+        { value: 'delete', label: 'Delete' }
       ]
     })
-    expect(Object.keys(metadata.actions)).toEqual(Object.keys(iterable.actions))
-    for (const [key, action] of Object.entries(iterable.actions)) {
-      expect(metadata.actions[key]).toMatchObject({
-        title: action.title,
-        description: action.description,
-        defaultSubscription: action.defaultSubscription ?? null,
-        hasPerformBatch: typeof action.performBatch === 'function'
+    expect(Object.keys(sync.syncMode.choices[0] as object)).toEqual(['value', 'label'])
+    expect(sync.hooks).toEqual({
+      retlOnMappingSave: {
+        label: 'Pick a catalog',
+        description: 'Chooses the catalog.',
+        inputFields: { name: field({ label: 'Name', description: 'The name.', type: 'string' }) },
+        outputFields: {
+          catalogName: field({ label: 'Catalog', description: 'Chosen.', type: 'string', required: true })
+        }
+      }
+    })
+    // A dynamic field given as a function is not listed; the field says it is dynamic.
+    expect(sync.dynamicFields).toBeNull()
+    expect(sync.defaultSubscription).toBeNull()
+    expect(sync.fields.catalog).toEqual(
+      field({
+        label: 'Catalog',
+        description: 'Where items go.',
+        type: 'string',
+        required: { conditions: [{ fieldKey: 'mode', operator: 'is', value: 'upsert' }] },
+        dynamic: true,
+        choices: [
+          { label: 'products', value: 'products' },
+          { label: 'stores', value: 'stores' }
+        ]
       })
-      expect(Object.keys(metadata.actions[key].fields)).toEqual(Object.keys(action.fields))
+    )
+    expect(sync.fields.item).toEqual(
+      field({
+        label: 'Item',
+        description: 'The item.',
+        type: 'object',
+        hidden: true,
+        properties: { id: field({ label: 'Id', description: 'The id.', type: 'string', maximum: 255 }) }
+      })
+    )
+    expect(metadata.presets).toEqual([
+      {
+        name: 'Rows',
+        type: 'specificEvent',
+        partnerAction: 'sync',
+        mapping: {},
+        eventSlug: 'warehouse_entity_added_track'
+      }
+    ])
+  })
+
+  it('refuses a destination without a slug, as upstream does', () => {
+    const { slug: _slug, ...withoutSlug } = fixtureDestination()
+    expect(() => metadataFor(withoutSlug)).toThrow('metadata.json generation requires a slug')
+  })
+
+  it("lists the Iterable destination's actions and fields in the definition's order", () => {
+    const metadata = metadataFor(iterable) as Record<string, any>
+    expect(Object.keys(metadata.actions as object)).toEqual(Object.keys(iterable.actions))
+    for (const [key, definition] of Object.entries(iterable.actions)) {
+      expect(Object.keys(metadata.actions[key].fields as object)).toEqual(Object.keys(definition.fields))
     }
-    expect(metadata.presets).toHaveLength(iterable.presets!.length)
-  })
-
-  it('is stable: the same definition gives the same bytes, whatever the key order of its objects', () => {
-    const definition = fixtureDestination()
-    const reordered = fixtureDestination()
-    const { email, plan } = reordered.actions.single.fields
-    reordered.actions.single.fields.email = Object.fromEntries(Object.entries(email).reverse()) as typeof email
-    reordered.actions.single.fields.plan = Object.fromEntries(Object.entries(plan).reverse()) as typeof plan
-    expect(metadataJson(reordered)).toBe(metadataJson(definition))
-  })
-
-  it('marks which actions have a batch path', () => {
-    const metadata = metadataFor(fixtureDestination()) as Record<string, any>
-    expect(metadata.actions.single.hasPerformBatch).toBe(false)
-    expect(metadata.actions.batched.hasPerformBatch).toBe(true)
+    expect(metadata.presets).toHaveLength(iterable.presets?.length ?? -1)
   })
 })
 

@@ -5,7 +5,7 @@ import type { DestinationDefinition } from '@segment/actions-core'
 import { DESTINATIONS_DIR } from '../../lib/destinations'
 import { validateDefinition, validateDestinations } from '../../lib/validate'
 import iterable from '../../../../destination-actions/src/destinations/iterable'
-import { fixtureDestination } from '../../lib/__tests__/fixtures'
+import { authenticationFields, fixtureDestination } from '../../lib/__tests__/fixtures'
 import { runBin } from './run-command'
 
 // Each ./bin/run (or npm start) is a new Node process compiling the TypeScript sources: seconds apiece, more on a
@@ -18,7 +18,7 @@ function brokenDestination(): DestinationDefinition<any> {
   definition.actions.single.description = ''
   definition.actions.batched.defaultSubscription = 'type = "identify" and ('
   definition.actions.batched.title = 'Single'
-  definition.authentication!.fields.clientSecret = { label: 'Client secret', description: 'Secret.', type: 'string' }
+  authenticationFields(definition).clientSecret = { label: 'Client secret', description: 'Secret.', type: 'string' }
   definition.presets = [
     { name: 'Bad query', subscribe: 'event = "Signed Up', partnerAction: 'single', mapping: {}, type: 'automatic' },
     { name: 'Ghost action', subscribe: 'type = "track"', partnerAction: 'sendPigeon', mapping: {}, type: 'automatic' },

@@ -97,6 +97,12 @@ export function fixtureDestination(name = 'Fixture'): DestinationDefinition<Fixt
   }
 }
 
+/** The settings fields of a destination that has authentication, as the fixture has (for tests to add one). */
+export function authenticationFields<Settings>(definition: DestinationDefinition<Settings>) {
+  if (!definition.authentication) throw new Error(`${definition.name} has no authentication`)
+  return definition.authentication.fields
+}
+
 export interface Served extends RunningServer {
   logs: string[]
   post: (path: string, body: unknown, headers?: Record<string, string>) => Promise<{ status: number; json: any }>

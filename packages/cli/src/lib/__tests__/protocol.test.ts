@@ -3,7 +3,7 @@ import WebSocket from 'ws'
 import { createTestEvent } from '@segment/actions-core'
 import type { DestinationDefinition } from '@segment/actions-core'
 import { ALLOWED_ORIGINS } from '../server'
-import { FIXTURE_API, fixtureDestination, serve } from './fixtures'
+import { FIXTURE_API, authenticationFields, fixtureDestination, serve } from './fixtures'
 import type { Served } from './fixtures'
 
 // serve driven as Segment's web Actions Tester drives upstream actions-cli's server (packages/cli/src/lib/server.ts
@@ -79,7 +79,9 @@ describe('the live-reload WebSocket', () => {
       },
       liveReloadPort: 0
     })
-    const clients = [0, 1].map(() => new WebSocket(`ws://127.0.0.1:${server.liveReload!.port}`))
+    const { liveReload } = server
+    if (!liveReload) throw new Error('serve started no live-reload WebSocket server')
+    const clients = [0, 1].map(() => new WebSocket(`ws://127.0.0.1:${liveReload.port}`))
     try {
       await Promise.all(clients.map((client) => new Promise((resolve) => client.once('open', resolve))))
       const messages: string[][] = clients.map(() => [])
@@ -119,7 +121,7 @@ describe('routes upstream always mounts', () => {
   it('GET /manifest answers the definition with its directoryName', async () => {
     const { json } = await server.get('/manifest')
     expect(json).toMatchObject({ name: 'Fixture', slug: 'fixture', directoryName: 'fixture' })
-    expect(Object.keys(json.actions)).toEqual(['single', 'batched'])
+    expect(Object.keys(json.actions as object)).toEqual(['single', 'batched'])
   })
 
   it('mounts /delete only for a destination with onDelete', async () => {
@@ -197,7 +199,7 @@ describe('destinations with more routes', () => {
       ...base,
       authentication: {
         scheme: 'oauth2',
-        fields: base.authentication!.fields,
+        fields: authenticationFields(base),
         refreshAccessToken: async (request) => {
           const response = await request<{ access_token: string }>(`${FIXTURE_API}/oauth/token`, { method: 'post' })
           return { accessToken: response.data.access_token }

@@ -1,9 +1,9 @@
 import { RecentSecrets, REDACTED, redactDeep, redactText, secretValues } from '../redact'
-import { fixtureDestination } from './fixtures'
+import { authenticationFields, fixtureDestination } from './fixtures'
 
 describe('secretValues', () => {
   const definition = fixtureDestination()
-  definition.authentication!.fields.region = { label: 'Region', description: 'Region.', type: 'string' }
+  authenticationFields(definition).region = { label: 'Region', description: 'Region.', type: 'string' }
 
   it('takes password settings, secret-looking keys and auth tokens; not other settings', () => {
     const settings = { apiKey: 'abc-123-key', region: 'eu', clientToken: 'tok-999', empty: '' }

@@ -35,9 +35,9 @@ describe('serve, with the Iterable destination', () => {
     expect(json).toMatchObject({ name: 'Iterable (Actions)', slug: 'actions-iterable', mode: 'cloud' })
     expect(json.directoryName).toBe('iterable')
     expect(json.authentication.fields.apiKey).toMatchObject({ type: 'password', required: true })
-    expect(Object.keys(json.actions)).toEqual(Object.keys(iterable.actions))
+    expect(Object.keys(json.actions as object)).toEqual(Object.keys(iterable.actions))
     expect(json.actions.updateUser.fields.email).toMatchObject({ type: 'string', format: 'email' })
-    expect(json.presets.length).toBe(iterable.presets!.length)
+    expect(json.presets).toHaveLength(iterable.presets?.length ?? 0)
   })
 
   it('POST /updateUser runs the action with its default mappings and answers the exchange, Api-Key redacted', async () => {
@@ -56,7 +56,7 @@ describe('serve, with the Iterable destination', () => {
     expect(request.headers['content-type']).toBe('application/json')
     // As upstream: the body as the text that was sent.
     expect(typeof request.body).toBe('string')
-    expect(JSON.parse(request.body)).toMatchObject({
+    expect(JSON.parse(request.body as string)).toMatchObject({
       email: 'jane.doe@example.com',
       userId: 'user-1234',
       dataFields: expect.objectContaining({ firstName: 'Jane', plan: 'premium' })

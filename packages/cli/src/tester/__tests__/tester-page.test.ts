@@ -98,13 +98,17 @@ inBrowser(
           [...(select as HTMLSelectElement).options].find((option) => option.text.startsWith(prefix))?.value,
         startingWith
       )
-      expect(value).toBeDefined()
-      await page.selectOption('#sample', value!)
+      if (value === undefined) throw new Error(`No sample starts with "${startingWith}"`)
+      await page.selectOption('#sample', value)
     }
 
     async function sendAndWait() {
       await page.evaluate(() => {
-        for (const id of ['exchanges-panel', 'profiles-panel']) document.getElementById(id)!.hidden = true
+        for (const id of ['exchanges-panel', 'profiles-panel']) {
+          const panel = document.getElementById(id)
+          if (!panel) throw new Error(`The page has no #${id}`)
+          panel.hidden = true
+        }
       })
       await page.click('#send')
       await page.waitForSelector('#profiles-panel:not([hidden])')
@@ -165,11 +169,13 @@ inBrowser(
 
     it("checks the settings with the destination's authentication test", async () => {
       await page.click('#authenticate')
-      await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('The settings are'))
+      await page.waitForFunction(
+        () => document.getElementById('status')?.textContent?.startsWith('The settings are') ?? false
+      )
       expect(await text('#status')).toBe('The settings are accepted.')
       await page.fill('#setting-apiKey', 'not-the-emulator-key')
       await page.click('#authenticate')
-      await page.waitForFunction(() => document.getElementById('status')!.textContent!.includes('refused'))
+      await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('refused') ?? false)
       expect(await text('#status')).toMatch(/^The settings are refused: .+/)
       expect(await text('#status')).not.toContain('not-the-emulator-key')
       await page.fill('#setting-apiKey', API_KEY)
@@ -178,7 +184,9 @@ inBrowser(
     it('reads the destination again when serve says it reloaded', async () => {
       expect(await text('#reloaded')).toBe('')
       serve.reload()
-      await page.waitForFunction(() => document.getElementById('reloaded')!.textContent!.startsWith('Reloaded at'))
+      await page.waitForFunction(
+        () => document.getElementById('reloaded')?.textContent?.startsWith('Reloaded at') ?? false
+      )
       expect(await page.inputValue('#action')).toBe('trackEvent')
     })
   }

@@ -8,11 +8,11 @@ export interface Settings {
   /**
    * Select the type of your Iterable project (Iterable: Project Settings > Project type). Hybrid projects identify users by email or user ID, User ID-Based projects by user ID only (required), Email-Based projects by email, or by user ID when no email is given. Email-based projects are not offered in the EU data center.
    */
-  iterableProjectType?: 'hybrid' | 'userId' | 'email'
+  iterableProjectType?: string
   /**
    * The location where your Iterable data is hosted.
    */
-  dataCenterLocation?: 'united_states' | 'europe'
+  dataCenterLocation?: string
 }
 // Generated file. DO NOT MODIFY IT BY HAND.
 

@@ -8,6 +8,7 @@ import {
   rejectionOf,
   US
 } from './__helpers__/support'
+import type { DataCenter } from './__helpers__/support'
 
 // Segment calls createAudience when an audience is connected to this destination and getAudience to check the list
 // it stored; both read Iterable's lists, as Iterable has no lookup of one list by name or id.
@@ -26,7 +27,7 @@ const list = (id: number, name: string, listType = 'Standard') => ({
   createdAt: 1700000000000 + id
 })
 
-describe.each(DATA_CENTERS)('Iterable Lists in $dataCenterLocation', ({ dataCenterLocation, origin }) => {
+describe.each(DATA_CENTERS)('Iterable Lists in $dataCenterLocation', ({ dataCenterLocation, origin }: DataCenter) => {
   const settings = { apiKey: API_KEY, dataCenterLocation }
   const api = () => nock(origin, { reqheaders: { 'api-key': API_KEY } })
   const createAudience = () =>

@@ -3,6 +3,7 @@ import { createTestEvent } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import { callIterable } from '../iterable-api'
 import { BAD_EVENTS, track } from './__helpers__/bad-events'
+import type { BadEvent } from './__helpers__/bad-events'
 import { freshTestDestination, settings, TRACK_BULK, TRACK_PATH, BULK_UPDATE, US } from './__helpers__/support'
 import type { Json } from './__helpers__/support'
 
@@ -30,7 +31,7 @@ async function runBatch(action: string, events: SegmentEvent[], mapping: Json = 
   return testDestination.results[0].multistatus as Json[]
 }
 
-describe.each(BAD_EVENTS)('an event with $kind', ({ event, message, bySchema }) => {
+describe.each(BAD_EVENTS)('an event with $kind', ({ event, message, bySchema }: BadEvent) => {
   it('is refused on the single path with a 400 naming the field, and nothing is sent', async () => {
     const scope = nock(US).post(TRACK_PATH).reply(200, {})
 
@@ -89,36 +90,39 @@ describe('a body Iterable refuses whole', () => {
   it.each([
     [400, { msg: 'Invalid eventName', code: 'BadParams', params: null }, /^Iterable rejected the request as invalid/],
     [413, { msg: 'Request Entity Too Large', code: 'BatchTooLarge', params: null }, /as too large/]
-  ])('with %i and no event named: halves are sent until the refused event is alone', async (status, answer, said) => {
-    // Iterable's rule that this destination cannot know: it refuses any body holding user 3.
-    const bodies: string[][] = []
-    nock(US)
-      .persist()
-      .post(BULK_UPDATE)
-      .reply((_uri, body) => {
-        const { users } = body as { users: Json[] }
-        bodies.push(users.map(({ userId }) => String(userId)))
-        return users.some(({ userId }) => userId === 'user-3')
-          ? [status, answer]
-          : [200, { successCount: users.length, failCount: 0 }]
-      })
-    const events = [0, 1, 2, 3, 4].map((n) =>
-      createTestEvent({ type: 'identify', userId: `user-${n}`, traits: { email: `user${n}@example.com` } })
-    )
+  ])(
+    'with %i and no event named: halves are sent until the refused event is alone',
+    async (status: number, answer: Json, said: RegExp) => {
+      // Iterable's rule that this destination cannot know: it refuses any body holding user 3.
+      const bodies: string[][] = []
+      nock(US)
+        .persist()
+        .post(BULK_UPDATE)
+        .reply((_uri, body) => {
+          const { users } = body as { users: Json[] }
+          bodies.push(users.map(({ userId }) => String(userId)))
+          return users.some(({ userId }) => userId === 'user-3')
+            ? [status, answer]
+            : [200, { successCount: users.length, failCount: 0 }]
+        })
+      const events = [0, 1, 2, 3, 4].map((n) =>
+        createTestEvent({ type: 'identify', userId: `user-${n}`, traits: { email: `user${n}@example.com` } })
+      )
 
-    const multistatus = await runBatch('updateUser', events)
+      const multistatus = await runBatch('updateUser', events)
 
-    expect(multistatus.map(({ status: each }) => each)).toEqual([200, 200, 200, status, 200])
-    expect(multistatus[3].errormessage).toMatch(said)
-    expect(multistatus[3].sent).toMatchObject({ userId: 'user-3' })
-    expect(bodies).toEqual([
-      ['user-0', 'user-1', 'user-2', 'user-3', 'user-4'],
-      ['user-0', 'user-1', 'user-2'],
-      ['user-3', 'user-4'],
-      ['user-3'],
-      ['user-4']
-    ])
-  })
+      expect(multistatus.map(({ status: each }) => each)).toEqual([200, 200, 200, status, 200])
+      expect(multistatus[3].errormessage).toMatch(said)
+      expect(multistatus[3].sent).toMatchObject({ userId: 'user-3' })
+      expect(bodies).toEqual([
+        ['user-0', 'user-1', 'user-2', 'user-3', 'user-4'],
+        ['user-0', 'user-1', 'user-2'],
+        ['user-3', 'user-4'],
+        ['user-3'],
+        ['user-4']
+      ])
+    }
+  )
 
   it('sends a bounded number of halves: a body every event of which Iterable refuses costs at most 33 requests', async () => {
     let requests = 0

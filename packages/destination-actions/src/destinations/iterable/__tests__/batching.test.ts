@@ -355,7 +355,7 @@ function itSharesTheBulkCases(kind: BulkAction) {
 
   it.each(kind.lists)(
     `fails only the ${noun} Iterable lists in failedUpdates.%s (by %s), with status %d`,
-    async (list, by, status) => {
+    async (list: string, by: 'email' | 'userId', status: number) => {
       const events = [build(0), build(1), build(2)]
       const listed = by === 'email' ? 'user1@example.com' : 'user-1'
       const listing = answer(3, { [list]: [listed] })
@@ -374,7 +374,7 @@ function itSharesTheBulkCases(kind: BulkAction) {
   it.each([
     ['invalidEmails', 'user1@example.com'],
     ['invalidUserIds', 'user-1']
-  ])(`fails the ${noun} Iterable lists in the deprecated top-level %s`, async (list, listed) => {
+  ])(`fails the ${noun} Iterable lists in the deprecated top-level %s`, async (list: string, listed: string) => {
     const events = [build(0), build(1), build(2)]
     const listing = answer(3, {}, { [list]: [listed] })
     answering(path, [listing])
@@ -928,7 +928,7 @@ describe('updateUser batches with newEmail: Iterable names the new address', () 
     ['invalidEmails', 400, 'jane@example.invalid']
   ])(
     'fails the user whose new email Iterable lists in failedUpdates.%s (status %d)',
-    async (list, status, newEmail) => {
+    async (list: string, status: number, newEmail: string) => {
       const events = [identify(0, { traits: { newEmail } }), identify(1)]
       const answer = usersAnswer(2, { [list]: [newEmail] })
       answering(BULK_UPDATE, [answer])
@@ -1340,7 +1340,7 @@ describe('the input events', () => {
       ]
     ],
     ['trackPage', TRACK_BULK, () => [page(0, { name: 'Pricing' }), page(1), page(2, { category: 'Blog', email: null })]]
-  ])('%s does not change the events it is given', async (action, path, build) => {
+  ])('%s does not change the events it is given', async (action: Action, path: string, build: () => SegmentEvent[]) => {
     const events = build()
     const before = deepCopy(events)
     nock(US)

@@ -20,7 +20,7 @@ describe('toIterableDate', () => {
     ['whose offset moves it into the previous year', '2024-01-01T01:00:00+02:00', '2023-12-31 23:00:00 +00:00'],
     ['in the first century (not read as 19xx)', '0050-06-01T12:00:00Z', '0050-06-01 12:00:00 +00:00'],
     ['with a comma before the fraction', '2023-02-05T20:42:10,5Z', '2023-02-05 20:42:10 +00:00']
-  ])('converts an ISO date-time %s', (_case, input, expected) => {
+  ])('converts an ISO date-time %s', (_case: string, input: string, expected: string) => {
     expect(toIterableDate(input)).toBe(expected)
   })
 
@@ -41,7 +41,7 @@ describe('toIterableDate', () => {
     ['a US-style date', '02/05/2023 20:42'],
     ['a date-time whose offset moves it before year 0', '0000-01-01T00:30:00+01:00'],
     ['a date-time whose offset moves it past year 9999', '9999-12-31T23:30:00-01:00']
-  ])('leaves %s unchanged', (_case, input) => {
+  ])('leaves %s unchanged', (_case: string, input: string) => {
     expect(toIterableDate(input)).toBe(input)
   })
 })
@@ -57,7 +57,7 @@ describe('withIterableDates', () => {
     ['false', false, false],
     ['null', null, null],
     ['undefined', undefined, undefined]
-  ])('given %s at the top level (%p) returns %p', (_case, input, expected) => {
+  ])('given %s at the top level (%p) returns %p', (_case: string, input: unknown, expected: unknown) => {
     expect(withIterableDates(input)).toEqual(expected)
   })
 
@@ -198,7 +198,7 @@ describe('toUnixSeconds', () => {
     ['the start of 1970', '1970-01-01T00:00:00Z', 0],
     ['undefined', undefined, undefined],
     ['an empty string', '', undefined]
-  ])('given %s (%p) returns %p', (_case, input, expected) => {
+  ])('given %s (%p) returns %p', (_case: string, input: string | number | undefined, expected: number | undefined) => {
     expect(toUnixSeconds(input)).toBe(expected)
   })
 
@@ -207,7 +207,7 @@ describe('toUnixSeconds', () => {
     ['a negative timestamp', -5],
     ['a time past year 9999 (in milliseconds)', 253402300800000],
     ['text that is not a date', 'not a date']
-  ])('refuses %s (%p), naming the field and what Iterable accepts', (_case, input) => {
+  ])('refuses %s (%p), naming the field and what Iterable accepts', (_case: string, input: string | number) => {
     expect(() => toUnixSeconds(input)).toThrow(PayloadValidationError)
     expect(() => toUnixSeconds(input)).toThrow(
       /^createdAt \(.*\) is not a time Iterable accepts: send a date-time between 1970-01-01 and 9999-12-31/
@@ -235,14 +235,14 @@ describe('independence from the server time zone', () => {
 
   it.each(['America/New_York', 'Asia/Kolkata'])(
     'reads a zone-less date-time in dataFields as UTC on a server in %s',
-    (timeZone) => {
+    (timeZone: string) => {
       expect(inTimeZone(timeZone, `d.toIterableDate('2023-02-05T20:42:10')`)).toBe('2023-02-05 20:42:10 +00:00')
     }
   )
 
   it.each(['America/New_York', 'Asia/Kolkata'])(
     'reads a zone-less createdAt as UTC, like dataFields, on a server in %s',
-    (timeZone) => {
+    (timeZone: string) => {
       expect(inTimeZone(timeZone, `d.toUnixSeconds('2023-02-05T20:42:10')`)).toBe(1675629730)
     }
   )

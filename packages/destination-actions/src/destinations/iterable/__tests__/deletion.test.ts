@@ -19,6 +19,7 @@ import {
   US,
   present
 } from './__helpers__/support'
+import type { Json } from './__helpers__/support'
 
 // Segment's deletion requests (onDelete), as the platform sends them: a userId and an anonymousId, no email.
 
@@ -69,7 +70,7 @@ describe('Iterable onDelete', () => {
   describe.each([
     ['the US', US, settings],
     ['Europe', EU, { ...settings, dataCenterLocation: 'europe' } as Settings]
-  ])('delete (the default), data center %s', (_name, base, deletionSettings) => {
+  ])('delete (the default), data center %s', (_name: string, base: string, deletionSettings: Settings) => {
     it('sends DELETE /api/users/byUserId/{userId} with the Api-Key header, and nothing else', async () => {
       const scope = nock(base, { reqheaders: { 'api-key': API_KEY } })
         .delete(DELETE_PATH)
@@ -115,26 +116,32 @@ describe('Iterable onDelete', () => {
         400,
         { msg: 'No users with userId user-8812 exist', code: 'BadParams', params: null }
       ]
-    ])('counts a user Iterable does not know as deleted (Iterable %s)', async (_name, status, answer) => {
-      const scope = nock(US).delete(DELETE_PATH).reply(status, answer)
+    ])(
+      'counts a user Iterable does not know as deleted (Iterable %s)',
+      async (_name: string, status: number, answer: Json) => {
+        const scope = nock(US).delete(DELETE_PATH).reply(status, answer)
 
-      await expect(runDeletion()).resolves.toMatchObject({ status })
+        await expect(runDeletion()).resolves.toMatchObject({ status })
 
-      expect(scope.isDone()).toBe(true)
-    })
+        expect(scope.isDone()).toBe(true)
+      }
+    )
 
     it.each([
       [429, { msg: 'Rate limit exceeded', code: 'RateLimitExceeded' }],
       [500, { msg: 'An unexpected error occurred', code: 'GenericError' }],
       [503, 'Service Unavailable']
-    ])('throws a RetryableError when Iterable answers %s, so that Segment retries', async (status, answer) => {
-      nock(US).delete(DELETE_PATH).reply(status, answer)
+    ])(
+      'throws a RetryableError when Iterable answers %s, so that Segment retries',
+      async (status: number, answer: Json | string) => {
+        nock(US).delete(DELETE_PATH).reply(status, answer)
 
-      const error = await failure(runDeletion())
+        const error = await failure(runDeletion())
 
-      expect(error).toBeInstanceOf(RetryableError)
-      expect((error as RetryableError).status).toBe(status)
-    })
+        expect(error).toBeInstanceOf(RetryableError)
+        expect((error as RetryableError).status).toBe(status)
+      }
+    )
 
     it('throws InvalidAuthenticationError for a rejected key, without the key even when Iterable echoes it', async () => {
       nock(US)
@@ -177,16 +184,19 @@ describe('Iterable onDelete', () => {
       ['no userId', undefined],
       ['a null userId', null],
       ['a blank userId', '   ']
-    ])('is rejected for %s with an error naming userId, and nothing is sent', async (_name, userId) => {
-      const scope = nock(US).delete(/.*/).reply(200, SUCCESS).post(/.*/).reply(200, SUCCESS)
+    ])(
+      'is rejected for %s with an error naming userId, and nothing is sent',
+      async (_name: string, userId: string | null | undefined) => {
+        const scope = nock(US).delete(/.*/).reply(200, SUCCESS).post(/.*/).reply(200, SUCCESS)
 
-      const error = await failure(runDeletion({ userId, anonymousId: 'anon-5c1a' }))
+        const error = await failure(runDeletion({ userId, anonymousId: 'anon-5c1a' }))
 
-      expect(error).toBeInstanceOf(PayloadValidationError)
-      expect(error.message).toMatch(/^userId is required to delete a user in Iterable/)
-      expect(error.message).toMatch(/anonymousId/)
-      expect(scope.isDone()).toBe(false)
-    })
+        expect(error).toBeInstanceOf(PayloadValidationError)
+        expect(error.message).toMatch(/^userId is required to delete a user in Iterable/)
+        expect(error.message).toMatch(/anonymousId/)
+        expect(scope.isDone()).toBe(false)
+      }
+    )
   })
 
   describe('forget', () => {
@@ -195,7 +205,7 @@ describe('Iterable onDelete', () => {
 
     it.each(['userId', 'hybrid'] as const)(
       'forgets by userId in a %s project: POST /api/users/forget with exactly { userId }',
-      async (projectType) => {
+      async (projectType: 'userId' | 'hybrid') => {
         const scope = nock(US, { reqheaders: { 'api-key': API_KEY } })
           .post(FORGET_PATH, { userId: USER_ID })
           .reply(200, SUCCESS)
@@ -232,7 +242,7 @@ describe('Iterable onDelete', () => {
       ['200 with an empty object', 200, {}]
     ])(
       'in an email-based project counts a user Iterable does not know (lookup answered %s) as forgotten, and sends no forget',
-      async (_name, status, answer) => {
+      async (_name: string, status: number, answer: Json | string) => {
         const lookup = nock(US).get(DELETE_PATH).reply(status, answer)
         const forgetCall = nock(US).post(FORGET_PATH).reply(200, SUCCESS)
 

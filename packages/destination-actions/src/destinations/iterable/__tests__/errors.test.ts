@@ -25,6 +25,7 @@ import {
   UPDATE_USER_PATH,
   US
 } from './__helpers__/support'
+import type { Json } from './__helpers__/support'
 
 type ErrorClass = abstract new (...args: never[]) => Error
 
@@ -128,17 +129,27 @@ describe('translateIterableError', () => {
     ],
     ['503 with an empty body', 503, '', RetryableError, 503, ['503']],
     ['400 without a body', 400, undefined, IntegrationError, 400, ['400']]
-  ])('turns %s into the right error', (_case, status, body, errorClass, expectedStatus, messageParts) => {
-    const error = translateIterableError(status, body, SECRET_API_KEY)
+  ])(
+    'turns %s into the right error',
+    (
+      _case: string,
+      status: number,
+      body: unknown,
+      errorClass: ErrorClass,
+      expectedStatus: number,
+      messageParts: string[]
+    ) => {
+      const error = translateIterableError(status, body, SECRET_API_KEY)
 
-    expect(error).toBeInstanceOf(errorClass)
-    expect(error).toHaveProperty('status', expectedStatus)
-    for (const part of messageParts) expect(error.message).toContain(part)
-  })
+      expect(error).toBeInstanceOf(errorClass)
+      expect(error).toHaveProperty('status', expectedStatus)
+      for (const part of messageParts) expect(error.message).toContain(part)
+    }
+  )
 
   it.each([400, 401, 409, 429, 500, 501, 503, 404])(
     'never sends a %s to the retry queue unless Segment retries that status',
-    (status) => {
+    (status: number) => {
       const error = translateIterableError(status, { msg: 'x', code: 'Y' }, SECRET_API_KEY)
       const retried = [408, 423, 429, 500, 502, 503, 504].includes(status)
       expect(error instanceof RetryableError).toBe(retried)
@@ -204,7 +215,7 @@ describe('translateIterableError', () => {
       ['in the code', 400, { msg: 'bad', code: `Bad_${SECRET_API_KEY}` }],
       ['repeated in a plain-text body', 403, `Forbidden ${SECRET_API_KEY} / ${SECRET_API_KEY}`],
       ['in a JSON-string body', 404, JSON.stringify({ msg: `No such key ${SECRET_API_KEY}`, code: 'NotFound' })]
-    ])('echoed %s', (_case, status, body) => {
+    ])('echoed %s', (_case: string, status: number, body: unknown) => {
       const error = translateIterableError(status, body, SECRET_API_KEY)
       expect(error.message).not.toContain(SECRET_API_KEY)
       expect(error.message).toContain('<redacted>')
@@ -241,7 +252,7 @@ describe('readAnswer', () => {
     ['undefined as nothing', undefined, {}],
     ['null as nothing', null, {}],
     ['a number as nothing', 42, {}]
-  ])('reads %s', (_case, body, expected) => {
+  ])('reads %s', (_case: string, body: unknown, expected: object) => {
     expect(readAnswer(body)).toEqual(expected)
   })
 
@@ -260,7 +271,7 @@ describe('endpointUrl', () => {
     ['an empty location', '', 'https://api.iterable.com/api/events/track'],
     ['a location named like an Object method', 'toString', 'https://api.iterable.com/api/events/track'],
     ['a location named constructor', 'constructor', 'https://api.iterable.com/api/events/track']
-  ])('builds the trackEvent URL for %s', (_case, location, expected) => {
+  ])('builds the trackEvent URL for %s', (_case: string, location: string | undefined, expected: string) => {
     expect(endpointUrl('/api/events/track', location)).toBe(expected)
   })
 })
@@ -542,11 +553,11 @@ const ANSWERS: AnswerCase[] = [
   }
 ]
 
-describe.each(ACTIONS)("Iterable's error answers through $action", (row) => {
+describe.each(ACTIONS)("Iterable's error answers through $action", (row: ActionRow) => {
   const run = actionRunner(row.action)
   const attempt = (apiKey = API_KEY) => failure(run(row.event(), { settings: { apiKey } }))
 
-  it.each(ANSWERS)('$name', async ({ answer, apiKey, expectError }) => {
+  it.each(ANSWERS)('$name', async ({ answer, apiKey, expectError }: AnswerCase) => {
     const scope = answer(nock(US).post(row.path), row)
 
     expectError(await attempt(apiKey), row)
@@ -560,13 +571,16 @@ describe.each(ACTIONS)("Iterable's error answers through $action", (row) => {
     [500, { msg: `Failed for key ${SECRET_API_KEY}`, code: 'GenericError' }],
     [502, `<html>Bad Gateway for ${SECRET_API_KEY}</html>`],
     [404, `Not found: ${SECRET_API_KEY}`]
-  ])('never puts the API key in the message of a %i answer that echoes it', async (status, body) => {
-    const scope = nock(US).post(row.path).reply(status, body)
+  ])(
+    'never puts the API key in the message of a %i answer that echoes it',
+    async (status: number, body: Json | string) => {
+      const scope = nock(US).post(row.path).reply(status, body)
 
-    const error = await attempt(SECRET_API_KEY)
+      const error = await attempt(SECRET_API_KEY)
 
-    expect(scope.isDone()).toBe(true)
-    expect(error).toMatchObject({ status })
-    expect(error.message).not.toContain(SECRET_API_KEY)
-  })
+      expect(scope.isDone()).toBe(true)
+      expect(error).toMatchObject({ status })
+      expect(error.message).not.toContain(SECRET_API_KEY)
+    }
+  )
 })

@@ -1,5 +1,6 @@
 import nock from 'nock'
 import { createRequestClient, InvalidAuthenticationError } from '@segment/actions-core'
+import type { ActionDefinition } from '@segment/actions-core'
 import destination from '../index'
 import type { Settings } from '../generated-types'
 import {
@@ -57,9 +58,12 @@ describe('Iterable (Actions) destination definition', () => {
       ['trackCategorizedPages', 'Track Categorized Pages', true],
       ['trackNamedPages', 'Track Named Pages', true],
       ['mapToSingleEvent', 'Map All Pages to Single Event Name', false]
-    ] as const)('declares the page setting %s labelled "%s" with default %s', (key, label, defaultValue) => {
-      expect(fields[key]).toMatchObject({ type: 'boolean', label, default: defaultValue })
-    })
+    ] as const)(
+      'declares the page setting %s labelled "%s" with default %s',
+      (key: string, label: string, defaultValue: boolean) => {
+        expect(fields[key]).toMatchObject({ type: 'boolean', label, default: defaultValue })
+      }
+    )
   })
 
   describe('actions', () => {
@@ -111,15 +115,18 @@ describe('Iterable (Actions) destination definition', () => {
       ],
       ['trackPurchase', ['id', 'user', 'dataFields', 'items', 'total', 'createdAt', 'campaignId', 'templateId']],
       ['updateCart', ['user', 'items']]
-    ])('keeps every upstream field key of %s', (action, upstreamKeys) => {
+    ])('keeps every upstream field key of %s', (action: string, upstreamKeys: string[]) => {
       const keys = Object.keys(destination.actions[action].fields)
       expect(keys).toEqual(expect.arrayContaining(upstreamKeys))
     })
 
-    it.each(Object.entries(destination.actions))('action %s has a title and a description', (_slug, action) => {
-      expect(action.title).toEqual(expect.any(String))
-      expect(action.description.length).toBeGreaterThan(0)
-    })
+    it.each(Object.entries(destination.actions))(
+      'action %s has a title and a description',
+      (_slug: string, action: ActionDefinition<Settings>) => {
+        expect(action.title).toEqual(expect.any(String))
+        expect(action.description.length).toBeGreaterThan(0)
+      }
+    )
   })
 
   describe('testAuthentication', () => {
@@ -137,7 +144,7 @@ describe('Iterable (Actions) destination definition', () => {
         EU,
         { apiKey: SECRET_API_KEY, dataCenterLocation: 'europe' }
       ]
-    ])('%s', async (_name, base, settings) => {
+    ])('%s', async (_name: string, base: string, settings: Settings) => {
       const scope = webhooks(base).reply(200, SUCCESS)
 
       await expect(testDestination.testAuthentication(settings)).resolves.toBeUndefined()

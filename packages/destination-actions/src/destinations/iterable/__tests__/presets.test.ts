@@ -46,7 +46,7 @@ describe('Iterable presets', () => {
     ['Page Calls', 'trackPage'],
     ['Screen Calls', 'trackPage'],
     ['Email Updated Calls', 'updateEmail']
-  ])('has the automatic preset "%s" for the action %s', (name, partnerAction) => {
+  ])('has the automatic preset "%s" for the action %s', (name: string, partnerAction: string) => {
     expect(presetNamed(name).partnerAction).toBe(partnerAction)
   })
 
@@ -87,7 +87,7 @@ describe('Iterable presets', () => {
 
   it.each(presets.map((preset) => [preset.name, preset] as const))(
     'preset "%s" names an existing action and maps only fields of that action',
-    (_name, preset) => {
+    (_name: string | undefined, preset: Preset) => {
       const action = destination.actions[preset.partnerAction]
       expect(action).toBeDefined()
       const fieldKeys = Object.keys(action.fields)
@@ -99,7 +99,7 @@ describe('Iterable presets', () => {
 
   it.each(automaticPresets.map((preset) => [preset.name, preset.subscribe] as const))(
     'subscription of "%s" parses as FQL',
-    (_name, subscribe) => {
+    (_name: string | undefined, subscribe: string) => {
       const parsed = parseFql(subscribe)
       expect(parsed).not.toHaveProperty('error')
       expect(parsed).toMatchObject({ type: 'group' })
@@ -113,7 +113,7 @@ describe('Iterable presets', () => {
       ['Product Added', 'Update Cart Calls'],
       ['Product Removed', 'Update Cart Calls'],
       ['Email Updated', 'Email Updated Calls']
-    ])('sends the track event "%s" to "%s" only, not to Track Calls', (eventName, expectedPreset) => {
+    ])('sends the track event "%s" to "%s" only, not to Track Calls', (eventName: string, expectedPreset: string) => {
       const event = createTestEvent({ type: 'track', event: eventName })
       expect(presetsMatching(event)).toEqual([expectedPreset])
     })
@@ -127,7 +127,7 @@ describe('Iterable presets', () => {
       ['identify', 'Identify Calls'],
       ['page', 'Page Calls'],
       ['screen', 'Screen Calls']
-    ] as const)('sends %s calls to "%s" only', (type, expectedPreset) => {
+    ] as const)('sends %s calls to "%s" only', (type: 'identify' | 'page' | 'screen', expectedPreset: string) => {
       const event = createTestEvent({ type, event: undefined, name: 'Home' })
       expect(presetsMatching(event)).toEqual([expectedPreset])
     })
@@ -196,31 +196,34 @@ describe('Iterable presets', () => {
     it.each([
       ['Audience Entered', true],
       ['Audience Exited', false]
-    ])('sends the Engage track "%s" through Track Calls as an Iterable custom event', async (eventName, inAudience) => {
-      const event = createTestEvent({
-        type: 'track',
-        event: eventName,
-        userId: 'user-42',
-        messageId: `engage-${eventName.replace(' ', '-').toLowerCase()}`,
-        properties: { audience_key: 'high_value_users', high_value_users: inAudience },
-        context: { traits: { email: 'ada@example.com' }, personas },
-        timestamp: BATCH_TIMESTAMP
-      })
-      expect(presetsMatching(event)).toEqual(['Track Calls'])
+    ])(
+      'sends the Engage track "%s" through Track Calls as an Iterable custom event',
+      async (eventName: string, inAudience: boolean) => {
+        const event = createTestEvent({
+          type: 'track',
+          event: eventName,
+          userId: 'user-42',
+          messageId: `engage-${eventName.replace(' ', '-').toLowerCase()}`,
+          properties: { audience_key: 'high_value_users', high_value_users: inAudience },
+          context: { traits: { email: 'ada@example.com' }, personas },
+          timestamp: BATCH_TIMESTAMP
+        })
+        expect(presetsMatching(event)).toEqual(['Track Calls'])
 
-      const responses = await sendThrough('Track Calls', event, TRACK_PATH)
+        const responses = await sendThrough('Track Calls', event, TRACK_PATH)
 
-      expect(responses).toHaveLength(1)
-      expect(responses[0].url).toBe(`${US}${TRACK_PATH}`)
-      expect(responses[0].options.method).toBe('POST')
-      expect(responses[0].options.json).toEqual({
-        email: 'ada@example.com',
-        userId: 'user-42',
-        eventName,
-        id: event.messageId,
-        createdAt: BATCH_TIMESTAMP_SECONDS,
-        dataFields: { audience_key: 'high_value_users', high_value_users: inAudience }
-      })
-    })
+        expect(responses).toHaveLength(1)
+        expect(responses[0].url).toBe(`${US}${TRACK_PATH}`)
+        expect(responses[0].options.method).toBe('POST')
+        expect(responses[0].options.json).toEqual({
+          email: 'ada@example.com',
+          userId: 'user-42',
+          eventName,
+          id: event.messageId,
+          createdAt: BATCH_TIMESTAMP_SECONDS,
+          dataFields: { audience_key: 'high_value_users', high_value_users: inAudience }
+        })
+      }
+    )
   })
 })

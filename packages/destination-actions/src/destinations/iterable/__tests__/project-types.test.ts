@@ -48,16 +48,19 @@ describe('UserID-based projects', () => {
   it.each([
     ['updateUser', identify({ email: 'ada@example.com' }, null)],
     ['trackEvent', createTestEvent({ type: 'track', userId: null, properties: { email: 'ada@example.com' } })]
-  ])('refuse %s without a userId, naming the setting, and send nothing', async (action, event) => {
-    const requests = recordRequests()
+  ])(
+    'refuse %s without a userId, naming the setting, and send nothing',
+    async (action: string, event: SegmentEvent) => {
+      const requests = recordRequests()
 
-    const attempt = testDestination.testAction(action, { event, settings, useDefaultMappings: true })
+      const attempt = testDestination.testAction(action, { event, settings, useDefaultMappings: true })
 
-    await expect(attempt).rejects.toThrow(
-      /^userId is required: the "Iterable Project Type" setting is UserID-based, and such projects find users by userId only/
-    )
-    expect(requests).toEqual([])
-  })
+      await expect(attempt).rejects.toThrow(
+        /^userId is required: the "Iterable Project Type" setting is UserID-based, and such projects find users by userId only/
+      )
+      expect(requests).toEqual([])
+    }
+  )
 
   it('give a batch event without a userId its own 400, and send the others', async () => {
     const requests = recordRequests()

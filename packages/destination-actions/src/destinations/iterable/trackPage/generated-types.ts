@@ -12,7 +12,7 @@ export interface Payload {
   /**
    * Whether this is a page (web) or a screen (mobile) call: the event name ends in "page" or "screen".
    */
-  eventType?: 'page' | 'screen'
+  eventType?: string
   /**
    * The name of the page or screen. A page named "shoppingCart" becomes the event "shoppingCart page".
    */

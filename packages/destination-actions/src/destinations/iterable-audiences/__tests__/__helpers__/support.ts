@@ -18,6 +18,9 @@ export const DATA_CENTERS = [
   { dataCenterLocation: 'europe', origin: EU }
 ] as const
 
+/** One of DATA_CENTERS: a data center setting and the origin of its API. */
+export type DataCenter = typeof DATA_CENTERS[number]
+
 /** The audience's key (the Iterable list's name) and the list's id, as Engage sends them in context.personas. */
 export const AUDIENCE_KEY = 'engaged_shoppers'
 export const LIST_ID = 12345

@@ -1,5 +1,6 @@
 import nock from 'nock'
 import { createTestEvent } from '@segment/actions-core'
+import type { JSONObject } from '@segment/actions-core'
 import {
   API_KEY,
   AUDIENCE_KEY,
@@ -13,6 +14,7 @@ import {
   UNSUBSCRIBE_PATH,
   US
 } from '../../__tests__/__helpers__/support'
+import type { DataCenter } from '../../__tests__/__helpers__/support'
 import { CONSTANTS } from '../../constants'
 import type { Settings } from '../../generated-types'
 
@@ -23,7 +25,7 @@ const hybrid: Settings = { apiKey: API_KEY, iterableProjectType: 'hybrid' as con
 const userIdProject: Settings = { apiKey: API_KEY, iterableProjectType: 'userId' as const }
 const emailProject: Settings = { apiKey: API_KEY, iterableProjectType: 'email' as const }
 
-describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenterLocation, origin }) => {
+describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenterLocation, origin }: DataCenter) => {
   const api = () => nock(origin, { reqheaders: { 'api-key': API_KEY } })
   const inDataCenter = (settings: Settings): Settings => ({ ...settings, dataCenterLocation })
 
@@ -197,14 +199,17 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
       [429, { msg: 'Rate limit exceeded', code: 'RateLimitExceeded', params: null }, 'RETRYABLE_ERROR', /rate limit/],
       [500, { msg: 'An unexpected error occurred', code: 'GenericError', params: null }, 'RETRYABLE_ERROR', /retry/],
       [400, { msg: 'Invalid list id', code: 'BadParams', params: null }, 'BadParams', /invalid \(400 BadParams/]
-    ])('turns a %i answer into the framework error that says what to do', async (status, answer, code, message) => {
-      api().post(SUBSCRIBE_PATH).reply(status, answer)
+    ])(
+      'turns a %i answer into the framework error that says what to do',
+      async (status: number, answer: JSONObject, code: string, message: RegExp) => {
+        api().post(SUBSCRIBE_PATH).reply(status, answer)
 
-      const failure = sync(audienceEvent({ userId: 'user-1815', email: 'ada@example.com', inAudience: true }))
+        const failure = sync(audienceEvent({ userId: 'user-1815', email: 'ada@example.com', inAudience: true }))
 
-      await expect(failure).rejects.toMatchObject({ status, code })
-      await expect(failure).rejects.toThrow(message)
-    })
+        await expect(failure).rejects.toMatchObject({ status, code })
+        await expect(failure).rejects.toThrow(message)
+      }
+    )
 
     it('never shows the API key in an error, even when Iterable echoes it', async () => {
       api().post(SUBSCRIBE_PATH).reply(401, `Unknown key ${API_KEY}`)
@@ -253,7 +258,7 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
         )
       })
 
-      it.each(['invalid-id', '12.5', '0', '-3', '  '])('rejects the list id %j', async (listId) => {
+      it.each(['invalid-id', '12.5', '0', '-3', '  '])('rejects the list id %j', async (listId: string) => {
         await expect(
           sync(audienceEvent({ userId: 'user-1815', inAudience: true, listId }), hybrid)
         ).rejects.toMatchObject({

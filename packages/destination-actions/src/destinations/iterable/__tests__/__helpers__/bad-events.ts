@@ -21,8 +21,16 @@ function nested(levels: number): unknown {
   return value
 }
 
+/** A bad event of one kind Iterable documents, and the message it must get. */
+export interface BadEvent {
+  kind: string
+  event: (n: number) => SegmentEvent
+  message: RegExp
+  bySchema?: boolean
+}
+
 /** The bad events of each kind Iterable documents, and the message each must get. */
-export const BAD_EVENTS: { kind: string; event: (n: number) => SegmentEvent; message: RegExp; bySchema?: boolean }[] = [
+export const BAD_EVENTS: BadEvent[] = [
   { kind: 'a blank event name', event: (n) => track(n, { event: '   ' }), message: /^eventName is blank/ },
   {
     kind: 'an event id over 512 bytes',

@@ -80,7 +80,7 @@ describe('Iterable registerBrowserToken', () => {
     it.each([
       ['without a token', {}],
       ['with an empty token', { browserToken: '' }]
-    ])('rejects an event %s, naming browserToken', async (_name, properties) => {
+    ])('rejects an event %s, naming browserToken', async (_name: string, properties: SegmentEvent['properties']) => {
       const scope = acceptPost(PATH)
 
       await expect(run(webPushEnabled({ properties }))).rejects.toThrow("missing the required field 'browserToken'")

@@ -169,7 +169,7 @@ describe('Iterable registerPushToken', () => {
       ['ANDROID', 'GCM'],
       ['APNS_SANDBOX', 'APNS_SANDBOX'],
       ['GCM', 'GCM']
-    ])('registers os name "%s" on %s', async (osName, platform) => {
+    ])('registers os name "%s" on %s', async (osName: string, platform: string) => {
       const body = (await bodySent(appOpened({}, withContext('os', { name: osName })))) as typeof IOS_BODY
 
       expect(body.device.platform).toBe(platform)
@@ -246,17 +246,20 @@ describe('Iterable registerPushToken', () => {
         withContext('app', { namespace: undefined }),
         "missing the required field 'applicationName'"
       ]
-    ])('rejects an event %s, naming the field', async (_name, context, message) => {
-      const scope = acceptPost(PATH)
+    ])(
+      'rejects an event %s, naming the field',
+      async (_name: string, context: Record<string, unknown>, message: string) => {
+        const scope = acceptPost(PATH)
 
-      await expect(run(appOpened({}, context))).rejects.toThrow(message)
+        await expect(run(appOpened({}, context))).rejects.toThrow(message)
 
-      expectNothingSent(scope)
-    })
+        expectNothingSent(scope)
+      }
+    )
 
     it.each(['Windows', 'webOS', 'tvOS'])(
       'rejects the unknown platform "%s" with a PayloadValidationError naming Platform',
-      async (osName) => {
+      async (osName: string) => {
         const scope = acceptPost(PATH)
 
         const error = await failure(run(appOpened({}, withContext('os', { name: osName }))))

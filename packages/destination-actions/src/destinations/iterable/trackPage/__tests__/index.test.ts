@@ -212,13 +212,16 @@ const ROWS: Row[] = [
   }
 ]
 
-const TABLE = (['page', 'screen'] as const).flatMap((kind) => ROWS.map((row) => ({ kind, ...row })))
+/** A row of ROWS for a page call or for a screen call. */
+type TableRow = Row & { kind: Kind }
+
+const TABLE: TableRow[] = (['page', 'screen'] as const).flatMap((kind) => ROWS.map((row) => ({ kind, ...row })))
 
 describe('Iterable.trackPage', () => {
   describe('which page and screen calls are sent, and under which event name', () => {
     it.each(TABLE.filter((row) => 'eventName' in row.expected))(
       '$kind call, $description → sent',
-      async ({ kind, pageSettings, identity, expected }) => {
+      async ({ kind, pageSettings, identity, expected }: TableRow) => {
         acceptPost(TRACK_PATH)
         const event = pageEvent(kind, identity)
 
@@ -233,7 +236,7 @@ describe('Iterable.trackPage', () => {
 
     it.each(TABLE.filter((row) => 'rejectedNaming' in row.expected))(
       '$kind call, $description → rejected, nothing sent',
-      async ({ kind, pageSettings, identity, expected }) => {
+      async ({ kind, pageSettings, identity, expected }: TableRow) => {
         const scope = acceptPost(TRACK_PATH)
         const event = pageEvent(kind, identity)
 

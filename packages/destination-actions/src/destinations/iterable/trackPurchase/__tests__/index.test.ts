@@ -248,7 +248,7 @@ describe('Iterable.trackPurchase', () => {
       { missing: 'quantity', field: 'quantity' }
     ] as const)(
       'rejects a second product without $missing, naming /items/1 and $field, and sends nothing',
-      async ({ missing, field }) => {
+      async ({ missing, field }: { missing: keyof typeof UNO; field: string }) => {
         const scope = acceptPost(PURCHASE_PATH)
         const properties = {
           ...deepCopy(ORDER_PROPERTIES),

@@ -32,6 +32,13 @@ const USER = {
   mergeNestedObjects: false
 }
 
+/** A cart event, and the items Iterable must get for it. */
+interface CartCase {
+  event: string
+  properties: Record<string, unknown>
+  items: unknown[]
+}
+
 describe('Iterable.updateCart', () => {
   it.each([
     {
@@ -49,19 +56,22 @@ describe('Iterable.updateCart', () => {
       properties: { cart_id: 'skdjsidjsdkdj29j', products: [{ ...UNO, quantity: 3 }, MONOPOLY] },
       items: [{ ...UNO_ITEM, quantity: 3 }, MONOPOLY_ITEM]
     }
-  ])('sends the whole cart of a "$event" event as exactly { user, items }', async ({ event, properties, items }) => {
-    const scope = acceptPost(CART_PATH)
+  ])(
+    'sends the whole cart of a "$event" event as exactly { user, items }',
+    async ({ event, properties, items }: CartCase) => {
+      const scope = acceptPost(CART_PATH)
 
-    const responses = await run(cartEvent(event, properties))
+      const responses = await run(cartEvent(event, properties))
 
-    expect(scope.isDone()).toBe(true)
-    expectOnePost(responses, `${US}${CART_PATH}`)
-    expect(responses[0].options.json).toEqual({ user: USER, items })
-  })
+      expect(scope.isDone()).toBe(true)
+      expectOnePost(responses, `${US}${CART_PATH}`)
+      expect(responses[0].options.json).toEqual({ user: USER, items })
+    }
+  )
 
   it.each(['Product Added', 'Product Removed', 'Cart Updated'])(
     'rejects a "%s" event without properties.products, saying so, and sends nothing',
-    async (eventName) => {
+    async (eventName: string) => {
       const scope = acceptPost(CART_PATH)
 
       const attempt = run(cartEvent(eventName, { cart_id: 'skdjsidjsdkdj29j', ...MONOPOLY }))

@@ -107,7 +107,7 @@ describe('Iterable updateEmail', () => {
         { previous_email: 'not-an-email', new_email: 'jane.new@example.com' },
         'Current Email Address must be a valid email address'
       ]
-    ])('%s', async (_name, properties, message) => {
+    ])('%s', async (_name: string, properties: Record<string, unknown>, message: string) => {
       const scope = acceptPost(UPDATE_EMAIL_PATH)
 
       await expect(run(emailUpdated({ properties }))).rejects.toThrow(message)

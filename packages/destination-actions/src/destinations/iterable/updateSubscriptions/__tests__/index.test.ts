@@ -60,12 +60,15 @@ describe('Iterable updateSubscriptions', () => {
   describe('definition', () => {
     const { fields } = destination.actions.updateSubscriptions
 
-    it.each(LISTS)('declares %s as a list of integers that says Iterable overwrites it', (list) => {
-      expect(fields[list]).toMatchObject({ type: 'integer', multiple: true })
-      expect(fields[list].required).toBeFalsy()
-      expect(fields[list].description).toMatch(/Iterable replaces the whole list with this one/)
-      expect(fields[list].description).toMatch(/left unmapped or absent from the event, the list is not sent/)
-    })
+    it.each(LISTS)(
+      'declares %s as a list of integers that says Iterable overwrites it',
+      (list: typeof LISTS[number]) => {
+        expect(fields[list]).toMatchObject({ type: 'integer', multiple: true })
+        expect(fields[list].required).toBeFalsy()
+        expect(fields[list].description).toMatch(/Iterable replaces the whole list with this one/)
+        expect(fields[list].description).toMatch(/left unmapped or absent from the event, the list is not sent/)
+      }
+    )
 
     it('subscribes to "Subscriptions Updated" track events by default', () => {
       expect(destination.actions.updateSubscriptions.defaultSubscription).toBe(
@@ -137,13 +140,16 @@ describe('Iterable updateSubscriptions', () => {
         { emailListIds: [1], campaignId: 'spring' },
         'Campaign ID must be an integer but it was a string.'
       ]
-    ])('rejects %s where an id belongs, naming the field', async (_name, properties, message) => {
-      const scope = acceptPost(PATH)
+    ])(
+      'rejects %s where an id belongs, naming the field',
+      async (_name: string, properties: Record<string, unknown>, message: string) => {
+        const scope = acceptPost(PATH)
 
-      await expect(run(subscriptionsUpdated(properties))).rejects.toThrow(message)
+        await expect(run(subscriptionsUpdated(properties))).rejects.toThrow(message)
 
-      expectNothingSent(scope)
-    })
+        expectNothingSent(scope)
+      }
+    )
 
     it('rejects an event with none of the four lists, naming them', async () => {
       const scope = acceptPost(PATH)
@@ -249,33 +255,36 @@ describe('Iterable updateSubscriptions', () => {
     it.each([
       ['the US', US, settings],
       ['Europe', EU, EUROPE]
-    ])('sends the valid events in one body to %s and reports each event', async (_name, base, batchSettings) => {
-      const scope = nock(base)
-        .post(BULK_PATH, {
-          updateSubscriptionsRequests: [
-            record(1, { emailListIds: [1201] }),
-            record(3, { unsubscribedChannelIds: [31], campaignId: 660123 })
-          ]
-        })
-        .reply(200, BULK_SUCCESS)
+    ])(
+      'sends the valid events in one body to %s and reports each event',
+      async (_name: string, base: string, batchSettings: Settings) => {
+        const scope = nock(base)
+          .post(BULK_PATH, {
+            updateSubscriptionsRequests: [
+              record(1, { emailListIds: [1201] }),
+              record(3, { unsubscribedChannelIds: [31], campaignId: 660123 })
+            ]
+          })
+          .reply(200, BULK_SUCCESS)
 
-      const multistatus = await runBatch(
-        [
-          person(1, { emailListIds: [1201] }),
-          person(2, { emailListIds: ['weekly'] }),
-          person(3, { unsubscribedChannelIds: [31], campaignId: 660123 }),
-          person(4, { source: 'no lists' })
-        ],
-        batchSettings
-      )
+        const multistatus = await runBatch(
+          [
+            person(1, { emailListIds: [1201] }),
+            person(2, { emailListIds: ['weekly'] }),
+            person(3, { unsubscribedChannelIds: [31], campaignId: 660123 }),
+            person(4, { source: 'no lists' })
+          ],
+          batchSettings
+        )
 
-      expect(scope.isDone()).toBe(true)
-      expect(multistatus.map((entry) => entry.status)).toEqual([200, 400, 200, 400])
-      expect(multistatus[0].sent).toEqual(record(1, { emailListIds: [1201] }))
-      expect(multistatus[1].errormessage).toBe('The value at /emailListIds/0 must be an integer but it was a string.')
-      expect(multistatus[3]).toMatchObject({ errortype: 'PAYLOAD_VALIDATION_FAILED' })
-      expect(multistatus[3].errormessage).toMatch(/^Nothing to update: map at least one of emailListIds/)
-    })
+        expect(scope.isDone()).toBe(true)
+        expect(multistatus.map((entry) => entry.status)).toEqual([200, 400, 200, 400])
+        expect(multistatus[0].sent).toEqual(record(1, { emailListIds: [1201] }))
+        expect(multistatus[1].errormessage).toBe('The value at /emailListIds/0 must be an integer but it was a string.')
+        expect(multistatus[3]).toMatchObject({ errortype: 'PAYLOAD_VALIDATION_FAILED' })
+        expect(multistatus[3].errormessage).toMatch(/^Nothing to update: map at least one of emailListIds/)
+      }
+    )
 
     it('fails exactly the records Iterable names: invalid ones for good, internal failures for a retry', async () => {
       nock(US)
