@@ -251,10 +251,8 @@ describe.each(DATA_CENTERS)(
 
       const multistatus = multistatusOf(answer)
       expect(multistatus.map((entry) => entry.status)).toEqual([200, 400, 400, 400])
-      expect(multistatus[1].errormessage).toContain(
-        `Either User ID or Email is required when Iterable Project Type = ${
-          iterableProjectType === 'email' ? 'Email' : 'Hybrid'
-        }`
+      expect(multistatus[1].errormessage).toBe(
+        'Either Email or User ID is required: Iterable identifies users by one of them. Map "Email" to the user\'s email address or "User ID" to their user ID.'
       )
       expect(multistatus[2].errormessage).toContain('failedUpdates.invalidEmails')
       expect(multistatus[3].errormessage).toContain('Invalid or missing Segment Audience ID')

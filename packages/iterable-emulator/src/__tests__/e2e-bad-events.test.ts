@@ -71,8 +71,8 @@ it('gives each bad event of a batch its own 400 and delivers the good ones', asy
   expect(multistatus.map(({ status }) => status)).toEqual([200, 400, 400, 200, 400, 400, 400, 200])
   expect(multistatus.map(({ errormessage }) => errormessage ?? '')).toEqual([
     '',
-    expect.stringMatching(/^eventName is blank/),
-    'Event ID must be 512 characters or fewer but it was 513 characters.',
+    "eventName is missing or blank: Iterable refuses an event without a name. Map Event name to the event's name (by default the track call's `event`).",
+    "id is 513 bytes, over Iterable's limit of 512 bytes. Map a shorter id (the default, the Segment messageId, fits).",
     '',
     expect.stringMatching(/User ID must be 52 characters or fewer/),
     expect.stringMatching(/^createdAt .* is not a time Iterable accepts/),

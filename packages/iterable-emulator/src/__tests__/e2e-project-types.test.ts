@@ -159,7 +159,7 @@ describe('a hybrid project', () => {
 
     expect(paths).toEqual([])
     expect(failure.message).toMatch(
-      /^currentUserId is required to change an email: the "Iterable Project Type" setting is hybrid/
+      /^currentUserId is required to change an email: the "Iterable Project Type" setting is Hybrid, and such projects change an email through users\/update/
     )
   })
 

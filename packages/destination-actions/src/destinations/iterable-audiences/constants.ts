@@ -13,6 +13,3 @@ export const PROJECT_TYPE_CHOICES = [
   { label: 'User ID-Based Project', value: CONSTANTS.USER_ID_PROJECT_TYPE },
   { label: 'Email-Based Project', value: CONSTANTS.EMAIL_PROJECT_TYPE }
 ]
-
-/** Iterable refuses request bodies over 4 MB: a list subscribe or unsubscribe of many users is split below it. */
-export { MAX_BULK_BODY_BYTES as MAX_BODY_BYTES } from '../iterable/batching'

@@ -1,13 +1,12 @@
 import { APIError } from '@segment/actions-core'
 import type { RequestClient } from '@segment/actions-core'
-import { answerBody, callIterable, readAnswer } from '../iterable/iterable-api'
+import { callIterable } from '../iterable/iterable-api'
 import type { Settings } from './generated-types'
-import type { CreateListResponse, GetListsResponse, IterableList } from './types'
+import type { IterableList } from './types'
 
 /** Every list of the project (Iterable has no lookup of one list by id or by name). */
 export async function getLists(request: RequestClient, settings: Settings): Promise<IterableList[]> {
-  const response = await callIterable<GetListsResponse>(request, settings, '/api/lists', { method: 'get' })
-  const { lists } = readAnswer(answerBody(response))
+  const { lists } = (await callIterable(request, settings, '/api/lists', { method: 'get' })).json
   if (!Array.isArray(lists)) {
     throw new APIError('Iterable answered GET /api/lists without a "lists" array; Segment will retry.', 502)
   }
@@ -28,8 +27,7 @@ export function findListById(lists: IterableList[], externalId: string): Iterabl
 
 /** Creates a static list and returns its id. */
 export async function createList(request: RequestClient, settings: Settings, name: string): Promise<string> {
-  const response = await callIterable<CreateListResponse>(request, settings, '/api/lists', { json: { name } })
-  const { listId } = readAnswer(answerBody(response))
+  const { listId } = (await callIterable(request, settings, '/api/lists', { json: { name } })).json
   if (typeof listId !== 'number' && typeof listId !== 'string') {
     throw new APIError(
       `Iterable answered POST /api/lists for "${name}" without a listId; Segment will retry, and find the list by name if Iterable created it.`,

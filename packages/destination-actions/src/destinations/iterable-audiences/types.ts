@@ -6,12 +6,3 @@ export interface IterableList {
   listType?: string
   createdAt?: number
 }
-
-export interface GetListsResponse {
-  lists: IterableList[]
-}
-
-/** Iterable's answer to `POST /api/lists`. */
-export interface CreateListResponse {
-  listId: number
-}

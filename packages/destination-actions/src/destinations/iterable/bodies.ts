@@ -2,6 +2,7 @@ import { PayloadValidationError } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { toUnixSeconds, withIterableDates } from './dates'
 import { preferUserIdFor, requireIdentifiers } from './identity'
+import { requireIdWithinLimit } from './limits'
 
 // The bodies several actions send: a user (users/update, bulkUpdate, the commerce actions' `user`) and an event
 // (events/track, trackBulk). Each builder checks what the schema cannot, and returns a new object.
@@ -57,21 +58,19 @@ export interface EventInput {
   templateId?: number
 }
 
-/** Iterable refuses an event id over 512 bytes (the whole bulk body, on trackBulk). */
-const MAX_EVENT_ID_BYTES = 512
-
-export function eventBody(event: EventInput, eventName: string, settings: Settings) {
+/**
+ * An event's body. The name is checked here rather than by the schema, so that a missing and a blank name get the same
+ * sentence on every path (the framework drops a blank top-level value before validating a single event, not a batch's).
+ */
+export function eventBody(event: EventInput, eventName: string | undefined, settings: Settings) {
   requireIdentifiers(event, settings)
-  if (eventName.trim() === '') {
-    throw new PayloadValidationError('eventName is blank: Iterable refuses an event without a name. Map a name.')
-  }
-  if (event.id !== undefined && Buffer.byteLength(event.id) > MAX_EVENT_ID_BYTES) {
+  if (eventName === undefined || eventName.trim() === '') {
     throw new PayloadValidationError(
-      `id is ${Buffer.byteLength(
-        event.id
-      )} bytes, over Iterable's limit of ${MAX_EVENT_ID_BYTES} for an event id. Map a shorter id (the default, the Segment messageId, fits).`
+      "eventName is missing or blank: Iterable refuses an event without a name. Map Event name to the event's name (by default the track call's `event`)."
     )
   }
+  // Iterable refuses the whole trackBulk body for one id over its limit.
+  requireIdWithinLimit(event.id, 'id', 'Map a shorter id (the default, the Segment messageId, fits).')
   return {
     email: event.email,
     userId: event.userId,

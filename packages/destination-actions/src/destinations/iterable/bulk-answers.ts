@@ -1,7 +1,9 @@
-import { readAnswer } from './iterable-api'
+import { shorten } from './iterable-api'
+import type { IterableAnswer } from './iterable-api'
 
-// What Iterable's bulk answers say of each record. A 200 answer names the records that failed by their email or
-// userId (events also by name), never by position; a 400 may name them by position or by a field's type.
+// What Iterable's bulk answers (read once, by callIterable) say of each record. A 200 answer names the records that
+// failed by their email or userId (events also by name), never by position; a 400 may name them by position or by a
+// field's type.
 
 /** What a bulk record is recognised by in Iterable's answer. */
 export type BulkRecord = { email?: string; userId?: string; eventName?: string; dataFields?: Record<string, unknown> }
@@ -11,7 +13,13 @@ type IdentifierKind = 'email' | 'userId'
 // The lists of `failedUpdates`, by the name's prefix; the suffix says the identifier they hold (…Emails, …UserIds).
 const FAILED_UPDATES: Record<string, { status: number; meaning: (identifier: string) => string }> = {
   invalid: { status: 400, meaning: (identifier) => `the ${identifier} is malformed` },
-  notFound: { status: 404, meaning: (identifier) => `no Iterable user has this ${identifier}` },
+  notFound: {
+    status: 404,
+    meaning: (identifier) =>
+      identifier === 'userId'
+        ? 'no Iterable user has this userId (an email-based project creates a user from a userId alone only with preferUserId, which Segment sends when the Iterable Project Type setting is Email-based)'
+        : `no Iterable user has this ${identifier}`
+  },
   forgotten: { status: 400, meaning: () => 'the user was forgotten at their request (GDPR)' },
   conflict: { status: 409, meaning: (identifier) => `another Iterable user already has this ${identifier}` },
   invalidData: { status: 400, meaning: () => 'its dataFields hold invalid data' }
@@ -34,9 +42,8 @@ const normalise = (kind: IdentifierKind, value: string) => (kind === 'email' ? v
 const stringsIn = (list: unknown): string[] =>
   Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : []
 
-/** Reads a 200 bulk answer once, for the lookups that tell each record's fate. */
-export function readBulkAnswer(body: unknown) {
-  const answer = readAnswer(body)
+/** The lookups that tell each record's fate from a 200 bulk answer. */
+export function readBulkAnswer({ json: answer }: IterableAnswer) {
   const lists: { name: string; kind: IdentifierKind; status: number; meaning: string; values: Set<string> }[] = []
   const addList = (name: string, kind: IdentifierKind, status: number, meaning: string, named: unknown) => {
     const values = new Set(stringsIn(named).map((value) => normalise(kind, value)))
@@ -141,8 +148,11 @@ function typeMismatchOf(record: BulkRecord, mismatches: TypeMismatch[]): string 
  * The records a refused bulk body's answer blames, by position, with why: by a field's type (type mismatch), or by
  * their place in its `params`, e.g. `obj.events[3].createdAt` (BadJsonBody) or `users[1].email`.
  */
-export function recordsBlamed(body: unknown, records: BulkRecord[], listKey: string): Map<number, string> {
-  const { msg, code, params } = readAnswer(body)
+export function recordsBlamed(
+  { msg, code, params }: IterableAnswer,
+  records: BulkRecord[],
+  listKey: string
+): Map<number, string> {
   const blamed = new Map<number, string>()
   if (code === 'RequestFieldsTypesMismatched') {
     const errors = (params as { validationErrors?: Record<string, Partial<TypeMismatch>> } | null)?.validationErrors
@@ -167,7 +177,10 @@ export function recordsBlamed(body: unknown, records: BulkRecord[], listKey: str
     const said = named.filter((each) => each.position === position).map((each) => each.said)
     blamed.set(
       position,
-      `Iterable refused this event (${code ?? 'BadParams'}${msg ? `: ${msg}` : ''}; ${said.join('; ')}).`
+      `Iterable refused this event (${code ?? 'BadParams'}${msg ? `: ${shorten(msg, 200)}` : ''}; ${shorten(
+        said.join('; '),
+        300
+      )}).`
     )
   }
   return blamed

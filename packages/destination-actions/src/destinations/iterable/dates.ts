@@ -29,10 +29,7 @@ export function toIterableDate(value: string): string {
   return iterableFormat(new Date(`${date}T${time}:${seconds}.${fraction}${hours}:${minutes}`)) ?? value
 }
 
-/**
- * `value` with every ISO date-time string and every Date, at any depth, in Iterable's format. The framework's payload
- * is never changed: an object or array holding a date is copied, one holding none is returned as it is.
- */
+/** A copy of `value` with every ISO date-time string and every Date, at any depth, in Iterable's format. */
 export function withIterableDates<T>(value: T, field = 'dataFields', depth = 0): T {
   if (typeof value === 'string') return toIterableDate(value) as T
   if (value instanceof Date) return (iterableFormat(value) ?? value) as T
@@ -42,17 +39,11 @@ export function withIterableDates<T>(value: T, field = 'dataFields', depth = 0):
       `${field} is nested more than ${MAX_NESTING_DEPTH} levels deep, which Iterable cannot store. Flatten it, or map only the keys you need.`
     )
   }
-  // Arrays and objects alike: copied, once, at the first value that changes.
-  const source = value as Record<string, unknown>
-  let copy: Record<string, unknown> | undefined
-  for (const key of Object.keys(source)) {
-    const result = withIterableDates(source[key], field, depth + 1)
-    if (result === source[key]) continue
-    // A spread copies "__proto__" as an own key, so assigning it sets that key, not the copy's prototype.
-    copy ??= (Array.isArray(value) ? [...value] : { ...source }) as Record<string, unknown>
-    copy[key] = result
-  }
-  return (copy ?? value) as T
+  if (Array.isArray(value)) return value.map((item: unknown) => withIterableDates(item, field, depth + 1)) as T
+  // Object.fromEntries makes every key a plain own key ("__proto__" included), never the copy's prototype.
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, withIterableDates(item, field, depth + 1)])
+  ) as T
 }
 
 /**

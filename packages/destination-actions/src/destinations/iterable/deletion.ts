@@ -1,8 +1,9 @@
 import { PayloadValidationError } from '@segment/actions-core'
-import type { DestinationDefinition, GlobalSetting, ModifiedResponse, RequestClient } from '@segment/actions-core'
+import type { DestinationDefinition, GlobalSetting, RequestClient } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import { answerBody, callIterable, readAnswer } from './iterable-api'
-import type { ApiPath } from './iterable-api'
+import { callIterable } from './iterable-api'
+import type { ApiPath, IterableAnswer } from './iterable-api'
+import { requireUserIdWithinLimit } from './limits'
 
 // Segment's user deletion requests (onDelete). They carry a userId and an anonymousId, never an email; Iterable knows
 // no anonymousId, so the userId is what a user is deleted by.
@@ -34,6 +35,7 @@ export const deleteUser: OnDelete = async (request, { payload, settings }) => {
       'userId is required to delete a user in Iterable: this deletion request has none, only an anonymousId, which Iterable does not store. Request the deletion by the userId your sources send to Iterable.'
     )
   }
+  requireUserIdWithinLimit(userId, "This deletion request's userId")
   // DELETE /api/users/byUserId/{userId} works in every project type.
   if (settings.deletionMode === 'forget') return forget(request, settings, userId)
   return callIterable(request, settings, byUserId(userId), { method: 'delete', accept: isUnknownUser })
@@ -49,12 +51,9 @@ async function forget(request: RequestClient, settings: Settings, userId: string
     callIterable(request, settings, '/api/users/forget', { json: user, accept: isUnknownUser })
   const projectType = settings.iterableProjectType
   if (projectType === 'userId' || projectType === 'hybrid') return forgetBy({ userId })
-  const lookup = await callIterable<unknown>(request, settings, byUserId(userId), {
-    method: 'get',
-    accept: isUnknownUser
-  })
+  const lookup = await callIterable(request, settings, byUserId(userId), { method: 'get', accept: isUnknownUser })
   // A userId Iterable does not have: nothing to forget.
-  const user = (lookup.data as { user?: { email?: unknown } } | undefined)?.user
+  const user = lookup.json.user as { email?: unknown } | undefined
   if (!user) return lookup
   const email = typeof user.email === 'string' && user.email !== '' ? user.email : undefined
   if (projectType === 'email' && email === undefined) {
@@ -69,11 +68,10 @@ async function forget(request: RequestClient, settings: Settings, userId: string
 const byUserId = (userId: string): ApiPath => `/api/users/byUserId/${encodeURIComponent(userId)}`
 
 /** Iterable's answer that it has no such user: nothing to delete, which counts as deleted. */
-function isUnknownUser(response: Pick<ModifiedResponse<unknown>, 'status' | 'data' | 'content'>): boolean {
-  if (response.status === 404) return true
-  const { code, msg } = readAnswer(answerBody(response))
-  if (typeof code === 'string' && UNKNOWN_USER_CODES.has(code)) return true
+function isUnknownUser({ status, code, msg }: IterableAnswer): boolean {
+  if (status === 404) return true
+  if (code !== undefined && UNKNOWN_USER_CODES.has(code)) return true
   // Iterable answers 400 for a userId it does not have: a lookup in plain text ("No user with that id exists!"), a
   // deletion with BadParams ("No users with userId … exist").
-  return response.status === 400 && UNKNOWN_USER_MESSAGE.test(msg ?? '')
+  return status === 400 && UNKNOWN_USER_MESSAGE.test(msg ?? '')
 }

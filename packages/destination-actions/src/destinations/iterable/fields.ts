@@ -1,5 +1,6 @@
 import type { InputField } from '@segment/actions-core'
-import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BULK_BODY_BYTES } from './batching'
+import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BULK_BODY_BYTES } from './bulk'
+import { MAX_EMAIL_LENGTH, MAX_ID_BYTES, MAX_USER_ID_LENGTH } from './limits'
 
 // Shared field definitions. Keys and defaults follow the live "Iterable (Actions)" destination so that existing
 // customer mappings keep working: add here, never rename.
@@ -12,27 +13,30 @@ export const whenMissing = (fieldKey: string): Condition => ({
   conditions: [{ fieldKey, operator: 'is', value: undefined }]
 })
 
-/** The value at `path`, or at `otherwise` when there is none there. */
-export const pathOr = (path: string, otherwise: string) => ({
-  '@if': { exists: { '@path': path }, then: { '@path': path }, else: { '@path': otherwise } }
+/** The value at `path`, or at `otherwise` (a path, or another such choice) when there is none there. */
+export const pathOr = (path: string, otherwise: string | object): object => ({
+  '@if': {
+    exists: { '@path': path },
+    then: { '@path': path },
+    else: typeof otherwise === 'string' ? { '@path': otherwise } : otherwise
+  }
 })
 
 export const EMAIL_FIELD: InputField = {
   label: 'Email Address',
-  description:
-    'An email address that identifies a user profile in Iterable. Either this or User ID is required (User ID in UserID-based projects).',
+  description: `An email address that identifies a user profile in Iterable (at most ${MAX_EMAIL_LENGTH} characters). Either this or User ID is required (User ID in UserID-based projects).`,
   type: 'string',
   format: 'email',
+  maximum: MAX_EMAIL_LENGTH,
   required: whenMissing('userId'),
   default: pathOr('$.properties.email', '$.context.traits.email')
 }
 
 export const USER_ID_FIELD: InputField = {
   label: 'User ID',
-  description:
-    'A user ID that identifies a user profile in Iterable (at most 52 characters). Either this or Email Address is required; UserID-based projects require it.',
+  description: `A user ID that identifies a user profile in Iterable (at most ${MAX_USER_ID_LENGTH} characters). Either this or Email Address is required; UserID-based projects require it.`,
   type: 'string',
-  maximum: 52, // Iterable's limit for a userId
+  maximum: MAX_USER_ID_LENGTH,
   required: whenMissing('email'),
   default: { '@path': '$.userId' }
 }
@@ -78,10 +82,8 @@ export const PREFER_USER_ID_FIELD: InputField = {
 export const EVENT_FIELDS: Record<'id' | 'createdAt' | 'campaignId' | 'templateId', InputField> = {
   id: {
     label: 'Event ID',
-    description:
-      'A unique ID (at most 512 bytes). If an event exists with that id, the event is updated; the default, the Segment messageId, keeps retries from creating duplicates.',
+    description: `A unique ID (at most ${MAX_ID_BYTES} bytes). If an event exists with that id, the event is updated; the default, the Segment messageId, keeps retries from creating duplicates.`,
     type: 'string',
-    maximum: 512,
     default: { '@path': '$.messageId' }
   },
   createdAt: {
@@ -160,9 +162,13 @@ export const COMMERCE_USER_FIELD: InputField = {
   }
 }
 
-/** Segment's ecommerce product keys → Iterable item keys, with paths relative to each product, as upstream maps them. */
+/**
+ * Segment's ecommerce product keys → Iterable item keys, with paths relative to each product. The id is the product's
+ * `product_id` (Segment's ecommerce spec), else `productId` or `id`, which Segment's Iterable documentation also names;
+ * the whole product goes to the item's dataFields, whose other keys commerce-items.ts keeps.
+ */
 export const ITEM_FROM_PRODUCT = {
-  id: { '@path': 'product_id' },
+  id: pathOr('product_id', pathOr('productId', 'id')),
   sku: { '@path': 'sku' },
   categories: { '@path': 'category' },
   name: { '@path': 'name' },
@@ -170,33 +176,40 @@ export const ITEM_FROM_PRODUCT = {
   quantity: { '@path': 'quantity' },
   url: { '@path': 'url' },
   imageUrl: { '@path': 'image_url' },
-  description: { '@path': 'description' }
+  description: { '@path': 'description' },
+  dataFields: { '@path': '$.' }
 }
 
-/** Items mapped from `properties.products`, each product to `item`. */
-export const itemsFromProducts = (item: object) => ({ '@arrayPath': ['$.properties.products', item] })
-
-/** Segment's ecommerce spec product → Iterable CommerceItem. Product keys not named here go to the item's dataFields. */
+/**
+ * Segment's ecommerce spec product → Iterable CommerceItem. Iterable requires `id`, `name`, `price` and `quantity` on
+ * every item; commerce-items.ts checks them, naming the product and its key, rather than the schema.
+ */
 export const ITEMS_FIELD: InputField = {
   label: 'Cart items',
   description:
-    'Individual items in the cart. Each item must contain `id`, `name`, `price`, and `quantity`. Extra values are added to dataFields.',
+    "Individual items in the cart, by default from `properties.products`. Each item must contain `id` (the product's `product_id`, `productId` or `id`), `name`, `price`, and `quantity`. The product's other properties are added to dataFields.",
   type: 'object',
   multiple: true,
   additionalProperties: true,
-  required: true,
   properties: {
-    id: { label: 'Product Id', description: 'The unique identifier of the product.', type: 'string', required: true },
-    name: { label: 'Product Name', description: 'The name of the product.', type: 'string', required: true },
+    id: {
+      label: 'Product Id',
+      description: `The unique identifier of the product (at most ${MAX_ID_BYTES} bytes).`,
+      type: 'string'
+    },
+    name: { label: 'Product Name', description: 'The name of the product.', type: 'string' },
     sku: { label: 'Product SKU', description: 'The Stock Keeping Unit of the product.', type: 'string' },
-    quantity: { label: 'Quantity', description: 'How many of the product.', type: 'integer', required: true },
-    price: { label: 'Price', description: 'The unit price of the product.', type: 'number', required: true },
+    quantity: { label: 'Quantity', description: 'How many of the product.', type: 'integer' },
+    price: { label: 'Price', description: 'The unit price of the product.', type: 'number' },
     description: { label: 'Product Description', description: 'A description of the product.', type: 'string' },
     categories: { label: 'Product Category', description: 'Sent as a one-element `categories` array.', type: 'string' },
     url: { label: 'Product URL', description: 'The URL of the product page.', type: 'string' },
     imageUrl: { label: 'Product Image URL', description: 'The URL of an image of the product.', type: 'string' },
-    dataFields: { label: 'Additional item properties', description: 'Other product properties.', type: 'object' }
+    dataFields: {
+      label: 'Additional item properties',
+      description: "The product, whose keys other than the item fields above are sent in the item's dataFields.",
+      type: 'object'
+    }
   },
-  // Each item's dataFields is the whole product, whose keys that are not item fields commerce-items.ts keeps.
-  default: itemsFromProducts({ ...ITEM_FROM_PRODUCT, dataFields: { '@path': '$.' } })
+  default: { '@arrayPath': ['$.properties.products', ITEM_FROM_PRODUCT] }
 }

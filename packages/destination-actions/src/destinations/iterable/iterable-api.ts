@@ -1,9 +1,14 @@
-import { APIError, IntegrationError, InvalidAuthenticationError, RetryableError } from '@segment/actions-core'
-import type { GlobalSetting, ModifiedResponse, RequestClient } from '@segment/actions-core'
+import {
+  getErrorCodeFromHttpStatus,
+  IntegrationError,
+  InvalidAuthenticationError,
+  RetryableError
+} from '@segment/actions-core'
+import type { GlobalSetting, RequestClient } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 
-// Calling Iterable: where, how, and what a refusal means (bulk-answers.ts reads the records of a bulk answer).
-// Shared with the iterable-audiences destination.
+// How both Iterable destinations call Iterable: where, how, and what an answer says. Every request goes through
+// callIterable, which reads Iterable's answer once (IterableAnswer) for the callers and for the errors below.
 
 export const BASE_URLS = { united_states: 'https://api.iterable.com', europe: 'https://api.eu.iterable.com' } as const
 
@@ -39,34 +44,44 @@ export const API_KEY_HEADER = 'Api-Key'
 export const endpointUrl = (path: ApiPath, dataCenterLocation?: string) =>
   (dataCenterLocation === 'europe' ? BASE_URLS.europe : BASE_URLS.united_states) + path
 
-/** What Iterable answers: `{ msg, code, params }`, or sometimes plain text. */
-export type IterableAnswer = { msg?: string; code?: string; params?: unknown; [key: string]: unknown }
+/**
+ * What Iterable answered, read once. `json` is the body when it is a JSON object (bulk answers keep their lists
+ * there); `msg`, `code` and `params` are the fields every other answer carries. A body that is not JSON (a proxy's
+ * HTML page, a plain-text error) is kept as text in `body`, and `msg` holds its beginning.
+ */
+export interface IterableAnswer {
+  status: number
+  body: unknown
+  json: Record<string, unknown>
+  msg?: string
+  code?: string
+  params?: unknown
+}
 
 interface CallOptions {
-  method?: 'get' | 'post' | 'delete'
+  method?: 'get' | 'post' | 'put' | 'patch' | 'delete'
   json?: unknown
-  body?: string // already JSON: the bulk path sizes its bodies by their JSON
-  /** Which non-2xx answers are returned rather than thrown (a deletion's "no such user"). */
-  accept?: (response: Pick<ModifiedResponse<unknown>, 'status' | 'data' | 'content'>) => boolean
+  /** The non-2xx answers the caller reads itself rather than have thrown (a deletion's "no such user"). */
+  accept?: (answer: IterableAnswer) => boolean
+  /** A sentence added to the error of a refusal, when the caller knows what it means here (a project type). */
+  explain?: (answer: IterableAnswer) => string | undefined
 }
 
 /**
- * Sends one request to Iterable. A non-2xx answer, unless `accept` takes it, throws the framework error that says what
- * to do about it; so does no answer at all.
+ * Sends one request to Iterable and reads its answer. A non-2xx answer, unless `accept` takes it, throws the
+ * framework's error for it (errorFor); so does no answer at all.
  */
-export async function callIterable<T = IterableAnswer>(
+export async function callIterable(
   request: RequestClient,
   settings: IterableSettings,
   path: ApiPath,
-  options: CallOptions = {}
-): Promise<ModifiedResponse<T>> {
+  { method = 'post', json, accept, explain }: CallOptions = {}
+): Promise<IterableAnswer> {
   let response
   try {
-    response = await request<T>(endpointUrl(path, settings.dataCenterLocation), {
-      method: options.method ?? 'post',
-      ...(options.body === undefined
-        ? { json: options.json }
-        : { body: options.body, headers: { 'content-type': 'application/json' } }),
+    response = await request(endpointUrl(path, settings.dataCenterLocation), {
+      method,
+      json,
       // Iterable's bulk endpoints take up to 4 MB per body, and can take a while to answer.
       timeout: 30_000,
       throwHttpErrors: false
@@ -74,34 +89,59 @@ export async function callIterable<T = IterableAnswer>(
   } catch (error) {
     throw noAnswer(error, settings.apiKey)
   }
-  if (isSuccess(response.status) || options.accept?.(response)) return response
-  throw translateIterableError(response.status, answerBody(response), settings.apiKey)
+  const answer = readAnswer(response.status, response.content, settings.apiKey)
+  if (isSuccess(answer.status) || accept?.(answer)) return answer
+  throw errorFor(answer, settings.apiKey, explain?.(answer))
 }
 
 export const isSuccess = (status: number) => status >= 200 && status < 300
 
-export const answerBody = (response: { data?: unknown; content: string }): unknown => response.data ?? response.content
-
-/** Iterable's answer as `{ msg, code, params }`, whatever shape it came in. */
-export function readAnswer(body: unknown): IterableAnswer {
-  if (body && typeof body === 'object') return body as IterableAnswer
-  if (typeof body === 'string' && body.trim() !== '') {
-    try {
-      const parsed: unknown = JSON.parse(body)
-      if (parsed && typeof parsed === 'object') return parsed as IterableAnswer
-    } catch {
-      // Not JSON (a proxy's HTML page, a plain-text error): keep the text as the message.
-    }
-    return { msg: body.trim().slice(0, 300) }
-  }
-  return {}
-}
+/** Segment retries 408, 423, 429 and 5xx but 501; every other status is final. */
+export const isRetryable = (status: number) =>
+  status === 408 || status === 423 || status === 429 || (status >= 500 && status !== 501)
 
 export function redact(text: string, apiKey: string | undefined): string {
   return apiKey ? text.split(apiKey).join('<redacted>') : text
 }
 
-const RETRYABLE_STATUSES = new Set([408, 423, 429, 500, 502, 503, 504])
+/** A value shown in a message: long ones (a 600-character email) are cut, so a message stays a sentence. */
+export const shorten = (text: string, max = 120) => (text.length > max ? `${text.slice(0, max)}…` : text)
+
+/** Iterable's answer as IterableAnswer. The API key is taken out of the text first, should Iterable echo it. */
+export function readAnswer(status: number, content: string, apiKey?: string): IterableAnswer {
+  const text = redact(content, apiKey)
+  let parsed: unknown = text
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    // Not JSON: the text is the answer.
+  }
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+    const json = parsed as Record<string, unknown>
+    const { msg, code, params } = json
+    return {
+      status,
+      body: parsed,
+      json,
+      msg: typeof msg === 'string' ? msg : undefined,
+      code: typeof code === 'string' ? code : undefined,
+      params
+    }
+  }
+  const said = typeof parsed === 'string' ? parsed.trim() : ''
+  return { status, body: parsed, json: {}, msg: said === '' ? undefined : shorten(said, 300) }
+}
+
+/** `400 BadParams: Invalid email; params: email: …`: what Iterable said, without the key, long values cut. */
+export function describeAnswer({ status, code, msg, params }: IterableAnswer, apiKey?: string): string {
+  // Iterable names the fields at fault in `params` (BadParams, BadJsonBody).
+  const said = Object.entries(params && typeof params === 'object' ? params : {})
+    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(', ')
+  // Iterable's msg often ends in a full stop; the messages using this end the sentence themselves.
+  const message = msg === undefined ? '' : `: ${shorten(msg.replace(/\.+$/, ''), 300)}`
+  return redact(`${status}${code ? ` ${code}` : ''}${message}${said ? `; params: ${shorten(said, 300)}` : ''}`, apiKey)
+}
 
 // What a 409 means, by Iterable's code.
 const CONFLICTS: [code: RegExp, meaning: string][] = [
@@ -111,44 +151,36 @@ const CONFLICTS: [code: RegExp, meaning: string][] = [
   [/^/, 'the email and the userId belong to different Iterable users']
 ]
 
-/** Turns a non-2xx answer from Iterable into the framework's error, so that Segment retries exactly what can succeed later. */
-export function translateIterableError(status: number, body: unknown, apiKey?: string): Error {
-  // Redact before reading: readAnswer shortens long text, which could cut the key in two.
-  const { msg, code, params } = readAnswer(typeof body === 'string' ? redact(body, apiKey) : body)
-  // Iterable's `params` name the fields at fault in BadParams and BadJsonBody answers.
-  const said = Object.entries(params && typeof params === 'object' ? params : {})
-    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
-    .join(', ')
-  // Iterable's msg often ends in a full stop; the messages below end the sentence themselves.
-  const message = msg?.replace(/\.+$/, '')
-  const detail = redact(
-    `${status}${code ? ` ${code}` : ''}${message ? `: ${message}` : ''}${
-      said ? `; params: ${said.slice(0, 300)}` : ''
-    }`,
-    apiKey
-  )
-  const refusal = (text: string, fallbackCode: string) => new IntegrationError(text, code ?? fallbackCode, status)
-
+/**
+ * The framework's error for a refusal: InvalidAuthenticationError for a rejected key, otherwise an IntegrationError
+ * with Iterable's status (which decides whether Segment retries) and Iterable's code, or the framework's code for
+ * the status when Iterable gives none. The message says what Iterable said and what to do.
+ */
+export function errorFor(answer: IterableAnswer, apiKey?: string, explanation?: string): Error {
+  const { status, code } = answer
+  const detail = describeAnswer(answer, apiKey)
+  const also = explanation ? ` ${explanation}` : ''
   if (status === 401) {
     return new InvalidAuthenticationError(
       `Iterable rejected the API key (${detail}). Use a server-side API key (in Iterable: Integrations > API Keys, a key of type 'Server-side'), and check that the Data Center Location setting matches your project (US or EU).`
     )
   }
+  const refusal = (text: string) =>
+    new IntegrationError(`${text}${also}`, code ?? getErrorCodeFromHttpStatus(status), status)
   if (status === 409) {
     const meaning = CONFLICTS.find(([pattern]) => pattern.test(code ?? ''))?.[1]
-    return refusal(`Iterable refused the change: ${meaning} (${detail}).`, 'Conflict')
+    return refusal(`Iterable refused the change: ${meaning} (${detail}).`)
   }
   if (status === 413) {
-    const fix = "Iterable takes at most 4 MB of JSON per request: send less in this event's dataFields"
-    return refusal(`Iterable refused the request as too large (${detail}). ${fix}.`, 'PayloadTooLarge')
+    return refusal(
+      `Iterable refused the request as too large (${detail}). Iterable takes at most 4 MB of JSON per request: send less in this event's dataFields.`
+    )
   }
-  if (RETRYABLE_STATUSES.has(status)) {
-    const what = status === 429 ? "Iterable's rate limit was reached" : 'Iterable could not process the request'
-    return new RetryableError(`${what} (${detail}); Segment will retry.`, status as RetryableError['status'])
-  }
-  if (status >= 500) return new APIError(`Iterable failed to process the request (${detail}).`, status)
-  if (status === 400) return refusal(`Iterable rejected the request as invalid (${detail}).`, 'BadRequest')
-  return refusal(`Iterable answered ${detail}.`, `HTTP_${status}`)
+  if (status === 429) return refusal(`Iterable's rate limit was reached (${detail}); Segment will retry.`)
+  if (isRetryable(status)) return refusal(`Iterable could not process the request (${detail}); Segment will retry.`)
+  if (status >= 500) return refusal(`Iterable failed to process the request (${detail}).`)
+  if (status === 400) return refusal(`Iterable rejected the request as invalid (${detail}).`)
+  return refusal(`Iterable answered ${detail}.`)
 }
 
 /**
@@ -166,5 +198,5 @@ function noAnswer(error: unknown, apiKey: string | undefined): Error {
     return new RetryableError(`Could not reach Iterable (${why}); Segment will retry.`, 503)
   }
   const what = `The request to Iterable could not be built (${name ?? 'Error'}: ${reason}). Check the mapped data.`
-  return new IntegrationError(what, 'RequestNotBuilt', 400)
+  return new IntegrationError(what, getErrorCodeFromHttpStatus(400), 400)
 }

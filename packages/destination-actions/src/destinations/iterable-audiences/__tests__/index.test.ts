@@ -139,10 +139,10 @@ describe.each(DATA_CENTERS)('Iterable Lists in $dataCenterLocation', ({ dataCent
       })
     })
 
-    it('retries when Iterable cannot answer', async () => {
+    it("fails with Iterable's 503, which Segment retries", async () => {
       api().get(LISTS_PATH).reply(503, 'Service Unavailable')
 
-      await expect(getAudience('1234567')).rejects.toMatchObject({ status: 503, code: 'RETRYABLE_ERROR' })
+      await expect(getAudience('1234567')).rejects.toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' })
     })
   })
 

@@ -42,7 +42,7 @@ describe('Testing snapshot for actions-iterable-audiences destination:', () => {
     expect(sent).toEqual([
       {
         path: SUBSCRIBE_PATH,
-        body: { listId: LIST_ID, subscribers: [{ email: 'ada@example.com', userId: 'user-1815', preferUserId: true }] }
+        body: { listId: LIST_ID, subscribers: [{ email: 'ada@example.com', userId: 'user-1815' }] }
       }
     ])
   })

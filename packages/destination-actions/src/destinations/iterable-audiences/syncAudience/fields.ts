@@ -1,12 +1,14 @@
 import type { InputField } from '@segment/actions-core'
+import { MAX_EMAIL_LENGTH, MAX_USER_ID_LENGTH } from '../../iterable/limits'
 
 // Field keys and defaults are those of upstream's Iterable Lists (Actions): live mappings depend on them.
 export const fields: Record<string, InputField> = {
   email: {
     label: 'Email',
     description:
-      'Email address of the user. Identifies the user in email-based and hybrid projects, where a User ID alone also does.',
+      'Email address of the user (at most 254 characters). Identifies the user in email-based and hybrid projects, where a User ID alone also does.',
     type: 'string',
+    maximum: MAX_EMAIL_LENGTH,
     unsafe_hidden: false,
     required: false,
     default: {
@@ -20,8 +22,9 @@ export const fields: Record<string, InputField> = {
   userId: {
     label: 'User ID',
     description:
-      'User ID of the user. Required in userID-based projects; identifies the user in hybrid projects, and in email-based projects when no email is given.',
+      'User ID of the user (at most 52 characters). Required in userID-based projects; identifies the user in hybrid projects, and in email-based projects when no email is given.',
     type: 'string',
+    maximum: MAX_USER_ID_LENGTH,
     unsafe_hidden: false,
     required: false,
     default: {

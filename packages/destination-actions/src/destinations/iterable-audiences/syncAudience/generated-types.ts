@@ -2,11 +2,11 @@
 
 export interface Payload {
   /**
-   * Email address of the user. Identifies the user in email-based and hybrid projects, where a User ID alone also does.
+   * Email address of the user (at most 254 characters). Identifies the user in email-based and hybrid projects, where a User ID alone also does.
    */
   email?: string
   /**
-   * User ID of the user. Required in userID-based projects; identifies the user in hybrid projects, and in email-based projects when no email is given.
+   * User ID of the user (at most 52 characters). Required in userID-based projects; identifies the user in hybrid projects, and in email-based projects when no email is given.
    */
   userId?: string
   /**

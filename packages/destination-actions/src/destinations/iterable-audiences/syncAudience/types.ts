@@ -13,21 +13,6 @@ export interface Unsubscriber {
   userId?: string
 }
 
-/** The body of `POST /api/lists/subscribe`. */
-export interface SubscribePayload {
-  listId: number
-  subscribers: Subscriber[]
-  updateExistingUsersOnly?: boolean
-}
-
-/** The body of `POST /api/lists/unsubscribe`. */
-export interface UnsubscribePayload {
-  listId: number
-  subscribers: Unsubscriber[]
-  campaignId?: number
-  channelUnsubscribe?: boolean
-}
-
 export type Direction = 'subscribe' | 'unsubscribe'
 
 /** What one event asks of Iterable: add this user to this list, or remove them from it. */

@@ -2,7 +2,7 @@ import nock from 'nock'
 import { createTestEvent } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
-import { MAX_BULK_BODY_BYTES } from '../batching'
+import { MAX_BULK_BODY_BYTES } from '../bulk'
 import {
   acceptPost,
   BAD_API_KEY,

@@ -131,17 +131,15 @@ describe('Iterable onDelete', () => {
       [429, { msg: 'Rate limit exceeded', code: 'RateLimitExceeded' }],
       [500, { msg: 'An unexpected error occurred', code: 'GenericError' }],
       [503, 'Service Unavailable']
-    ])(
-      'throws a RetryableError when Iterable answers %s, so that Segment retries',
-      async (status: number, answer: Json | string) => {
-        nock(US).delete(DELETE_PATH).reply(status, answer)
+    ])("fails with Iterable's %s, which Segment retries, saying so", async (status: number, answer: Json | string) => {
+      nock(US).delete(DELETE_PATH).reply(status, answer)
 
-        const error = await failure(runDeletion())
+      const error = await failure(runDeletion())
 
-        expect(error).toBeInstanceOf(RetryableError)
-        expect((error as RetryableError).status).toBe(status)
-      }
-    )
+      expect(error).toBeInstanceOf(IntegrationError)
+      expect(error).toMatchObject({ status })
+      expect(error.message).toContain('Segment will retry')
+    })
 
     it('throws InvalidAuthenticationError for a rejected key, without the key even when Iterable echoes it', async () => {
       nock(US)
@@ -305,22 +303,21 @@ describe('Iterable onDelete', () => {
       expect(scope.isDone()).toBe(true)
     })
 
-    it('throws a RetryableError when the forget call is rate limited (Iterable allows 3 a second)', async () => {
+    it("fails with Iterable's 429 when the forget call is rate limited (Iterable allows 3 a second)", async () => {
       nock(US).post(FORGET_PATH).reply(429, { msg: 'Rate limit exceeded', code: 'RateLimitExceeded' })
 
       const error = await failure(runDeletion(deletionRequest(), forgetSettings('userId')))
 
-      expect(error).toBeInstanceOf(RetryableError)
-      expect((error as RetryableError).status).toBe(429)
+      expect(error).toMatchObject({ status: 429, code: 'RateLimitExceeded' })
     })
 
-    it('throws a RetryableError when the lookup fails with a 5xx, and sends no forget', async () => {
+    it("fails with Iterable's 5xx when the lookup fails, and sends no forget", async () => {
       nock(US).get(DELETE_PATH).reply(502, '<html>502 Bad Gateway</html>')
       const forgetCall = nock(US).post(FORGET_PATH).reply(200, SUCCESS)
 
       const error = await failure(runDeletion(deletionRequest(), forgetSettings('email')))
 
-      expect(error).toBeInstanceOf(RetryableError)
+      expect(error).toMatchObject({ status: 502, code: 'BAD_GATEWAY' })
       expect(forgetCall.isDone()).toBe(false)
     })
 

@@ -1,7 +1,7 @@
 import nock from 'nock'
-import { APIError, IntegrationError, InvalidAuthenticationError, RetryableError } from '@segment/actions-core'
+import { IntegrationError, InvalidAuthenticationError, RetryableError } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
-import { endpointUrl, readAnswer, translateIterableError } from '../iterable-api'
+import { endpointUrl, errorFor, isRetryable, readAnswer } from '../iterable-api'
 import {
   actionRunner,
   API_KEY,
@@ -29,7 +29,11 @@ import type { Json } from './__helpers__/support'
 
 type ErrorClass = abstract new (...args: never[]) => Error
 
-describe('translateIterableError', () => {
+/** The error for Iterable's answer `status` with `body` (an object is sent as JSON, text as it is). */
+const translate = (status: number, body: unknown, apiKey = SECRET_API_KEY) =>
+  errorFor(readAnswer(status, typeof body === 'string' ? body : JSON.stringify(body) ?? '', apiKey), apiKey)
+
+describe('errorFor', () => {
   it.each<[string, number, unknown, ErrorClass, number, string[]]>([
     [
       '400 BadParams',
@@ -91,24 +95,24 @@ describe('translateIterableError', () => {
       '429 RateLimitExceeded',
       429,
       { msg: 'Rate limit exceeded', code: 'RateLimitExceeded', params: null },
-      RetryableError,
+      IntegrationError,
       429,
       ['rate limit', 'RateLimitExceeded']
     ],
-    ['408', 408, { msg: 'Request timeout' }, RetryableError, 408, ['408', 'Request timeout']],
-    ['423', 423, { msg: 'Locked' }, RetryableError, 423, ['423', 'Locked']],
+    ['408', 408, { msg: 'Request timeout' }, IntegrationError, 408, ['408', 'Request timeout']],
+    ['423', 423, { msg: 'Locked' }, IntegrationError, 423, ['423', 'Locked']],
     [
       '500 GenericError',
       500,
       { msg: 'Something went wrong', code: 'GenericError', params: null },
-      RetryableError,
+      IntegrationError,
       500,
       ['GenericError', 'Something went wrong']
     ],
-    ['502', 502, { msg: 'Bad gateway' }, RetryableError, 502, ['502', 'Bad gateway']],
-    ['503', 503, { msg: 'Service unavailable' }, RetryableError, 503, ['503', 'Service unavailable']],
-    ['504', 504, { msg: 'Gateway timeout' }, RetryableError, 504, ['504', 'Gateway timeout']],
-    ['501', 501, { msg: 'Not implemented' }, APIError, 501, ['501', 'Not implemented']],
+    ['502', 502, { msg: 'Bad gateway' }, IntegrationError, 502, ['502', 'Bad gateway']],
+    ['503', 503, { msg: 'Service unavailable' }, IntegrationError, 503, ['503', 'Service unavailable']],
+    ['504', 504, { msg: 'Gateway timeout' }, IntegrationError, 504, ['504', 'Gateway timeout']],
+    ['501', 501, { msg: 'Not implemented' }, IntegrationError, 501, ['501', 'Not implemented']],
     ['404', 404, { msg: 'Not found', code: 'NotFound' }, IntegrationError, 404, ['404', 'NotFound', 'Not found']],
     [
       '400 with the body as a JSON string',
@@ -118,7 +122,7 @@ describe('translateIterableError', () => {
       400,
       ['InvalidEmailAddressError', 'Invalid email: not-an-email']
     ],
-    ['502 with an HTML page', 502, HTML_502, RetryableError, 502, ['502 Bad Gateway']],
+    ['502 with an HTML page', 502, HTML_502, IntegrationError, 502, ['502 Bad Gateway']],
     [
       '400 with plain text',
       400,
@@ -127,7 +131,7 @@ describe('translateIterableError', () => {
       400,
       ['Bad Request: body too large']
     ],
-    ['503 with an empty body', 503, '', RetryableError, 503, ['503']],
+    ['503 with an empty body', 503, '', IntegrationError, 503, ['503']],
     ['400 without a body', 400, undefined, IntegrationError, 400, ['400']]
   ])(
     'turns %s into the right error',
@@ -139,7 +143,7 @@ describe('translateIterableError', () => {
       expectedStatus: number,
       messageParts: string[]
     ) => {
-      const error = translateIterableError(status, body, SECRET_API_KEY)
+      const error = translate(status, body)
 
       expect(error).toBeInstanceOf(errorClass)
       expect(error).toHaveProperty('status', expectedStatus)
@@ -147,24 +151,25 @@ describe('translateIterableError', () => {
     }
   )
 
-  it.each([400, 401, 409, 429, 500, 501, 503, 404])(
-    'never sends a %s to the retry queue unless Segment retries that status',
+  it.each([400, 401, 404, 408, 409, 413, 423, 429, 500, 501, 502, 503, 504])(
+    'keeps Iterable\'s %s, by which Segment decides a retry, and says "Segment will retry" exactly when it does',
     (status: number) => {
-      const error = translateIterableError(status, { msg: 'x', code: 'Y' }, SECRET_API_KEY)
+      const error = translate(status, { msg: 'x', code: 'Y' })
       const retried = [408, 423, 429, 500, 502, 503, 504].includes(status)
-      expect(error instanceof RetryableError).toBe(retried)
+
+      expect(isRetryable(status)).toBe(retried)
+      expect(error).toHaveProperty('status', status)
+      expect(error.message.includes('Segment will retry')).toBe(retried)
+      // The framework's own class for a retry is for no answer at all; an answer's status speaks for itself.
+      expect(error).not.toBeInstanceOf(RetryableError)
     }
   )
 
   it('says what to do about a request refused as too large, ending its sentence once', () => {
-    const error = translateIterableError(
-      413,
-      {
-        msg: 'Request body is 4100134 bytes; the limit is 4000000 bytes. Send fewer records per request.',
-        code: 'BatchTooLarge'
-      },
-      SECRET_API_KEY
-    )
+    const error = translate(413, {
+      msg: 'Request body is 4100134 bytes; the limit is 4000000 bytes. Send fewer records per request.',
+      code: 'BatchTooLarge'
+    })
     expect(error).toBeInstanceOf(IntegrationError)
     expect(error).not.toBeInstanceOf(RetryableError)
     expect(error).toMatchObject({ status: 413, code: 'BatchTooLarge' })
@@ -173,34 +178,31 @@ describe('translateIterableError', () => {
     expect(error.message).not.toContain('..')
   })
 
-  it('does not treat 501 as retryable', () => {
-    const error = translateIterableError(501, { msg: 'Not implemented' }, SECRET_API_KEY)
-    expect(error).not.toBeInstanceOf(RetryableError)
-    expect(error).toBeInstanceOf(APIError)
+  it("keeps Iterable's code as the error code, else the framework's code for the status", () => {
+    expect(translate(400, { msg: 'bad', code: 'BadParams' })).toHaveProperty('code', 'BadParams')
+    expect(translate(409, { code: 'EmailAlreadyExists' })).toHaveProperty('code', 'EmailAlreadyExists')
+    expect(translate(400, 'bad')).toHaveProperty('code', 'BAD_REQUEST')
+    expect(translate(409, { msg: 'Conflict' })).toHaveProperty('code', 'CONFLICT')
+    expect(translate(413, '')).toHaveProperty('code', 'PAYLOAD_TOO_LARGE')
+    expect(translate(503, '')).toHaveProperty('code', 'SERVICE_UNAVAILABLE')
   })
 
-  it('keeps the Iterable code as the error code of a 400', () => {
-    expect(translateIterableError(400, { msg: 'bad', code: 'BadParams' }, SECRET_API_KEY)).toHaveProperty(
-      'code',
-      'BadParams'
-    )
-    expect(translateIterableError(400, 'bad', SECRET_API_KEY)).toHaveProperty('code', 'BadRequest')
-  })
+  it('cuts a long value Iterable echoes, such as a 600-character email, instead of repeating it whole', () => {
+    const email = `${'a'.repeat(590)}@example.com`
+    const error = translate(400, { msg: `Invalid email: ${email}`, code: 'InvalidEmailAddressError' })
 
-  it('names the conflict code on a 409', () => {
-    expect(translateIterableError(409, { code: 'EmailAlreadyExists' }, SECRET_API_KEY)).toHaveProperty(
-      'code',
-      'EmailAlreadyExists'
-    )
+    expect(error.message).toContain(`Invalid email: ${'a'.repeat(100)}`)
+    expect(error.message).not.toContain(email)
+    expect(error.message.length).toBeLessThan(500)
   })
 
   it('mentions the email, not the userId, for EmailAlreadyExists', () => {
-    const error = translateIterableError(409, { msg: 'exists', code: 'EmailAlreadyExists' }, SECRET_API_KEY)
+    const error = translate(409, { msg: 'exists', code: 'EmailAlreadyExists' })
     expect(error.message).toContain('another Iterable user already has this email address')
   })
 
   it('mentions the userId, not the email, for UserIdAlreadyExists', () => {
-    const error = translateIterableError(409, { msg: 'exists', code: 'UserIdAlreadyExists' }, SECRET_API_KEY)
+    const error = translate(409, { msg: 'exists', code: 'UserIdAlreadyExists' })
     expect(error.message).toContain('another Iterable user already has this userId')
   })
 
@@ -216,15 +218,15 @@ describe('translateIterableError', () => {
       ['repeated in a plain-text body', 403, `Forbidden ${SECRET_API_KEY} / ${SECRET_API_KEY}`],
       ['in a JSON-string body', 404, JSON.stringify({ msg: `No such key ${SECRET_API_KEY}`, code: 'NotFound' })]
     ])('echoed %s', (_case: string, status: number, body: unknown) => {
-      const error = translateIterableError(status, body, SECRET_API_KEY)
+      const error = translate(status, body)
       expect(error.message).not.toContain(SECRET_API_KEY)
       expect(error.message).toContain('<redacted>')
     })
 
     it('not even partly, when a long plain-text body is cut off in the middle of the key', () => {
-      // readAnswer keeps the first 300 characters of a text body; here the key starts at character 290.
+      // A message keeps the first 300 characters of a text body; here the key starts at character 290.
       const body = `${'x'.repeat(289)} ${SECRET_API_KEY} end`
-      const error = translateIterableError(403, body, SECRET_API_KEY)
+      const error = translate(403, body)
 
       expect(error.message).not.toContain(SECRET_API_KEY.slice(0, 10))
     })
@@ -232,33 +234,56 @@ describe('translateIterableError', () => {
 })
 
 describe('readAnswer', () => {
-  it.each<[string, unknown, object]>([
+  it.each<[string, string, object]>([
     [
-      'an object as it is',
-      { msg: 'Invalid API key', code: 'BadApiKey', params: null },
-      { msg: 'Invalid API key', code: 'BadApiKey', params: null }
-    ],
-    [
-      'a JSON string as the object it encodes',
+      'a JSON object: its msg, code and params, the whole object in json and body',
       '{"msg":"Bad params","code":"BadParams","params":{"email":"invalid"}}',
-      { msg: 'Bad params', code: 'BadParams', params: { email: 'invalid' } }
+      {
+        status: 400,
+        msg: 'Bad params',
+        code: 'BadParams',
+        params: { email: 'invalid' },
+        json: { msg: 'Bad params', code: 'BadParams', params: { email: 'invalid' } },
+        body: { msg: 'Bad params', code: 'BadParams', params: { email: 'invalid' } }
+      }
     ],
-    ['plain text as the msg, trimmed', '  Service Unavailable \n', { msg: 'Service Unavailable' }],
-    ['an HTML page as the msg', HTML_502, { msg: HTML_502 }],
-    ['a JSON string that is not an object as text', '"just a string"', { msg: '"just a string"' }],
-    ['a JSON number as text', '503', { msg: '503' }],
-    ['an empty string as nothing', '', {}],
-    ['a blank string as nothing', '   ', {}],
-    ['undefined as nothing', undefined, {}],
-    ['null as nothing', null, {}],
-    ['a number as nothing', 42, {}]
-  ])('reads %s', (_case: string, body: unknown, expected: object) => {
-    expect(readAnswer(body)).toEqual(expected)
+    [
+      'a bulk answer, whose lists are in json',
+      '{"successCount":1,"failCount":0}',
+      { status: 400, json: { successCount: 1, failCount: 0 }, body: { successCount: 1, failCount: 0 } }
+    ],
+    [
+      'plain text as the msg, trimmed',
+      '  Service Unavailable \n',
+      { status: 400, msg: 'Service Unavailable', json: {}, body: '  Service Unavailable \n' }
+    ],
+    ['an HTML page as the msg', HTML_502, { status: 400, msg: HTML_502, json: {}, body: HTML_502 }],
+    [
+      'a JSON string as text',
+      '"just a string"',
+      { status: 400, msg: 'just a string', json: {}, body: 'just a string' }
+    ],
+    ['a JSON number as nothing said', '503', { status: 400, json: {}, body: 503 }],
+    ['an empty body as nothing said', '', { status: 400, json: {}, body: '' }],
+    ['a blank body as nothing said', '   ', { status: 400, json: {}, body: '   ' }]
+  ])('reads %s', (_case: string, content: string, expected: object) => {
+    expect(readAnswer(400, content)).toEqual(expected)
   })
 
-  it('keeps at most 300 characters of a long text body', () => {
-    const answer = readAnswer('e'.repeat(1000))
-    expect(answer.msg).toBe('e'.repeat(300))
+  it('keeps at most 300 characters of a long text body as its msg', () => {
+    const answer = readAnswer(502, 'e'.repeat(1000))
+    expect(answer.msg).toBe(`${'e'.repeat(300)}…`)
+  })
+
+  it('takes the API key out of an answer that echoes it, JSON or text, before reading it', () => {
+    const json = readAnswer(
+      400,
+      JSON.stringify({ msg: `bad key ${SECRET_API_KEY}`, echo: { key: SECRET_API_KEY } }),
+      SECRET_API_KEY
+    )
+    expect(JSON.stringify(json)).not.toContain(SECRET_API_KEY)
+    expect(json.json).toEqual({ msg: 'bad key <redacted>', echo: { key: '<redacted>' } })
+    expect(JSON.stringify(readAnswer(403, `Forbidden ${SECRET_API_KEY}`, SECRET_API_KEY))).not.toContain(SECRET_API_KEY)
   })
 })
 
@@ -449,60 +474,42 @@ const ANSWERS: AnswerCase[] = [
       expect(error.message).toContain('jane.new@example.com already exists')
     }
   },
-  // 429 and 5xx
+  // 429 and 5xx: the framework's error with Iterable's status, which Segment retries
   {
-    name: 'reports a 429 RateLimitExceeded as a RetryableError with status 429',
+    name: 'reports a 429 RateLimitExceeded with status 429, saying Segment will retry',
     answer: (post) => post.reply(429, RATE_LIMITED),
     expectError: (error) => {
-      expect(error).toBeInstanceOf(RetryableError)
-      expect(error.name).toBe('RetryableError')
-      expect(error).toMatchObject({ status: 429 })
-      expect(error.message).toContain('RateLimitExceeded')
+      expect(error).toBeInstanceOf(IntegrationError)
+      expect(error).toMatchObject({ status: 429, code: 'RateLimitExceeded' })
+      expect(error.message).toMatch(
+        /^Iterable's rate limit was reached \(429 RateLimitExceeded: Rate limit exceeded\); Segment will retry\.$/
+      )
     }
   },
   {
-    name: 'turns a 429 into a RetryableError',
-    answer: (post) => post.reply(429, RATE_LIMITED),
-    expectError: (error) => {
-      expect(error).toBeInstanceOf(RetryableError)
-      expect(error).toMatchObject({ status: 429 })
-    }
-  },
-  {
-    name: 'reports a 500 GenericError as a RetryableError with status 500',
+    name: 'reports a 500 GenericError with status 500, saying Segment will retry',
     answer: (post) => post.reply(500, { msg: 'Something went wrong', code: 'GenericError', params: null }),
     expectError: (error) => {
-      expect(error).toBeInstanceOf(RetryableError)
-      expect(error.name).toBe('RetryableError')
-      expect(error).toMatchObject({ status: 500 })
-      expect(error.message).toContain('GenericError')
-      expect(error.message).toContain('Something went wrong')
+      expect(error).toBeInstanceOf(IntegrationError)
+      expect(error).toMatchObject({ status: 500, code: 'GenericError' })
+      expect(error.message).toContain('GenericError: Something went wrong')
+      expect(error.message).toContain('Segment will retry')
     }
   },
   {
-    name: 'handles a non-JSON answer (a 502 HTML page) and keeps its text in the message',
-    answer: (post) => post.reply(502, '<html>Bad Gateway</html>', { 'Content-Type': 'text/html' }),
-    expectError: (error) => {
-      expect(error).toBeInstanceOf(RetryableError)
-      expect(error).toMatchObject({ status: 502 })
-      expect(error.message).toContain('<html>Bad Gateway</html>')
-    }
-  },
-  {
-    name: 'turns a 502 HTML page into a RetryableError quoting the page',
+    name: 'reads a 502 HTML page as text, quoting it, with the framework code for 502',
     answer: (post) => post.reply(502, HTML_502, { 'Content-Type': 'text/html' }),
     expectError: (error) => {
-      expect(error).toBeInstanceOf(RetryableError)
-      expect(error).toMatchObject({ status: 502 })
+      expect(error).toMatchObject({ status: 502, code: 'BAD_GATEWAY' })
       expect(error.message).toContain('502 Bad Gateway')
     }
   },
   {
-    name: 'handles an empty error body',
+    name: 'reports a 503 with an empty body with its status',
     answer: (post) => post.reply(503, ''),
     expectError: (error) => {
-      expect(error).toBeInstanceOf(RetryableError)
-      expect(error).toMatchObject({ status: 503 })
+      expect(error).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' })
+      expect(error.message).toContain('Segment will retry')
     }
   },
   // No answer at all

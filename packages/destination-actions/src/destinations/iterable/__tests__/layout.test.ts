@@ -33,7 +33,7 @@ const isActionModule = (module: string) => ACTIONS.some((action) => module.start
 describe('the iterable folder', () => {
   it('finds the actions and the shared modules', () => {
     expect(ACTIONS).toEqual(expect.arrayContaining(['updateUser', 'trackEvent', 'updateCart']))
-    expect(graph.get('updateUser/index.ts')).toEqual(expect.arrayContaining(['batching.ts', 'iterable-api.ts']))
+    expect(graph.get('updateUser/index.ts')).toEqual(expect.arrayContaining(['bulk.ts', 'iterable-api.ts']))
   })
 
   it('has shared modules that import no action (only the definition and its presets list them)', () => {

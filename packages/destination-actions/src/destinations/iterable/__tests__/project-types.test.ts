@@ -134,7 +134,7 @@ describe('hybrid projects', () => {
     })
 
     await expect(attempt).rejects.toThrow(
-      /^userId is required to change an email: the "Iterable Project Type" setting is hybrid/
+      /^userId is required to change an email: the "Iterable Project Type" setting is Hybrid, and such projects change an email through users\/update/
     )
     expect(requests).toEqual([])
   })

@@ -2,7 +2,7 @@
 
 export interface Payload {
   /**
-   * An email address that identifies a user profile in Iterable. Either this or User ID is required (User ID in UserID-based projects).
+   * An email address that identifies a user profile in Iterable (at most 254 characters). Either this or User ID is required (User ID in UserID-based projects).
    */
   email?: string
   /**

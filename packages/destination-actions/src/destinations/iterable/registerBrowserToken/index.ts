@@ -3,7 +3,7 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { EMAIL_FIELD, USER_ID_FIELD } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { requireIdentifiers } from '../identity'
+import { explainUnknownUserId, requireIdentifiers } from '../identity'
 import { callIterable } from '../iterable-api'
 
 const action: ActionDefinition<Settings, Payload> = {
@@ -25,7 +25,8 @@ const action: ActionDefinition<Settings, Payload> = {
   perform: (request, { payload, settings }) => {
     requireIdentifiers(payload, settings)
     const json = { email: payload.email, userId: payload.userId, browserToken: payload.browserToken }
-    return callIterable(request, settings, '/api/users/registerBrowserToken', { json })
+    const explain = explainUnknownUserId(payload, settings)
+    return callIterable(request, settings, '/api/users/registerBrowserToken', { json, explain })
   }
 }
 

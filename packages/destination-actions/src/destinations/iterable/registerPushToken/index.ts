@@ -4,7 +4,7 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { EMAIL_FIELD, PREFER_USER_ID_FIELD, USER_ID_FIELD } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { preferUserIdFor, requireIdentifiers } from '../identity'
+import { explainUnknownUserId, preferUserIdFor, requireIdentifiers } from '../identity'
 import { callIterable } from '../iterable-api'
 
 // Iterable's push platforms: APNs (Apple, production or sandbox) and GCM, its name for Firebase Cloud Messaging.
@@ -102,7 +102,10 @@ const action: ActionDefinition<Settings, Payload> = {
     }
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, '/api/users/registerDeviceToken', { json: deviceTokenBody(payload, settings) })
+    callIterable(request, settings, '/api/users/registerDeviceToken', {
+      json: deviceTokenBody(payload, settings),
+      explain: explainUnknownUserId(payload, settings)
+    })
 }
 
 export default action

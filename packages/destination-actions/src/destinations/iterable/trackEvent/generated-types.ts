@@ -2,7 +2,7 @@
 
 export interface Payload {
   /**
-   * An email address that identifies a user profile in Iterable. Either this or User ID is required (User ID in UserID-based projects).
+   * An email address that identifies a user profile in Iterable (at most 254 characters). Either this or User ID is required (User ID in UserID-based projects).
    */
   email?: string
   /**
@@ -10,9 +10,9 @@ export interface Payload {
    */
   userId?: string
   /**
-   * Name of the event
+   * Name of the event. An event without a name (or a blank one) is refused before anything is sent, as Iterable refuses it.
    */
-  eventName: string
+  eventName?: string
   /**
    * Additional event properties. ISO-8601 date-times anywhere in it are sent in Iterable's date format, "YYYY-MM-DD HH:mm:ss +00:00" (UTC).
    */

@@ -4,8 +4,9 @@ import type { Payload } from './generated-types'
 import { EMAIL_FIELD, USER_ID_FIELD, EVENT_DATA_FIELDS, EVENT_FIELDS, BATCH_FIELDS } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
 import { eventBody } from '../bodies'
+import { explainUnknownUserId } from '../identity'
 import { callIterable } from '../iterable-api'
-import { sendBulk } from '../batching'
+import { sendBulk } from '../bulk'
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Custom Event',
@@ -16,9 +17,9 @@ const action: ActionDefinition<Settings, Payload> = {
     userId: USER_ID_FIELD,
     eventName: {
       label: 'Event name',
-      description: 'Name of the event',
+      description:
+        'Name of the event. An event without a name (or a blank one) is refused before anything is sent, as Iterable refuses it.',
       type: 'string',
-      required: true,
       default: { '@path': '$.event' }
     },
     dataFields: EVENT_DATA_FIELDS,
@@ -26,7 +27,10 @@ const action: ActionDefinition<Settings, Payload> = {
     ...BATCH_FIELDS
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, '/api/events/track', { json: eventBody(payload, payload.eventName, settings) }),
+    callIterable(request, settings, '/api/events/track', {
+      json: eventBody(payload, payload.eventName, settings),
+      explain: explainUnknownUserId(payload, settings)
+    }),
   performBatch: (request, { payload, settings }) =>
     sendBulk(request, settings, payload, {
       endpoint: '/api/events/trackBulk',

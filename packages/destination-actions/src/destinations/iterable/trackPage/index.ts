@@ -6,8 +6,9 @@ import { SUBSCRIPTIONS } from '../subscriptions'
 import { eventBody } from '../bodies'
 import { assertPageIsTracked, pageEventName } from '../page-naming'
 import type { PageKind } from '../page-naming'
+import { explainUnknownUserId } from '../identity'
 import { callIterable } from '../iterable-api'
-import { sendBulk } from '../batching'
+import { sendBulk } from '../bulk'
 
 /** The page or screen as an event, named and filtered by the page settings. */
 function pageBody(payload: Payload, settings: Settings) {
@@ -56,7 +57,10 @@ const action: ActionDefinition<Settings, Payload> = {
     ...BATCH_FIELDS
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, '/api/events/track', { json: pageBody(payload, settings) }),
+    callIterable(request, settings, '/api/events/track', {
+      json: pageBody(payload, settings),
+      explain: explainUnknownUserId(payload, settings)
+    }),
   performBatch: (request, { payload, settings }) =>
     sendBulk(request, settings, payload, {
       endpoint: '/api/events/trackBulk',

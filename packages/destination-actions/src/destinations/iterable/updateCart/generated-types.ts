@@ -6,7 +6,7 @@ export interface Payload {
    */
   user: {
     /**
-     * An email address that identifies a user profile in Iterable. Either this or User ID is required (User ID in UserID-based projects).
+     * An email address that identifies a user profile in Iterable (at most 254 characters). Either this or User ID is required (User ID in UserID-based projects).
      */
     email?: string
     /**
@@ -33,17 +33,17 @@ export interface Payload {
     preferUserId?: boolean
   }
   /**
-   * Individual items in the cart. Each item must contain `id`, `name`, `price`, and `quantity`. Extra values are added to dataFields.
+   * Individual items in the cart, by default from `properties.products`. Each item must contain `id` (the product's `product_id`, `productId` or `id`), `name`, `price`, and `quantity`. The product's other properties are added to dataFields.
    */
   items?: {
     /**
-     * The unique identifier of the product.
+     * The unique identifier of the product (at most 512 bytes).
      */
-    id: string
+    id?: string
     /**
      * The name of the product.
      */
-    name: string
+    name?: string
     /**
      * The Stock Keeping Unit of the product.
      */
@@ -51,11 +51,11 @@ export interface Payload {
     /**
      * How many of the product.
      */
-    quantity: number
+    quantity?: number
     /**
      * The unit price of the product.
      */
-    price: number
+    price?: number
     /**
      * A description of the product.
      */
@@ -73,7 +73,7 @@ export interface Payload {
      */
     imageUrl?: string
     /**
-     * Other product properties.
+     * The product, whose keys other than the item fields above are sent in the item's dataFields.
      */
     dataFields?: {
       [k: string]: unknown

@@ -5,6 +5,7 @@ import { COMMERCE_USER_FIELD, ITEMS_FIELD } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
 import { commerceUserBody } from '../bodies'
 import { requireWholeCart, toCommerceItems } from '../commerce-items'
+import { explainUnknownUserId } from '../identity'
 import { callIterable } from '../iterable-api'
 
 const action: ActionDefinition<Settings, Payload> = {
@@ -15,12 +16,13 @@ const action: ActionDefinition<Settings, Payload> = {
   fields: {
     user: COMMERCE_USER_FIELD,
     // Not required by the schema, so that a missing cart gets its own explanation (commerce-items.ts).
-    items: { ...ITEMS_FIELD, required: false }
+    items: ITEMS_FIELD
   },
   perform: (request, { payload, settings }) => {
     const user = commerceUserBody(payload.user, settings)
     const items = toCommerceItems(requireWholeCart(payload.items))
-    return callIterable(request, settings, '/api/commerce/updateCart', { json: { user, items } })
+    const explain = explainUnknownUserId(payload.user, settings)
+    return callIterable(request, settings, '/api/commerce/updateCart', { json: { user, items }, explain })
   }
 }
 

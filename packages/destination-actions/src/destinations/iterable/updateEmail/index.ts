@@ -3,8 +3,14 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { whenMissing } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { changesEmailByUserId, requireIdentifiers, requireUserIdForEmailChange } from '../identity'
+import {
+  changesEmailByUserId,
+  explainUpdateEmailRefusal,
+  requireIdentifiers,
+  requireUserIdForEmailChange
+} from '../identity'
 import { callIterable } from '../iterable-api'
+import { MAX_EMAIL_LENGTH } from '../limits'
 
 const PROJECT_TYPES_NOTE =
   'In email-based projects (and when the Iterable Project Type setting is not set) it calls users/updateEmail; in hybrid and userID-based projects, users/update with the current userId and the new email.'
@@ -20,7 +26,7 @@ function changeEmail(request: RequestClient, payload: Payload, settings: Setting
     return callIterable(request, settings, '/api/users/update', { json })
   }
   const json = { currentEmail: payload.currentEmail, currentUserId: payload.currentUserId, newEmail: payload.newEmail }
-  return callIterable(request, settings, '/api/users/updateEmail', { json })
+  return callIterable(request, settings, '/api/users/updateEmail', { json, explain: explainUpdateEmailRefusal })
 }
 
 const action: ActionDefinition<Settings, Payload> = {
@@ -33,6 +39,7 @@ const action: ActionDefinition<Settings, Payload> = {
       description: `The email address the user has now. Either this or Current User ID is required. ${PROJECT_TYPES_NOTE}`,
       type: 'string',
       format: 'email',
+      maximum: MAX_EMAIL_LENGTH,
       required: whenMissing('currentUserId'),
       default: { '@path': '$.properties.previous_email' }
     },
@@ -48,6 +55,7 @@ const action: ActionDefinition<Settings, Payload> = {
       description: `The email address the user gets. ${PROJECT_TYPES_NOTE}`,
       type: 'string',
       format: 'email',
+      maximum: MAX_EMAIL_LENGTH,
       required: true,
       default: { '@path': '$.properties.new_email' }
     }

@@ -4,8 +4,8 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { BATCH_FIELDS, EMAIL_FIELD, EVENT_FIELDS, USER_ID_FIELD } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
-import { requireIdentifiers } from '../identity'
-import { sendBulk } from '../batching'
+import { explainUnknownUserId, requireIdentifiers } from '../identity'
+import { sendBulk } from '../bulk'
 import { callIterable } from '../iterable-api'
 
 /** The lists Iterable overwrites when they are in the request (and leaves alone when they are not). */
@@ -76,7 +76,10 @@ const action: ActionDefinition<Settings, Payload> = {
     ...BATCH_FIELDS
   },
   perform: (request, { payload, settings }) =>
-    callIterable(request, settings, '/api/users/updateSubscriptions', { json: subscriptionsBody(payload, settings) }),
+    callIterable(request, settings, '/api/users/updateSubscriptions', {
+      json: subscriptionsBody(payload, settings),
+      explain: explainUnknownUserId(payload, settings)
+    }),
   performBatch: (request, { payload, settings }) =>
     sendBulk(request, settings, payload, {
       endpoint: '/api/users/bulkUpdateSubscriptions',

@@ -1,4 +1,5 @@
-import type { ActionDefinition, RequestClient } from '@segment/actions-core'
+import { IntegrationError, RetryableError } from '@segment/actions-core'
+import type { ActionDefinition, JSONLikeObject, RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import {
@@ -12,9 +13,15 @@ import {
 } from '../fields'
 import { SUBSCRIPTIONS } from '../subscriptions'
 import { userBody } from '../bodies'
-import { changesEmailByUserId, requireUserIdForEmailChange } from '../identity'
-import { sendBulk } from '../batching'
+import {
+  changesEmailByUserId,
+  explainUnknownUserId,
+  explainUpdateEmailRefusal,
+  requireUserIdForEmailChange
+} from '../identity'
+import { sendBulk } from '../bulk'
 import { callIterable } from '../iterable-api'
+import { MAX_EMAIL_LENGTH } from '../limits'
 
 /**
  * The user's body. In hybrid and userID-based projects a new email is set in `dataFields.email` with the userId; so it
@@ -30,12 +37,32 @@ function updateBody(payload: Payload, settings: Settings, { batch = false } = {}
   return userBody(payload, settings, legacyBatchChange ? { email: payload.newEmail } : undefined)
 }
 
+/** The error of an email change that failed after the profile was written, saying so. */
+function afterProfileUpdate(error: unknown): unknown {
+  const said = 'The profile was updated (users/update), but the email change failed: '
+  if (error instanceof RetryableError) return new RetryableError(said + error.message, error.status)
+  if (error instanceof IntegrationError) {
+    return new IntegrationError(said + error.message, error.code ?? 'BAD_REQUEST', error.status ?? 400)
+  }
+  return error
+}
+
 /** One event: the profile, then (email-based projects, or none chosen) the email change through users/updateEmail. */
 async function sendOne(request: RequestClient, payload: Payload, settings: Settings) {
-  const updated = await callIterable(request, settings, '/api/users/update', { json: updateBody(payload, settings) })
-  if (!payload.newEmail || changesEmailByUserId(settings)) return updated
+  const profile = updateBody(payload, settings)
+  const explain = explainUnknownUserId(payload, settings)
+  const updated = await callIterable(request, settings, '/api/users/update', { json: profile, explain })
+  if (!payload.newEmail || changesEmailByUserId(settings)) return { sent: profile as JSONLikeObject, answer: updated }
   const emailChange = { currentEmail: payload.email, currentUserId: payload.userId, newEmail: payload.newEmail }
-  return callIterable(request, settings, '/api/users/updateEmail', { json: emailChange })
+  try {
+    const answer = await callIterable(request, settings, '/api/users/updateEmail', {
+      json: emailChange,
+      explain: explainUpdateEmailRefusal
+    })
+    return { sent: { ...profile, emailChange } as JSONLikeObject, answer }
+  } catch (error) {
+    throw afterProfileUpdate(error)
+  }
 }
 
 const action: ActionDefinition<Settings, Payload> = {
@@ -50,7 +77,8 @@ const action: ActionDefinition<Settings, Payload> = {
       description:
         'The new email address to assign to the user. In email-based projects (or when the Iterable Project Type setting is not set, for single events) Segment first updates the profile, then changes its email with a call to users/updateEmail; in hybrid and userID-based projects it sets the email with the userId in the same users/update call. When no project type is set, a batch sets it in dataFields.email, which only hybrid projects accept.',
       type: 'string',
-      format: 'email'
+      format: 'email',
+      maximum: MAX_EMAIL_LENGTH
     },
     dataFields: USER_DATA_FIELDS,
     phoneNumber: USER_PHONE_NUMBER_FIELD,
@@ -68,7 +96,7 @@ const action: ActionDefinition<Settings, Payload> = {
     batch_size: BATCH_FIELDS.batch_size,
     batch_bytes: BATCH_FIELDS.batch_bytes
   },
-  perform: (request, { payload, settings }) => sendOne(request, payload, settings),
+  perform: async (request, { payload, settings }) => (await sendOne(request, payload, settings)).answer,
   performBatch: (request, { payload, settings }) => {
     const emailBased = settings.iterableProjectType === 'email'
     return sendBulk(request, settings, payload, {

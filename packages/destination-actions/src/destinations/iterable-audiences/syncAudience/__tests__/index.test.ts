@@ -72,9 +72,9 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
       expect(scope.isDone()).toBe(true)
     })
 
-    it('sends userId with preferUserId in a userID-based project', async () => {
+    it('sends userId without preferUserId in a userID-based project, where Iterable does not read it', async () => {
       const scope = api()
-        .post(SUBSCRIBE_PATH, { listId: LIST_ID, subscribers: [{ userId: 'user-1815', preferUserId: true }] })
+        .post(SUBSCRIBE_PATH, { listId: LIST_ID, subscribers: [{ userId: 'user-1815' }] })
         .reply(200, listAnswer(1))
 
       await sync(audienceEvent({ userId: 'user-1815', inAudience: true }), userIdProject)
@@ -196,8 +196,8 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
         'INVALID_AUTHENTICATION',
         /rejected the API key/
       ],
-      [429, { msg: 'Rate limit exceeded', code: 'RateLimitExceeded', params: null }, 'RETRYABLE_ERROR', /rate limit/],
-      [500, { msg: 'An unexpected error occurred', code: 'GenericError', params: null }, 'RETRYABLE_ERROR', /retry/],
+      [429, { msg: 'Rate limit exceeded', code: 'RateLimitExceeded', params: null }, 'RateLimitExceeded', /rate limit/],
+      [500, { msg: 'An unexpected error occurred', code: 'GenericError', params: null }, 'GenericError', /retry/],
       [400, { msg: 'Invalid list id', code: 'BadParams', params: null }, 'BadParams', /invalid \(400 BadParams/]
     ])(
       'turns a %i answer into the framework error that says what to do',
@@ -240,13 +240,13 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
         await expect(
           sync(audienceEvent({ inAudience: true }), hybrid, { mapping: withoutIdentifiers, useDefaultMappings: false })
         ).rejects.toThrow(
-          'Either User ID or Email is required when Iterable Project Type = Hybrid: Iterable identifies a list\'s members by one of them. Map "Email" to the user\'s email address or "User ID" to their ID.'
+          'Either Email or User ID is required: Iterable identifies users by one of them. Map "Email" to the user\'s email address or "User ID" to their user ID.'
         )
       })
 
       it('rejects a user with neither email nor userId (email-based project)', async () => {
         await expect(sync(audienceEvent({ email: '  ', inAudience: true }), emailProject)).rejects.toThrow(
-          'Either User ID or Email is required when Iterable Project Type = Email'
+          'Either Email or User ID is required: Iterable identifies users by one of them.'
         )
       })
 
@@ -254,7 +254,7 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
         await expect(
           sync(audienceEvent({ email: 'ada@example.com', inAudience: true }), userIdProject)
         ).rejects.toThrow(
-          'User ID is required when Iterable Project Type = User ID: userID-based projects identify users by userId only. Map "User ID" to the user\'s ID, or set Iterable Project Type to the type of your project.'
+          'User ID is required: the "Iterable Project Type" setting is UserID-based, and such projects find users by userId only. Map "User ID" to the user\'s ID, or change the setting if the project is email-based or hybrid.'
         )
       })
 
@@ -351,7 +351,7 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
           errortype: 'PAYLOAD_VALIDATION_FAILED',
           errorreporter: 'INTEGRATIONS',
           errormessage: expect.stringContaining(
-            'Either User ID or Email is required when Iterable Project Type = Email'
+            'Either Email or User ID is required: Iterable identifies users by one of them.'
           )
         },
         {
@@ -385,10 +385,7 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
       const subscribe = api()
         .post(SUBSCRIBE_PATH, {
           listId: LIST_ID,
-          subscribers: [
-            { userId: 'user-1815', preferUserId: true },
-            { userId: 'user-1912', preferUserId: true }
-          ]
+          subscribers: [{ userId: 'user-1815' }, { userId: 'user-1912' }]
         })
         .reply(200, answer)
 
@@ -405,7 +402,9 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
       expect(multistatus.map((entry) => entry.status)).toEqual([200, 400, 200])
       expect(multistatus[1]).toMatchObject({
         errortype: 'PAYLOAD_VALIDATION_FAILED',
-        errormessage: expect.stringContaining('User ID is required when Iterable Project Type = User ID')
+        errormessage: expect.stringContaining(
+          'User ID is required: the "Iterable Project Type" setting is UserID-based'
+        )
       })
     })
 
@@ -578,7 +577,7 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
       expect(multistatus[2]).toMatchObject({
         errortype: 'PAYLOAD_VALIDATION_FAILED',
         errormessage: expect.stringMatching(
-          /^This user is \d+ bytes of JSON with its Additional traits \(dataFields\), over the 4000000 bytes Iterable takes in one request: send fewer dataFields\.$/
+          /^This event is \d+ bytes of JSON, over the 4000000-byte limit of Iterable's bulk endpoints: send less in its dataFields\.$/
         )
       })
     })

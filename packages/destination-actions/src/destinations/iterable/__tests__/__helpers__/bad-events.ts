@@ -31,7 +31,16 @@ export interface BadEvent {
 
 /** The bad events of each kind Iterable documents, and the message each must get. */
 export const BAD_EVENTS: BadEvent[] = [
-  { kind: 'a blank event name', event: (n) => track(n, { event: '   ' }), message: /^eventName is blank/ },
+  {
+    kind: 'an empty event name',
+    event: (n) => track(n, { event: '' }),
+    message: /^eventName is missing or blank: Iterable refuses an event without a name\./
+  },
+  {
+    kind: 'a blank event name',
+    event: (n) => track(n, { event: '   ' }),
+    message: /^eventName is missing or blank: Iterable refuses an event without a name\./
+  },
   {
     kind: 'an event id over 512 bytes',
     event: (n) => track(n, { messageId: 'é'.repeat(300) }),

@@ -1,5 +1,5 @@
 import nock from 'nock'
-import { createTestEvent, RetryableError } from '@segment/actions-core'
+import { createTestEvent } from '@segment/actions-core'
 import type { SegmentEvent } from '@segment/actions-core'
 import { parseFql, validate } from '@segment/destination-subscriptions'
 import destination from '../../index'
@@ -99,9 +99,9 @@ describe('Iterable registerBrowserToken', () => {
     })
   })
 
-  it('throws a RetryableError when Iterable answers 503', async () => {
+  it("fails with Iterable's 503, which Segment retries", async () => {
     nock(US).post(PATH).reply(503, 'Service Unavailable')
 
-    await expect(failure(run(webPushEnabled()))).resolves.toBeInstanceOf(RetryableError)
+    await expect(failure(run(webPushEnabled()))).resolves.toMatchObject({ status: 503 })
   })
 })

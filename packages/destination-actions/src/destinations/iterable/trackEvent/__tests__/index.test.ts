@@ -193,7 +193,9 @@ describe('Iterable trackEvent', () => {
     it('rejects an event without an event name, and sends nothing', async () => {
       const scope = acceptPost(TRACK_PATH)
 
-      await expect(run(productViewed({ event: undefined }))).rejects.toThrow("missing the required field 'eventName'")
+      await expect(run(productViewed({ event: undefined }))).rejects.toThrow(
+        "eventName is missing or blank: Iterable refuses an event without a name. Map Event name to the event's name (by default the track call's `event`)."
+      )
 
       expectNothingSent(scope)
     })

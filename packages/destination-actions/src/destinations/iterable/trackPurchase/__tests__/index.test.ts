@@ -130,41 +130,30 @@ describe('Iterable.trackPurchase', () => {
       quantity: number
     }) => ({ id: product_id, name, price, quantity })
 
-    it('gives an item the keys of the product with its id, wherever it is among the products', async () => {
-      // Items mapped from another list, in another order, one of them in no product: Uno does not get Monopoly's color.
-      const CHESS = { product_id: 'chess-1', name: 'Chess', price: 30, quantity: 1, category: 'Games' }
-      const properties = {
-        ...deepCopy(ORDER_PROPERTIES),
-        products: [COLORED_MONOPOLY, UNO],
-        line_items: [UNO, COLORED_MONOPOLY, CHESS]
+    it("takes an item's other keys from the item's own dataFields mapping (the whole product by default), as on carts", async () => {
+      const CHESS = {
+        product_id: 'chess-1',
+        name: 'Chess',
+        price: 30,
+        quantity: 1,
+        category: 'Games',
+        material: 'wood'
       }
+      const properties = { ...deepCopy(ORDER_PROPERTIES), products: [COLORED_MONOPOLY, CHESS] }
 
-      const body = (await bodySent(orderCompleted({ properties }), {
-        mapping: { items: itemsOf('$.properties.line_items') }
-      })) as { items: unknown[] }
+      const body = (await bodySent(orderCompleted({ properties }))) as { items: { dataFields: unknown }[] }
 
-      expect(body.items).toEqual([
-        { ...plain(UNO), dataFields: {} },
-        { ...plain(MONOPOLY), dataFields: { color: 'red' } },
-        { ...plain(CHESS), dataFields: {} }
-      ])
+      expect(body.items.map((item) => item.dataFields)).toEqual([{ color: 'red' }, { material: 'wood' }])
     })
 
-    it('gives no product keys when Event Data Fields carry no products, unless the items map them', async () => {
-      const event = orderCompleted({
-        properties: { ...deepCopy(ORDER_PROPERTIES), products: [COLORED_MONOPOLY] }
-      })
-      const dataFields = { coupon: { '@path': '$.properties.coupon' } }
+    it("sends no product keys for a mapping saved before items had dataFields, as the live destination didn't", async () => {
+      const event = orderCompleted({ properties: { ...deepCopy(ORDER_PROPERTIES), products: [COLORED_MONOPOLY] } })
 
-      const withoutProducts = (await bodySent(event, {
-        mapping: { dataFields, items: itemsOf('$.properties.products') }
-      })) as { items: unknown[] }
-      const wholeProduct = (await bodySent(event, {
-        mapping: { dataFields, items: itemsOf('$.properties.products', { dataFields: { '@path': '$.' } }) }
-      })) as { items: unknown[] }
+      const saved = (await bodySent(event, { mapping: { items: itemsOf('$.properties.products') } })) as {
+        items: unknown[]
+      }
 
-      expect(withoutProducts.items).toEqual([{ ...plain(MONOPOLY), dataFields: {} }])
-      expect(wholeProduct.items).toEqual([{ ...plain(MONOPOLY), dataFields: { color: 'red' } }])
+      expect(saved.items).toEqual([{ ...plain(MONOPOLY), dataFields: {} }])
     })
   })
 
@@ -242,13 +231,23 @@ describe('Iterable.trackPurchase', () => {
     }
 
     it.each([
-      { missing: 'product_id', field: 'id' },
-      { missing: 'name', field: 'name' },
-      { missing: 'price', field: 'price' },
-      { missing: 'quantity', field: 'quantity' }
+      { missing: 'product_id', field: 'id (product_id, productId or id)', fix: 'product_id', item: 'id' },
+      { missing: 'name', field: 'name', fix: 'name', item: 'name' },
+      { missing: 'price', field: 'price', fix: 'price', item: 'price' },
+      { missing: 'quantity', field: 'quantity', fix: 'quantity', item: 'quantity' }
     ] as const)(
-      'rejects a second product without $missing, naming /items/1 and $field, and sends nothing',
-      async ({ missing, field }: { missing: keyof typeof UNO; field: string }) => {
+      'rejects a second product without $missing, naming the product, its position and the key, and sends nothing',
+      async ({
+        missing,
+        field,
+        fix,
+        item
+      }: {
+        missing: keyof typeof UNO
+        field: string
+        fix: string
+        item: string
+      }) => {
         const scope = acceptPost(PURCHASE_PATH)
         const properties = {
           ...deepCopy(ORDER_PROPERTIES),
@@ -257,8 +256,10 @@ describe('Iterable.trackPurchase', () => {
 
         const attempt = run(orderCompleted({ properties }))
 
-        await expect(attempt).rejects.toThrow('/items/1')
-        await expect(attempt).rejects.toThrow(`'${field}'`)
+        await expect(attempt).rejects.toThrow(
+          `Product 2 of properties.products (items[1]) has no ${field}: Iterable requires an id, name, price and quantity on every item. Add ${fix} to the product, or map the items' ${item} to the product key that holds it.`
+        )
+        await expect(attempt).rejects.toMatchObject({ name: 'PayloadValidationError', status: 400 })
         expectNothingSent(scope)
       }
     )

@@ -152,14 +152,15 @@ describe('Iterable.updateCart', () => {
     })
   })
 
-  it('rejects a product missing its price, naming /items/0 and price, and sends nothing', async () => {
+  it('rejects a product missing its price, naming the product and its price, and sends nothing', async () => {
     const scope = acceptPost(CART_PATH)
     const { price: _price, ...withoutPrice } = UNO
 
     const attempt = run(cartEvent('Product Added', { products: [withoutPrice, MONOPOLY] }))
 
-    await expect(attempt).rejects.toThrow('/items/0')
-    await expect(attempt).rejects.toThrow("'price'")
+    await expect(attempt).rejects.toThrow(
+      "Product 1 of properties.products (items[0]) has no price: Iterable requires an id, name, price and quantity on every item. Add price to the product, or map the items' price to the product key that holds it."
+    )
     expectNothingSent(scope)
   })
 

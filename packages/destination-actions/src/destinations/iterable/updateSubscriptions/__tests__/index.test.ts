@@ -210,10 +210,13 @@ describe('Iterable updateSubscriptions', () => {
       expect(error.message).toContain('Opt-in message types are not enabled for this project')
     })
 
-    it('throws a RetryableError for a 500', async () => {
+    it("fails with Iterable's 500, which Segment retries", async () => {
       nock(US).post(PATH).reply(500, { msg: 'An unexpected error occurred', code: 'GenericError' })
 
-      await expect(failure(run(subscriptionsUpdated({ emailListIds: [1] })))).resolves.toBeInstanceOf(RetryableError)
+      await expect(failure(run(subscriptionsUpdated({ emailListIds: [1] })))).resolves.toMatchObject({
+        status: 500,
+        code: 'GenericError'
+      })
     })
   })
 
