@@ -226,3 +226,38 @@ describe('a userID-based project', () => {
     expect(batch.exchanges[0].body.events).toHaveLength(1)
   })
 })
+
+describe('a project whose type the Iterable Project Type setting does not say', () => {
+  let hybrid: Project
+  let email: Project
+  beforeAll(async () => {
+    hybrid = { ...(await startProject('hybrid')), settings: { apiKey: API_KEY } }
+    email = { ...(await startProject('email')), settings: { apiKey: API_KEY } }
+  })
+  afterAll(() => Promise.all([hybrid, email].flatMap((project) => [project?.serve.close(), project?.emulator.close()])))
+
+  it('refuses updateEmail in a hybrid project with a message naming the setting and the value to choose', async () => {
+    await send(hybrid, 'updateUser', identify('user-h1', { email: 'old@example.com' }))
+
+    const { paths, failure } = await send(
+      hybrid,
+      'updateEmail',
+      emailUpdated('user-h1', 'old@example.com', 'new@example.com')
+    )
+
+    expect(paths).toEqual(['/api/users/updateEmail'])
+    expect(failure.statusCode).toBe(400)
+    expect(failure.message).toContain(
+      'set the "Iterable Project Type" setting to Hybrid or UserID-based, and the email changes through users/update with the userId.'
+    )
+  })
+
+  it('refuses a userId the email-based project does not know, naming the setting that would create the user', async () => {
+    const { failure } = await send(email, 'updateUser', identify('user-e1', { plan: 'premium' }))
+
+    expect(failure.statusCode).toBe(400)
+    expect(failure.message).toContain(
+      'No Iterable user has this userId, and the request had no email. If your project is email-based, set the "Iterable Project Type" setting to Email-based'
+    )
+  })
+})

@@ -1,6 +1,14 @@
 import { MultiStatusResponse, PayloadValidationError } from '@segment/actions-core'
 import type { JSONLikeObject, RequestClient } from '@segment/actions-core'
-import { callIterable, describeAnswer, errorFor, isRetryable, isSuccess } from './iterable-api'
+import {
+  BodyTooLargeError,
+  callIterable,
+  describeAnswer,
+  errorFor,
+  isRetryable,
+  isSuccess,
+  MAX_BODY_BYTES
+} from './iterable-api'
 import type { ApiPath, IterableAnswer, IterableSettings } from './iterable-api'
 import { readBulkAnswer, recordsBlamed } from './bulk-answers'
 import type { BulkRecord } from './bulk-answers'
@@ -9,8 +17,8 @@ import type { BulkRecord } from './bulk-answers'
 // read record by record, a body Iterable refuses whole narrowed down to the records at fault, and one status per
 // event, at its index, always.
 
-/** Iterable refuses bulk bodies over 4 MB. Segment's platform chunks by `batch_bytes`; this guards other callers. */
-export const MAX_BULK_BODY_BYTES = 4_000_000
+/** Iterable refuses bodies over 4 MB. Segment's platform chunks by `batch_bytes`; the engine guards other callers. */
+export const MAX_BULK_BODY_BYTES = MAX_BODY_BYTES
 export const DEFAULT_BATCH_SIZE = 1001
 export const MAX_BATCH_SIZE = 10_000
 
@@ -127,9 +135,7 @@ export async function deliverGroups(
 
   for (const group of groups) {
     for (let start = 0; start < group.members.length; start += batchSize) {
-      for (const body of bodiesWithinLimit(group, group.members.slice(start, start + batchSize))) {
-        await deliver(group, body, { resends: MAX_RESENDS_PER_BODY })
-      }
+      await deliver(group, group.members.slice(start, start + batchSize), { resends: MAX_RESENDS_PER_BODY })
     }
   }
 
@@ -141,10 +147,9 @@ export async function deliverGroups(
     for (const member of members) {
       const size = bytesOf(member.record)
       if (emptyBytes + size > MAX_BULK_BODY_BYTES) {
-        const message = `This event is ${size} bytes of JSON, over the ${MAX_BULK_BODY_BYTES}-byte limit of Iterable's bulk endpoints: send less in its dataFields.`
         // Not sent: no record in its status.
-        for (const index of member.indices)
-          results.setErrorResponseAtIndex(index, errorEntry(new PayloadValidationError(message)))
+        const error = new BodyTooLargeError(size)
+        for (const index of member.indices) results.setErrorResponseAtIndex(index, errorEntry(error))
         continue
       }
       // Records are separated by commas.
@@ -169,6 +174,11 @@ export async function deliverGroups(
         accept: () => true
       })
     } catch (error) {
+      // A body over Iterable's limit is sent in parts, sized record by record only then.
+      if (error instanceof BodyTooLargeError) {
+        for (const body of bodiesWithinLimit(group, members)) await deliver(group, body, budget)
+        return
+      }
       // No answer at all (a timeout, a reset connection): every record of the request shares its fate.
       for (const member of members) setError(member, error)
       return

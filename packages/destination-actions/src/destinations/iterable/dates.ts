@@ -40,10 +40,10 @@ export function withIterableDates<T>(value: T, field = 'dataFields', depth = 0):
     )
   }
   if (Array.isArray(value)) return value.map((item: unknown) => withIterableDates(item, field, depth + 1)) as T
-  // Object.fromEntries makes every key a plain own key ("__proto__" included), never the copy's prototype.
-  return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [key, withIterableDates(item, field, depth + 1)])
-  ) as T
+  // A spread copies a "__proto__" key as an own key, which assignment then sets like any other.
+  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) }
+  for (const key of Object.keys(copy)) copy[key] = withIterableDates(copy[key], field, depth + 1)
+  return copy as T
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   getErrorCodeFromHttpStatus,
   IntegrationError,
   InvalidAuthenticationError,
+  PayloadValidationError,
   RetryableError
 } from '@segment/actions-core'
 import type { GlobalSetting, RequestClient } from '@segment/actions-core'
@@ -44,6 +45,18 @@ export const API_KEY_HEADER = 'Api-Key'
 export const endpointUrl = (path: ApiPath, dataCenterLocation?: string) =>
   (dataCenterLocation === 'europe' ? BASE_URLS.europe : BASE_URLS.united_states) + path
 
+/** Iterable refuses a request body over 4 MB. */
+export const MAX_BODY_BYTES = 4_000_000
+
+/** A body over Iterable's limit, which is never sent. */
+export class BodyTooLargeError extends PayloadValidationError {
+  constructor(readonly bytes: number) {
+    super(
+      `This event is ${bytes} bytes of JSON, over the ${MAX_BODY_BYTES} bytes Iterable takes in one request: send less in its dataFields.`
+    )
+  }
+}
+
 /**
  * What Iterable answered, read once. `json` is the body when it is a JSON object (bulk answers keep their lists
  * there); `msg`, `code` and `params` are the fields every other answer carries. A body that is not JSON (a proxy's
@@ -68,8 +81,9 @@ interface CallOptions {
 }
 
 /**
- * Sends one request to Iterable and reads its answer. A non-2xx answer, unless `accept` takes it, throws the
- * framework's error for it (errorFor); so does no answer at all.
+ * Sends one request to Iterable and reads its answer. The body is serialised here, once, so that one over Iterable's
+ * limit is never sent (BodyTooLargeError). A non-2xx answer, unless `accept` takes it, throws the framework's error
+ * for it (errorFor); so does no answer at all.
  */
 export async function callIterable(
   request: RequestClient,
@@ -77,11 +91,14 @@ export async function callIterable(
   path: ApiPath,
   { method = 'post', json, accept, explain }: CallOptions = {}
 ): Promise<IterableAnswer> {
+  const body = json === undefined ? undefined : serialise(json)
+  const bytes = body === undefined ? 0 : Buffer.byteLength(body)
+  if (bytes > MAX_BODY_BYTES) throw new BodyTooLargeError(bytes)
   let response
   try {
     response = await request(endpointUrl(path, settings.dataCenterLocation), {
       method,
-      json,
+      ...(body !== undefined && { body, headers: { 'content-type': 'application/json' } }),
       // Iterable's bulk endpoints take up to 4 MB per body, and can take a while to answer.
       timeout: 30_000,
       throwHttpErrors: false
@@ -183,20 +200,24 @@ export function errorFor(answer: IterableAnswer, apiKey?: string, explanation?: 
   return refusal(`Iterable answered ${detail}.`)
 }
 
-/**
- * No answer at all. A timeout, a reset connection or a DNS failure may work on a retry; a request that could not even
- * be built (its body cannot be serialised) never will, and is not retried.
- */
+/** The body as JSON; data that JSON cannot hold (a BigInt, a cycle) is a 400 that says why, never a retry. */
+function serialise(json: unknown): string {
+  try {
+    return JSON.stringify(json)
+  } catch (error) {
+    const { name, message } = error as Error
+    const what = `The request to Iterable could not be built (${name}: ${message}). Check the mapped data.`
+    throw new IntegrationError(what, getErrorCodeFromHttpStatus(400), 400)
+  }
+}
+
+/** No answer at all: a timeout, a reset connection or a DNS failure, which may work on a retry. */
 function noAnswer(error: unknown, apiKey: string | undefined): Error {
   const { name, message, code } = (error ?? {}) as { name?: string; message?: string; code?: unknown }
   const reason = redact(message ?? String(error), apiKey)
   if (name === 'TimeoutError' || name === 'RequestTimeoutError' || code === 'ETIMEDOUT') {
     return new RetryableError(`Iterable did not answer in time (${reason}); Segment will retry.`, 408)
   }
-  if (name === 'FetchError' || name === 'RequestClientError' || typeof code === 'string') {
-    const why = `${typeof code === 'string' ? `${code}: ` : ''}${reason}`
-    return new RetryableError(`Could not reach Iterable (${why}); Segment will retry.`, 503)
-  }
-  const what = `The request to Iterable could not be built (${name ?? 'Error'}: ${reason}). Check the mapped data.`
-  return new IntegrationError(what, getErrorCodeFromHttpStatus(400), 400)
+  const why = `${typeof code === 'string' ? `${code}: ` : ''}${reason}`
+  return new RetryableError(`Could not reach Iterable (${why}); Segment will retry.`, 503)
 }

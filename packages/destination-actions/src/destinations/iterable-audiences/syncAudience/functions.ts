@@ -1,9 +1,9 @@
-import { IntegrationError, MultiStatusResponse, PayloadValidationError } from '@segment/actions-core'
+import { IntegrationError, MultiStatusResponse } from '@segment/actions-core'
 import type { RequestClient } from '@segment/actions-core'
 import { callIterable } from '../../iterable/iterable-api'
 import type { ApiPath } from '../../iterable/iterable-api'
 import { readBulkAnswer } from '../../iterable/bulk-answers'
-import { deliverGroups, errorEntry, MAX_BATCH_SIZE, MAX_BULK_BODY_BYTES } from '../../iterable/bulk'
+import { deliverGroups, errorEntry, MAX_BATCH_SIZE } from '../../iterable/bulk'
 import type { BulkGroup } from '../../iterable/bulk'
 import type { AudienceSettings, Settings } from '../generated-types'
 import type { Payload } from './generated-types'
@@ -34,9 +34,6 @@ export function listBodyKeys(listId: number, direction: Direction, audienceSetti
   }
 }
 
-const tooLarge = (bytes: number) =>
-  `This user is ${bytes} bytes of JSON with its Additional traits (dataFields), over the ${MAX_BULK_BODY_BYTES} bytes Iterable takes in one request: send fewer dataFields.`
-
 /** One event: adds the user to the list or removes them, and throws what Iterable refused. */
 export async function sendSingle(
   request: RequestClient,
@@ -46,8 +43,6 @@ export async function sendSingle(
 ) {
   const { listId, direction, member } = membershipOf(payload, settings)
   const body = { ...listBodyKeys(listId, direction, audienceSettings), subscribers: [member] }
-  const bytes = Buffer.byteLength(JSON.stringify(body))
-  if (bytes > MAX_BULK_BODY_BYTES) throw new PayloadValidationError(tooLarge(bytes))
   const answer = await callIterable(request, settings, ENDPOINTS[direction], { json: body })
   // A 200 answer still names the users Iterable refused, in failedUpdates.
   const failure = readBulkAnswer(answer).failureOf(member)

@@ -219,16 +219,107 @@ describe("Iterable's params and lists, named as Iterable gave them", () => {
 })
 
 describe('a request that cannot be built', () => {
-  it('is a 400 that says why, not a retryable network failure', async () => {
-    const request = (() => {
-      throw new RangeError('Maximum call stack size exceeded')
-    }) as unknown as Parameters<typeof callIterable>[0]
+  it('is a 400 that says why, not a retryable network failure, and nothing is sent', async () => {
+    const request = jest.fn()
+    const cyclic: Json = { name: 'loop' }
+    cyclic.self = cyclic
 
-    const attempt = callIterable(request, settings, '/api/events/track', { json: {} })
+    const attempt = callIterable(request as never, settings, '/api/events/track', { json: cyclic })
 
     await expect(attempt).rejects.toMatchObject({
       status: 400,
-      message: expect.stringMatching(/^The request to Iterable could not be built \(RangeError: Maximum call stack/)
+      message: expect.stringMatching(
+        /^The request to Iterable could not be built \(TypeError: Converting circular structure/
+      )
     })
+    expect(request).not.toHaveBeenCalled()
   })
+
+  it("is a 400 naming its size when its body is over Iterable's 4 MB, and nothing is sent", async () => {
+    const request = jest.fn()
+
+    const attempt = callIterable(request as never, settings, '/api/events/track', {
+      json: { note: 'x'.repeat(4_000_000) }
+    })
+
+    await expect(attempt).rejects.toMatchObject({
+      status: 400,
+      message:
+        'This event is 4000011 bytes of JSON, over the 4000000 bytes Iterable takes in one request: send less in its dataFields.'
+    })
+    expect(request).not.toHaveBeenCalled()
+  })
+})
+
+describe('bad purchases and carts: one sentence naming the field and the fix, and nothing sent', () => {
+  const order = (properties: Json) =>
+    createTestEvent({
+      type: 'track',
+      event: 'Order Completed',
+      userId: 'user-1',
+      properties: { order_id: 'order-1', total: 19, ...properties }
+    })
+  const MONOPOLY = { product_id: 'p-1', name: 'Monopoly', price: 19, quantity: 1 }
+  const runPurchase = (event: SegmentEvent) =>
+    testDestination.testAction('trackPurchase', { event, settings, useDefaultMappings: true })
+
+  it.each([
+    ['without products', {}],
+    ['with an empty products array', { products: [] }]
+  ])(
+    'refuses an order %s, naming properties.products: Iterable requires items',
+    async (_case: string, products: Json) => {
+      const scope = nock(US).post(/.*/).reply(200, {})
+
+      await expect(runPurchase(order(products))).rejects.toMatchObject({
+        name: 'PayloadValidationError',
+        status: 400,
+        message:
+          'This purchase has no products: Iterable records a purchase only with the items bought. Send them in properties.products (each with product_id, name, price and quantity), or map Purchased items to where they are.'
+      })
+      expect(scope.isDone()).toBe(false)
+    }
+  )
+
+  it("refuses an order id over Iterable's 512 bytes, without repeating it", async () => {
+    const scope = nock(US).post(/.*/).reply(200, {})
+
+    const attempt = runPurchase(order({ order_id: 'é'.repeat(300), products: [MONOPOLY] }))
+
+    await expect(attempt).rejects.toThrow(
+      "id (Order ID) is 600 bytes, over Iterable's limit of 512 bytes. Map a shorter order id (properties.order_id by default)."
+    )
+    expect(scope.isDone()).toBe(false)
+  })
+
+  it.each([
+    ['productId', { productId: 'p-1' }],
+    ['id', { id: 'p-1' }]
+  ])(
+    'takes a product id from %s when the product has no product_id, as Segment documents for Iterable',
+    async (_key: string, id: Json) => {
+      const { product_id: _productId, ...withoutProductId } = MONOPOLY
+      const products = [{ ...withoutProductId, ...id, color: 'red' }]
+      const bodies: Json[] = []
+      nock(US)
+        .post('/api/commerce/trackPurchase', (body: Json) => bodies.push(body) > 0)
+        .reply(200, {})
+        .post('/api/commerce/updateCart', (body: Json) => bodies.push(body) > 0)
+        .reply(200, {})
+
+      await runPurchase(order({ products }))
+      await testDestination.testAction('updateCart', {
+        event: createTestEvent({ type: 'track', event: 'Product Added', userId: 'user-1', properties: { products } }),
+        settings,
+        useDefaultMappings: true
+      })
+
+      for (const body of bodies) {
+        expect(body.items).toEqual([
+          { id: 'p-1', name: 'Monopoly', price: 19, quantity: 1, dataFields: { color: 'red' } }
+        ])
+      }
+      expect(bodies).toHaveLength(2)
+    }
+  )
 })

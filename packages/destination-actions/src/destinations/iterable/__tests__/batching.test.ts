@@ -23,7 +23,8 @@ import {
   typeMismatch,
   UPDATE_USER_PATH,
   US,
-  deepCopy
+  deepCopy,
+  sentBody
 } from './__helpers__/support'
 import type { Json } from './__helpers__/support'
 
@@ -276,7 +277,7 @@ async function singlePathBody(
     settings: eventSettings,
     useDefaultMappings: true
   })
-  return responses[0].options.json as Json
+  return sentBody(responses[0]) as Json
 }
 
 const delivered = (sent: Json, body: unknown) => ({ status: 200, sent, body })
@@ -784,6 +785,33 @@ describe('updateUser batches (POST /api/users/bulkUpdate)', () => {
       ['user-1'],
       ['user-2']
     ])
+  })
+
+  it("stops narrowing at Iterable's rate limit: the users not yet settled get a retryable status, nothing more is sent", async () => {
+    const events = [identify(0), identify(1), identify(2), identify(3)]
+    const mismatch = typeMismatch({ birthday: { incomingTypes: ['string'], expectedType: 'date' } })
+    // The body of four, refused naming nobody; its first half, refused again; then Iterable's rate limit.
+    const bodies = bulkEndpoint(BULK_UPDATE, [
+      { status: 400, body: mismatch },
+      { status: 400, body: mismatch },
+      { status: 429, body: RATE_LIMITED }
+    ])
+
+    const multistatus = await runBatch('updateUser', events)
+
+    expect(bodies.map((body) => (body.users as Json[]).map((user) => user.userId))).toEqual([
+      ['user-0', 'user-1', 'user-2', 'user-3'],
+      ['user-0', 'user-1'],
+      ['user-0']
+    ])
+    // user-0 met the 429 itself; user-1 and the second half were never sent again: all four are retried, none refused.
+    expect(multistatus.map((entry) => entry.status)).toEqual([429, 429, 429, 429])
+    expect(multistatus[0].errormessage).toMatch(/^Iterable's rate limit was reached \(429 RateLimitExceeded/)
+    for (const entry of multistatus.slice(1)) {
+      expect(entry.errormessage).toMatch(
+        /^Iterable refused a request while Segment looked for the events at fault in a body it had refused \(429 RateLimitExceeded: Rate limit exceeded\); this event was not sent again, and Segment will retry it\.$/
+      )
+    }
   })
 
   it('sends each bulk body as JSON text, with the API key, exactly as JSON.stringify would write it', async () => {

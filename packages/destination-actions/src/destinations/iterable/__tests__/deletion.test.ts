@@ -321,6 +321,19 @@ describe('Iterable onDelete', () => {
       expect(forgetCall.isDone()).toBe(false)
     })
 
+    it("rejects a userId longer than Iterable's 52 characters before sending anything, without repeating it", async () => {
+      const scope = nock(US).intercept(/.*/, 'DELETE').reply(200, SUCCESS)
+      const userId = 'u'.repeat(600)
+
+      const error = await failure(runDeletion(deletionRequest(userId)))
+
+      expect(error).toBeInstanceOf(PayloadValidationError)
+      expect(error.message).toBe(
+        "This deletion request's userId is 600 characters long, and Iterable's userIds have at most 52: no Iterable user can have it."
+      )
+      expect(scope.isDone()).toBe(false)
+    })
+
     it('rejects a request without a userId before looking anything up', async () => {
       const scope = nock(US).get(/.*/).reply(200, {}).post(/.*/).reply(200, SUCCESS)
 

@@ -53,3 +53,26 @@ describe('the iterable folder', () => {
     expect(cycles).toEqual([])
   })
 })
+
+describe('the two destinations', () => {
+  const AUDIENCES = resolve(ROOT, '../iterable-audiences')
+  const importsOf = (folder: string) =>
+    sourceFiles(folder).flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/from '(\.{1,2}\/[^']*)'/g)].map((match) => ({
+        file: relative(resolve(ROOT, '..'), file),
+        target: relative(resolve(ROOT, '..'), resolve(dirname(file), match[1]))
+      }))
+    )
+
+  it("share code one way only: the Lists destination imports the Iterable folder's shared modules, never its actions", () => {
+    const fromAudiences = importsOf(AUDIENCES).filter(({ target }) => target.startsWith('iterable/'))
+    expect(fromAudiences.map(({ target }) => target)).toEqual(
+      expect.arrayContaining(['iterable/iterable-api', 'iterable/bulk', 'iterable/identity'])
+    )
+    const intoActionsOrDefinition = fromAudiences.filter(
+      ({ target }) => target === 'iterable/index' || ACTIONS.some((action) => target.startsWith(`iterable/${action}`))
+    )
+    expect(intoActionsOrDefinition).toEqual([])
+    expect(importsOf(ROOT).filter(({ target }) => target.startsWith('iterable-audiences'))).toEqual([])
+  })
+})

@@ -13,7 +13,8 @@ import {
   TRACK_PATH,
   UPDATE_USER_PATH,
   US,
-  present
+  present,
+  sentBody
 } from './__helpers__/support'
 
 type Preset = typeof presets[number]
@@ -174,7 +175,7 @@ describe('Iterable presets', () => {
       expect(responses).toHaveLength(1)
       expect(responses[0].url).toBe(`${US}${UPDATE_USER_PATH}`)
       expect(responses[0].options.method).toBe('POST')
-      expect(responses[0].options.json).toEqual({
+      expect(sentBody(responses[0])).toEqual({
         email: 'ada@example.com',
         userId: 'user-42',
         dataFields: { email: 'ada@example.com', high_value_users: true },
@@ -185,7 +186,7 @@ describe('Iterable presets', () => {
     it('sends an Engage identify that removes the user from the audience with the field set to false', async () => {
       const responses = await sendThrough('Identify Calls', audienceIdentify(false), UPDATE_USER_PATH)
 
-      expect(responses[0].options.json).toEqual({
+      expect(sentBody(responses[0])).toEqual({
         email: 'ada@example.com',
         userId: 'user-42',
         dataFields: { email: 'ada@example.com', high_value_users: false },
@@ -215,7 +216,7 @@ describe('Iterable presets', () => {
         expect(responses).toHaveLength(1)
         expect(responses[0].url).toBe(`${US}${TRACK_PATH}`)
         expect(responses[0].options.method).toBe('POST')
-        expect(responses[0].options.json).toEqual({
+        expect(sentBody(responses[0])).toEqual({
           email: 'ada@example.com',
           userId: 'user-42',
           eventName,

@@ -233,3 +233,91 @@ describe('email-based projects', () => {
     expect(requests).toEqual([{ path: TRACK_PATH, body: expect.objectContaining({ email: 'ada@example.com' }) }])
   })
 })
+
+describe("Iterable's refusals that mean the Iterable Project Type setting is wrong", () => {
+  // As Iterable answers users/updateEmail in a hybrid or userID-based project, and a userId it does not know in an
+  // email-based project.
+  const UPDATE_EMAIL_REFUSED = {
+    msg: 'updateEmail is for email-based projects; this project is hybrid.',
+    code: 'BadParams',
+    params: null
+  }
+  const UNKNOWN_USER_ID = {
+    msg: 'Cannot update user with userId user-7. User does not exist.',
+    code: 'BadParams',
+    params: null
+  }
+  const SETTING_TO_HYBRID =
+    'Iterable\'s users/updateEmail works in email-based projects only: if your project is hybrid or userID-based, set the "Iterable Project Type" setting to Hybrid or UserID-based, and the email changes through users/update with the userId.'
+
+  it.each([
+    ['not set', inProject(undefined)],
+    ['Email-based', inProject('email')]
+  ])(
+    'name the setting when users/updateEmail is refused and the setting is %s',
+    async (_setting: string, settings: Settings) => {
+      nock(US).post(UPDATE_EMAIL_PATH).reply(400, UPDATE_EMAIL_REFUSED)
+      const event = createTestEvent({
+        type: 'track',
+        event: 'Email Updated',
+        userId: 'user-7',
+        properties: { previous_email: 'ada@example.com', new_email: 'ada@analytical.example' }
+      })
+
+      const attempt = testDestination.testAction('updateEmail', { event, settings, useDefaultMappings: true })
+
+      await expect(attempt).rejects.toThrow(
+        `Iterable rejected the request as invalid (400 BadParams: updateEmail is for email-based projects; this project is hybrid). ${SETTING_TO_HYBRID}`
+      )
+    }
+  )
+
+  it('say, in a batch, that the profile was written when only the email change that followed failed', async () => {
+    nock(US).post(UPDATE_USER_PATH).reply(200, { msg: '', code: 'Success', params: null })
+    nock(US).post(UPDATE_EMAIL_PATH).reply(400, UPDATE_EMAIL_REFUSED)
+    nock(US).post(BULK_UPDATE).reply(200, { successCount: 1, failCount: 0 })
+    const events = [
+      identify({ email: 'ada@example.com', newEmail: 'ada@analytical.example' }),
+      identify({ email: 'grace@example.com' }, 'user-8')
+    ]
+
+    await testDestination.testBatchAction('updateUser', {
+      events,
+      settings: inProject('email'),
+      useDefaultMappings: true,
+      mapping: NEW_EMAIL
+    })
+    const multistatus = testDestination.results[0].multistatus as Json[]
+
+    expect(multistatus.map(({ status }) => status)).toEqual([400, 200])
+    expect(multistatus[0].errormessage).toBe(
+      `The profile was updated (users/update), but the email change failed: Iterable rejected the request as invalid (400 BadParams: updateEmail is for email-based projects; this project is hybrid). ${SETTING_TO_HYBRID}`
+    )
+  })
+
+  it('name the setting when Iterable does not know a userId sent alone and the setting is not Email-based', async () => {
+    nock(US).post(UPDATE_USER_PATH).reply(400, UNKNOWN_USER_ID)
+
+    const attempt = testDestination.testAction('updateUser', {
+      event: identify({ plan: 'premium' }),
+      settings: inProject(undefined),
+      useDefaultMappings: true
+    })
+
+    await expect(attempt).rejects.toThrow(
+      'Iterable rejected the request as invalid (400 BadParams: Cannot update user with userId user-7. User does not exist). No Iterable user has this userId, and the request had no email. If your project is email-based, set the "Iterable Project Type" setting to Email-based: Segment then sends preferUserId where Iterable takes it (Upsert User, the commerce actions, Register Push Token), so a userId alone creates the user. Otherwise map an email.'
+    )
+  })
+
+  it('say nothing of the setting for the same refusal of a request that had an email', async () => {
+    nock(US).post(UPDATE_USER_PATH).reply(400, UNKNOWN_USER_ID)
+
+    const attempt = testDestination.testAction('updateUser', {
+      event: identify({ email: 'ada@example.com' }),
+      settings: inProject(undefined),
+      useDefaultMappings: true
+    })
+
+    await expect(attempt).rejects.toThrow(/User does not exist\)\.$/)
+  })
+})

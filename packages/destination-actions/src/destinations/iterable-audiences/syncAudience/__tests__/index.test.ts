@@ -319,6 +319,45 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
       ])
     })
 
+    it('narrows a body Iterable refuses whole to the user its params name; the others are sent again and land', async () => {
+      const refusal = {
+        msg: 'Invalid subscriber',
+        code: 'BadJsonBody',
+        params: { 'obj.subscribers[1].dataFields.plan': 'error.expected.jsstring' }
+      }
+      const retried = listAnswer(2)
+      const bodies: unknown[] = []
+      api()
+        .post(SUBSCRIBE_PATH, (body: object) => bodies.push(body) > 0)
+        .reply(400, refusal)
+        .post(SUBSCRIBE_PATH, (body: object) => bodies.push(body) > 0)
+        .reply(200, retried)
+
+      const multistatus = await syncBatch([
+        audienceEvent({ userId: 'user-1815', inAudience: true }),
+        audienceEvent({ userId: 'user-1906', inAudience: true }),
+        audienceEvent({ userId: 'user-1912', inAudience: true })
+      ])
+
+      expect(bodies).toEqual([
+        { listId: LIST_ID, subscribers: [{ userId: 'user-1815' }, { userId: 'user-1906' }, { userId: 'user-1912' }] },
+        { listId: LIST_ID, subscribers: [{ userId: 'user-1815' }, { userId: 'user-1912' }] }
+      ])
+      expect(multistatus).toEqual([
+        { status: 200, sent: { userId: 'user-1815' }, body: retried },
+        {
+          status: 400,
+          errortype: 'BAD_REQUEST',
+          errormessage:
+            'Iterable refused this event (BadJsonBody: Invalid subscriber; obj.subscribers[1].dataFields.plan: error.expected.jsstring).',
+          errorreporter: 'DESTINATION',
+          sent: { userId: 'user-1906' },
+          body: refusal
+        },
+        { status: 200, sent: { userId: 'user-1912' }, body: retried }
+      ])
+    })
+
     it('gives each bad user its own status and sends only the others', async () => {
       const subscribeAnswer = listAnswer(2, { invalidEmails: ['not-an-email'] })
       const unsubscribeAnswer = listAnswer(0, { notFoundUserIds: ['user-0000'] })
@@ -577,7 +616,7 @@ describe.each(DATA_CENTERS)('syncAudience in $dataCenterLocation', ({ dataCenter
       expect(multistatus[2]).toMatchObject({
         errortype: 'PAYLOAD_VALIDATION_FAILED',
         errormessage: expect.stringMatching(
-          /^This event is \d+ bytes of JSON, over the 4000000-byte limit of Iterable's bulk endpoints: send less in its dataFields\.$/
+          /^This event is \d+ bytes of JSON, over the 4000000 bytes Iterable takes in one request: send less in its dataFields\.$/
         )
       })
     })

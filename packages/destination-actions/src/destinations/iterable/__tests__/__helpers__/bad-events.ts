@@ -54,6 +54,13 @@ export const BAD_EVENTS: BadEvent[] = [
     bySchema: true
   },
   {
+    kind: 'an email over 254 characters',
+    event: (n) => track(n, { properties: { n, email: `${'a'.repeat(590)}@example.com` } }),
+    // Said in the field definition (maximum), without repeating the address.
+    message: /^Email Address must be 254 characters or fewer but it was 602 characters\.$/,
+    bySchema: true
+  },
+  {
     kind: 'a timestamp before 1970',
     event: (n) => track(n, { timestamp: '1969-07-20T20:17:40Z' }),
     message: /^createdAt \(1969-07-20T20:17:40Z\) is not a time Iterable accepts/

@@ -6,7 +6,8 @@ import {
   itSendsTheRequest,
   productViewed,
   TIMESTAMP_UNIX_SECONDS,
-  TRACK_PATH
+  TRACK_PATH,
+  sentBody
 } from '../../__tests__/__helpers__/support'
 
 const { run, bodySent } = actionUnderTest('trackEvent', TRACK_PATH)
@@ -108,7 +109,7 @@ describe('Iterable trackEvent', () => {
 
       const responses = await run(productViewed(), { mapping: { enable_batching: false, batch_size: 50 } })
 
-      const body = responses[0].options.json as Record<string, unknown>
+      const body = sentBody(responses[0]) as Record<string, unknown>
       expect(body).not.toHaveProperty('enable_batching')
       expect(body).not.toHaveProperty('batch_size')
       expect(body).toEqual(EXPECTED_BODY)
@@ -158,7 +159,7 @@ describe('Iterable trackEvent', () => {
       const responses = await run(productViewed({ properties: { product_id: 'sku-42' } }))
 
       expect(scope.isDone()).toBe(true)
-      expect(responses[0].options.json).toEqual(expected)
+      expect(sentBody(responses[0])).toEqual(expected)
     })
 
     it('tracks an event of an anonymous user known only by email', async () => {

@@ -15,7 +15,8 @@ import {
   TIMESTAMP_UNIX_SECONDS,
   TRACK_PATH,
   US,
-  deepCopy
+  deepCopy,
+  sentBody
 } from '../../__tests__/__helpers__/support'
 import type { PageIdentity as Identity, PageKind as Kind } from '../../__tests__/__helpers__/support'
 
@@ -229,7 +230,7 @@ describe('Iterable.trackPage', () => {
 
         const eventName = (expected as { eventName: (kind: Kind) => string }).eventName(kind)
         expectOnePost(responses, `${US}${TRACK_PATH}`)
-        expect(responses[0].options.json).toEqual(pageBody(eventName, event.properties))
+        expect(sentBody(responses[0])).toEqual(pageBody(eventName, event.properties))
         expect(eventName).not.toMatch(/undefined/)
       }
     )
@@ -280,7 +281,7 @@ describe('Iterable.trackPage', () => {
     expect(responses).toHaveLength(1)
     expect(responses[0].options.headers).toBeDefined()
     expect(apiKeyHeader(responses[0])).toBe('test-api-key')
-    expect(responses[0].options.json).toEqual({
+    expect(sentBody(responses[0])).toEqual({
       email: 'jane.kim@example.com',
       ...pageBody('shoppingCart page', properties, {
         id: 'ajs-next-1675630930123-5b1c',
@@ -368,7 +369,7 @@ describe('Iterable.trackPage', () => {
     const responses = await run(event, { settings: EUROPE })
 
     expect(responses[0].url).toBe(`${EU}${TRACK_PATH}`)
-    expect(responses[0].options.json).toMatchObject({ eventName: 'shoppingCart page', userId: 'user1234' })
+    expect(sentBody(responses[0])).toMatchObject({ eventName: 'shoppingCart page', userId: 'user1234' })
     expect(euScope.isDone()).toBe(true)
   })
 

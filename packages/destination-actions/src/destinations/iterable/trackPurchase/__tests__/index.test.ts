@@ -17,7 +17,8 @@ import {
   UNO,
   UNO_ITEM,
   US,
-  deepCopy
+  deepCopy,
+  sentBody
 } from '../../__tests__/__helpers__/support'
 
 const { run, bodySent } = actionUnderTest('trackPurchase', PURCHASE_PATH)
@@ -57,7 +58,7 @@ describe('Iterable.trackPurchase', () => {
 
     expect(scope.isDone()).toBe(true)
     expectOnePost(responses, `${US}${PURCHASE_PATH}`)
-    expect(responses[0].options.json).toEqual(PURCHASE_BODY)
+    expect(sentBody(responses[0])).toEqual(PURCHASE_BODY)
   })
 
   it('does not repeat the products in the purchase dataFields', async () => {
@@ -271,7 +272,7 @@ describe('Iterable.trackPurchase', () => {
     const responses = await run(orderCompleted(), { settings: EUROPE })
 
     expect(responses[0].url).toBe(`${EU}${PURCHASE_PATH}`)
-    expect(responses[0].options.json).toMatchObject({ id: '50314b8e9bcf000000000000', total: 27.5 })
+    expect(sentBody(responses[0])).toMatchObject({ id: '50314b8e9bcf000000000000', total: 27.5 })
     expect(euScope.isDone()).toBe(true)
   })
 

@@ -13,7 +13,8 @@ import {
   UNO,
   UNO_ITEM,
   US,
-  deepCopy
+  deepCopy,
+  sentBody
 } from '../../__tests__/__helpers__/support'
 
 const { run, bodySent } = actionUnderTest('updateCart', CART_PATH)
@@ -65,7 +66,7 @@ describe('Iterable.updateCart', () => {
 
       expect(scope.isDone()).toBe(true)
       expectOnePost(responses, `${US}${CART_PATH}`)
-      expect(responses[0].options.json).toEqual({ user: USER, items })
+      expect(sentBody(responses[0])).toEqual({ user: USER, items })
     }
   )
 
@@ -170,7 +171,7 @@ describe('Iterable.updateCart', () => {
     const responses = await run(cartEvent('Product Added', { products: [UNO] }), { settings: EUROPE })
 
     expect(responses[0].url).toBe(`${EU}${CART_PATH}`)
-    expect(responses[0].options.json).toEqual({ user: USER, items: [UNO_ITEM] })
+    expect(sentBody(responses[0])).toEqual({ user: USER, items: [UNO_ITEM] })
     expect(euScope.isDone()).toBe(true)
   })
 

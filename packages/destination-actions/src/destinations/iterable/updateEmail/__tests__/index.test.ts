@@ -6,7 +6,8 @@ import {
   expectNothingSent,
   failure,
   itSendsTheRequest,
-  UPDATE_EMAIL_PATH
+  UPDATE_EMAIL_PATH,
+  sentBody
 } from '../../__tests__/__helpers__/support'
 
 const { run, bodySent } = actionUnderTest('updateEmail', UPDATE_EMAIL_PATH)
@@ -77,7 +78,7 @@ describe('Iterable updateEmail', () => {
 
       const responses = await run(emailUpdated({ userId: undefined, anonymousId: 'anon-77' }))
 
-      expect(responses[0].options.json).toEqual(expected)
+      expect(sentBody(responses[0])).toEqual(expected)
     })
 
     it('identifies the user by currentUserId alone when the event has no previous email', async () => {
@@ -86,7 +87,7 @@ describe('Iterable updateEmail', () => {
 
       const responses = await run(emailUpdated({ properties: { new_email: 'jane.new@example.com' } }))
 
-      expect(responses[0].options.json).toEqual(expected)
+      expect(sentBody(responses[0])).toEqual(expected)
     })
   })
 

@@ -16,7 +16,8 @@ import {
   UNITED_STATES,
   UPDATE_EMAIL_PATH,
   UPDATE_USER_PATH,
-  US
+  US,
+  sentBody
 } from '../../__tests__/__helpers__/support'
 
 const { run, bodySent } = actionUnderTest('updateUser', UPDATE_USER_PATH)
@@ -190,7 +191,7 @@ describe('Iterable updateUser', () => {
         { mapping: { mergeNestedObjects: true } }
       )
 
-      expect(responses[0].options.json).toEqual(expected)
+      expect(sentBody(responses[0])).toEqual(expected)
     })
   })
 
@@ -259,8 +260,8 @@ describe('Iterable updateUser', () => {
         `${US}${UPDATE_EMAIL_PATH}`
       ])
       expect(responses.map((response) => response.options.method)).toEqual(['POST', 'POST'])
-      expect(responses[0].options.json).toEqual(updateBody)
-      expect(responses[1].options.json).toEqual(updateEmailBody)
+      expect(sentBody(responses[0])).toEqual(updateBody)
+      expect(sentBody(responses[1])).toEqual(updateEmailBody)
     })
 
     it('changes the email by currentUserId alone when the user has no current email', async () => {
@@ -276,7 +277,7 @@ describe('Iterable updateUser', () => {
       expect(updateEmail.isDone()).toBe(true)
       expect(responses).toHaveLength(2)
       expect(responses[1].url).toBe(`${US}${UPDATE_EMAIL_PATH}`)
-      expect(responses[1].options.json).toEqual({ currentUserId: 'user-8812', newEmail: 'new@example.com' })
+      expect(sentBody(responses[1])).toEqual({ currentUserId: 'user-8812', newEmail: 'new@example.com' })
     })
 
     it('sends the email change to the EU data center too', async () => {
@@ -378,8 +379,8 @@ describe('Iterable updateUser', () => {
       }
       const before = JSON.parse(JSON.stringify(payload))
       const sent: unknown[] = []
-      const request = jest.fn(async (_url: string, options: { json?: unknown }) => {
-        sent.push(options.json)
+      const request = jest.fn(async (_url: string, options: { body?: unknown }) => {
+        sent.push(JSON.parse(String(options.body)))
         return { status: 200, data: SUCCESS, content: JSON.stringify(SUCCESS) }
       })
 
