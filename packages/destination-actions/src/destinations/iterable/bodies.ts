@@ -34,16 +34,15 @@ export function userBody(
   identifierRules?: Parameters<typeof requireIdentifiers>[2]
 ) {
   requireIdentifiers(user, settings, identifierRules)
+  // A copy, which the phone number and the extra fields are then set on.
+  const dataFields = withIterableDates(user.dataFields ?? {})
+  if (user.phoneNumber !== undefined) dataFields.phoneNumber = user.phoneNumber
   return {
     email: user.email,
     userId: user.userId,
     preferUserId: preferUserIdFor(user, settings),
     mergeNestedObjects: user.mergeNestedObjects,
-    dataFields: {
-      ...withIterableDates(user.dataFields ?? {}),
-      ...(user.phoneNumber !== undefined && { phoneNumber: user.phoneNumber }),
-      ...extraDataFields
-    }
+    dataFields: Object.assign(dataFields, extraDataFields)
   }
 }
 

@@ -64,6 +64,8 @@ export function readBulkAnswer({ json: answer }: IterableAnswer) {
 
   /** Why Iterable refused `record` (named by its email, its userId, or the new email it sets), if it did. */
   const failureOf = (record: BulkRecord, { changesEmail = false } = {}) => {
+    // Most answers name nobody.
+    if (lists.length === 0 && disallowed.size === 0) return undefined
     const newEmail = changesEmail ? record.dataFields?.email : undefined
     for (const [kind, value] of [
       ['email', record.email],

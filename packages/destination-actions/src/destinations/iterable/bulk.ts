@@ -89,9 +89,14 @@ export async function sendBulk<Payload extends { batch_size?: number }>(
         continue
       }
       const member = { indices: [index], record: spec.toRecord(payload), changesEmail: spec.changesEmail?.(payload) }
-      const extras = spec.bodyExtras?.(payload) ?? {}
-      const key = JSON.stringify(extras)
-      const group = groups.get(key) ?? { endpoint: spec.endpoint, listKey: spec.listKey, extras, members: [] }
+      const extras = spec.bodyExtras?.(payload)
+      const key = extras ? JSON.stringify(extras) : ''
+      const group = groups.get(key) ?? {
+        endpoint: spec.endpoint,
+        listKey: spec.listKey,
+        extras: extras ?? {},
+        members: []
+      }
       groups.set(key, group)
       group.members.push(member)
     } catch (error) {

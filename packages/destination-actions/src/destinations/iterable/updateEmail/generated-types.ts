@@ -6,7 +6,7 @@ export interface Payload {
    */
   currentEmail?: string
   /**
-   * The userId of the user whose email changes. Either this or Current Email Address is required. In email-based projects (and when the Iterable Project Type setting is not set) it calls users/updateEmail; in hybrid and userID-based projects, users/update with the current userId and the new email.
+   * The userId of the user whose email changes (at most 52 characters). Either this or Current Email Address is required. In email-based projects (and when the Iterable Project Type setting is not set) it calls users/updateEmail; in hybrid and userID-based projects, users/update with the current userId and the new email.
    */
   currentUserId?: string
   /**

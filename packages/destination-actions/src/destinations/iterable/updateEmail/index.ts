@@ -10,7 +10,7 @@ import {
   requireUserIdForEmailChange
 } from '../identity'
 import { callIterable } from '../iterable-api'
-import { MAX_EMAIL_LENGTH } from '../limits'
+import { MAX_EMAIL_LENGTH, MAX_USER_ID_LENGTH } from '../limits'
 
 const PROJECT_TYPES_NOTE =
   'In email-based projects (and when the Iterable Project Type setting is not set) it calls users/updateEmail; in hybrid and userID-based projects, users/update with the current userId and the new email.'
@@ -45,8 +45,9 @@ const action: ActionDefinition<Settings, Payload> = {
     },
     currentUserId: {
       label: 'Current User ID',
-      description: `The userId of the user whose email changes. Either this or Current Email Address is required. ${PROJECT_TYPES_NOTE}`,
+      description: `The userId of the user whose email changes (at most ${MAX_USER_ID_LENGTH} characters). Either this or Current Email Address is required. ${PROJECT_TYPES_NOTE}`,
       type: 'string',
+      maximum: MAX_USER_ID_LENGTH,
       required: whenMissing('currentEmail'),
       default: { '@path': '$.userId' }
     },
