@@ -6,7 +6,13 @@ import type { IterableAnswer } from './iterable-api'
 // field's type.
 
 /** What a bulk record is recognised by in Iterable's answer. */
-export type BulkRecord = { email?: string; userId?: string; eventName?: string; dataFields?: Record<string, unknown> }
+export type BulkRecord = {
+  email?: string
+  userId?: string
+  eventName?: string
+  dataFields?: Record<string, unknown>
+  [key: string]: unknown
+}
 
 type IdentifierKind = 'email' | 'userId'
 

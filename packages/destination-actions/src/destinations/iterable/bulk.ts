@@ -44,7 +44,13 @@ export interface BulkGroup {
   listKey: string
   extras: Extras
   members: BulkMember[]
+  method?: 'post' | 'delete'
+  /** The body of some records, where it is not `{ ...extras, [listKey]: records }` (catalog items keyed by id). */
+  body?: (records: BulkRecord[]) => Record<string, unknown>
 }
+
+const bodyOf = (group: BulkGroup, records: BulkRecord[]) =>
+  group.body ? group.body(records) : { ...group.extras, [group.listKey]: records }
 
 /** The status entry of an event that failed with `error`; an error that is not Iterable's is a 400. */
 export function errorEntry(error: unknown, sent?: BulkRecord, body?: unknown) {
@@ -146,7 +152,8 @@ export async function deliverGroups(
 
   /** The members in bodies of at most MAX_BULK_BODY_BYTES, each filled in input order; one too large alone fails. */
   function bodiesWithinLimit(group: BulkGroup, members: BulkMember[]): BulkMember[][] {
-    const emptyBytes = bytesOf({ ...group.extras, [group.listKey]: [] })
+    // A record's JSON and the comma after it: its room in a body (an upper bound for catalog items keyed by id).
+    const emptyBytes = bytesOf(bodyOf(group, []))
     const bodies: BulkMember[][] = []
     let bytes = Infinity
     for (const member of members) {
@@ -175,7 +182,8 @@ export async function deliverGroups(
     let answer
     try {
       answer = await callIterable(request, settings, group.endpoint, {
-        json: { ...group.extras, [group.listKey]: records },
+        method: group.method,
+        json: bodyOf(group, records),
         accept: () => true
       })
     } catch (error) {

@@ -9,6 +9,7 @@ import updateEmail from './updateEmail'
 import registerPushToken from './registerPushToken'
 import registerBrowserToken from './registerBrowserToken'
 import updateSubscriptions from './updateSubscriptions'
+import syncCatalogItems from './syncCatalogItems'
 import { presets } from './presets'
 import { PAGE_SETTINGS } from './page-naming'
 import { API_KEY_HEADER, CONNECTION_SETTINGS, callIterable } from './iterable-api'
@@ -51,7 +52,8 @@ const destination: DestinationDefinition<Settings> = {
     updateEmail,
     registerPushToken,
     registerBrowserToken,
-    updateSubscriptions
+    updateSubscriptions,
+    syncCatalogItems
   }
 }
 

@@ -54,16 +54,17 @@ export const fields: Record<string, InputField> = {
   },
   segmentAudienceKey: {
     label: 'Segment Audience Key',
-    description: 'Segment Audience Key. Maps to the Iterable List "Name" when the list is created in Iterable.',
+    description:
+      'Segment Audience Key. Maps to the Iterable List "Name" when the list is created in Iterable; an Engage event says under it whether the user entered or left the audience. Rows of a Reverse ETL model need none: the sync mode and the row say it.',
     type: 'string',
-    required: true,
     default: {
       '@path': '$.context.personas.computation_key'
     }
   },
   segmentAudienceId: {
     label: 'Segment External Audience ID',
-    description: 'Segment External Audience ID. Maps to the List ID when the list is created in Iterable.',
+    description:
+      'Segment External Audience ID. Maps to the List ID when the list is created in Iterable. For the rows of a Reverse ETL model, set it to the id of the static list they sync to.',
     type: 'string',
     required: true,
     default: {

@@ -39,9 +39,10 @@ export async function sendSingle(
   request: RequestClient,
   payload: Payload,
   settings: Settings,
+  membership: boolean | undefined,
   audienceSettings?: AudienceSettings
 ) {
-  const { listId, direction, member } = membershipOf(payload, settings)
+  const { listId, direction, member } = membershipOf(payload, settings, membership)
   const body = { ...listBodyKeys(listId, direction, audienceSettings), subscribers: [member] }
   const answer = await callIterable(request, settings, ENDPOINTS[direction], { json: body })
   // A 200 answer still names the users Iterable refused, in failedUpdates.
@@ -65,6 +66,7 @@ export async function sendBatch(
   request: RequestClient,
   payloads: Payload[],
   settings: Settings,
+  memberships: (boolean | undefined)[],
   audienceSettings?: AudienceSettings
 ): Promise<MultiStatusResponse> {
   const results = new MultiStatusResponse()
@@ -75,7 +77,7 @@ export async function sendBatch(
   payloads.forEach((payload, index) => {
     let membership: Membership
     try {
-      membership = membershipOf(payload, settings)
+      membership = membershipOf(payload, settings, memberships[index])
     } catch (error) {
       results.setErrorResponseAtIndex(index, errorEntry(error))
       return

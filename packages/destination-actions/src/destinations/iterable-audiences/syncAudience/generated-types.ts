@@ -22,11 +22,11 @@ export interface Payload {
     [k: string]: unknown
   }
   /**
-   * Segment Audience Key. Maps to the Iterable List "Name" when the list is created in Iterable.
+   * Segment Audience Key. Maps to the Iterable List "Name" when the list is created in Iterable; an Engage event says under it whether the user entered or left the audience. Rows of a Reverse ETL model need none: the sync mode and the row say it.
    */
-  segmentAudienceKey: string
+  segmentAudienceKey?: string
   /**
-   * Segment External Audience ID. Maps to the List ID when the list is created in Iterable.
+   * Segment External Audience ID. Maps to the List ID when the list is created in Iterable. For the rows of a Reverse ETL model, set it to the id of the static list they sync to.
    */
   segmentAudienceId: string
 }

@@ -24,10 +24,24 @@ const present = (value: string | undefined): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value : undefined
 
 /**
- * What an event asks of Iterable. The value under the audience key in its traits or properties says whether the user
- * entered the audience (add them to the list) or left it (remove them). Throws when the event cannot be sent.
+ * Whether the user enters the list. An Engage event says it under the audience key the mapping names (a missing value
+ * meaning they left, as upstream reads it); a Reverse ETL row by being new, updated or deleted under the sync mode,
+ * which the framework reads into `membership`.
  */
-export function membershipOf(payload: Payload, settings: Settings): Membership {
+function entersList(payload: Payload, membership: boolean | undefined): boolean {
+  const key = payload.segmentAudienceKey
+  if (key && Object.prototype.hasOwnProperty.call(payload.traitsOrProperties, key)) {
+    return Boolean(payload.traitsOrProperties[key])
+  }
+  if (typeof membership === 'boolean') return membership
+  if (key) return false
+  throw new PayloadValidationError(
+    'Nothing says whether this user enters or leaves the list: an Engage event says it under its audience key (Segment Audience Key, context.personas.computation_key), a Reverse ETL row by being new, updated or deleted under the sync mode chosen (a row that does not fit it, such as a deleted row with Add, is not sent).'
+  )
+}
+
+/** What an event asks of Iterable: add the user to the list or remove them. Throws when the event cannot be sent. */
+export function membershipOf(payload: Payload, settings: Settings, membership?: boolean): Membership {
   const listId = listIdOf(payload)
   const email = present(payload.email)
   const userId = present(payload.userId)
@@ -38,8 +52,7 @@ export function membershipOf(payload: Payload, settings: Settings): Membership {
   })
 
   const identifiers: Unsubscriber = { ...(email && { email }), ...(userId && { userId }) }
-  const entered = Boolean(payload.traitsOrProperties[payload.segmentAudienceKey])
-  if (!entered) return { listId, direction: 'unsubscribe', member: identifiers }
+  if (!entersList(payload, membership)) return { listId, direction: 'unsubscribe', member: identifiers }
 
   const dataFields = payload.dataFields
   const preferUserId = preferUserIdFor({ email, userId }, settings)

@@ -1,5 +1,5 @@
 /** A user to add to a list (Iterable's `OptionalApiUser`). */
-export interface Subscriber {
+export type Subscriber = {
   email?: string
   userId?: string
   /** Lets a userId-only subscriber create a user in an email-based project (Iterable ignores it elsewhere). */
@@ -8,7 +8,7 @@ export interface Subscriber {
 }
 
 /** A user to remove from a list (Iterable's `Unsubscriber`). */
-export interface Unsubscriber {
+export type Unsubscriber = {
   email?: string
   userId?: string
 }

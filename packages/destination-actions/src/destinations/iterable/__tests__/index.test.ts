@@ -67,7 +67,7 @@ describe('Iterable (Actions) destination definition', () => {
   })
 
   describe('actions', () => {
-    it('has the live actions and the lifecycle actions', () => {
+    it('has the live actions, the lifecycle actions and the catalog sync', () => {
       expect(Object.keys(destination.actions).sort()).toEqual(
         [
           'trackEvent',
@@ -78,7 +78,8 @@ describe('Iterable (Actions) destination definition', () => {
           'updateUser',
           'registerPushToken',
           'registerBrowserToken',
-          'updateSubscriptions'
+          'updateSubscriptions',
+          'syncCatalogItems'
         ].sort()
       )
     })

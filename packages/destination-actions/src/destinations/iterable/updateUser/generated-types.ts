@@ -36,7 +36,7 @@ export interface Payload {
    */
   enable_batching?: boolean
   /**
-   * When enabled, Segment only updates existing users in Iterable; new users are not created. Applies to batches only. Talk to your Iterable representative to enable this feature on the Iterable side.
+   * When enabled, Segment only updates existing users in Iterable; new users are not created. Applies to batches only (so does the Update sync mode of Reverse ETL, which sets it). Talk to your Iterable representative to enable this feature on the Iterable side.
    */
   updateOnly?: boolean
   /**

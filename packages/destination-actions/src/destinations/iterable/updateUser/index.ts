@@ -1,4 +1,4 @@
-import { IntegrationError, RetryableError } from '@segment/actions-core'
+import { IntegrationError, PayloadValidationError, RetryableError } from '@segment/actions-core'
 import type { ActionDefinition, JSONLikeObject, RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
@@ -69,6 +69,16 @@ const action: ActionDefinition<Settings, Payload> = {
   title: 'Upsert User',
   description: 'Creates or updates a user profile in Iterable.',
   defaultSubscription: SUBSCRIPTIONS.identify,
+  syncMode: {
+    label: 'How to sync rows',
+    description:
+      'For the rows of a Reverse ETL model. Upsert: each row creates or updates its user. Update: each row updates a user Iterable already has, and Iterable skips rows of unknown users (its updateOnly, which only its bulk endpoint takes: keep Enable Batching on; your Iterable representative enables updateOnly for the project).',
+    default: 'upsert',
+    choices: [
+      { label: 'Upsert users', value: 'upsert' },
+      { label: 'Update existing users only', value: 'update' }
+    ]
+  },
   fields: {
     email: TRAITS_EMAIL_FIELD,
     userId: USER_ID_FIELD,
@@ -88,7 +98,7 @@ const action: ActionDefinition<Settings, Payload> = {
     updateOnly: {
       label: 'Update Only',
       description:
-        'When enabled, Segment only updates existing users in Iterable; new users are not created. Applies to batches only. Talk to your Iterable representative to enable this feature on the Iterable side.',
+        'When enabled, Segment only updates existing users in Iterable; new users are not created. Applies to batches only (so does the Update sync mode of Reverse ETL, which sets it). Talk to your Iterable representative to enable this feature on the Iterable side.',
       type: 'boolean',
       disabledInputMethods: ['variable', 'function', 'freeform', 'enrichment'],
       depends_on: { match: 'all', conditions: [{ fieldKey: 'enable_batching', operator: 'is', value: true }] }
@@ -96,15 +106,22 @@ const action: ActionDefinition<Settings, Payload> = {
     batch_size: BATCH_FIELDS.batch_size,
     batch_bytes: BATCH_FIELDS.batch_bytes
   },
-  perform: async (request, { payload, settings }) => (await sendOne(request, payload, settings)).answer,
-  performBatch: (request, { payload, settings }) => {
+  perform: async (request, { payload, settings, syncMode }) => {
+    if (syncMode === 'update') {
+      throw new PayloadValidationError(
+        "The Update sync mode needs Enable Batching on: Iterable skips unknown users (updateOnly) only on its bulk endpoint, and users/update would create this row's user."
+      )
+    }
+    return (await sendOne(request, payload, settings)).answer
+  },
+  performBatch: (request, { payload, settings, syncMode }) => {
     const emailBased = settings.iterableProjectType === 'email'
     return sendBulk(request, settings, payload, {
       endpoint: '/api/users/bulkUpdate',
       listKey: 'users',
       toRecord: (user) => updateBody(user, settings, { batch: true }),
       // Per event, not the first event's value: events that differ go in separate bodies.
-      bodyExtras: (user) => (user.updateOnly ? { updateOnly: true } : undefined),
+      bodyExtras: (user) => (user.updateOnly || syncMode === 'update' ? { updateOnly: true } : undefined),
       changesEmail: (user) => Boolean(user.newEmail) && !emailBased,
       // Email-based projects change an email only through users/updateEmail, which has no bulk form.
       sendAlone: (user) => (user.newEmail && emailBased ? () => sendOne(request, user, settings) : undefined)

@@ -674,3 +674,73 @@ describe('syncAudience settings', () => {
     expect(scope.isDone()).toBe(true)
   })
 })
+
+describe('syncAudience for the rows of a Reverse ETL model', () => {
+  // A model's rows arrive as track events named new, updated or deleted, the row's columns in properties; the mapping
+  // names the static list by id. They carry no audience key (context.personas): the sync mode and the row say it all.
+  const modelRow = (event: 'new' | 'updated' | 'deleted', userId: string) =>
+    createTestEvent({ type: 'track', event, userId, properties: { email: `${userId}@example.com` } })
+  const mapping = (syncMode: string) => ({
+    __segment_internal_sync_mode: syncMode,
+    segmentAudienceId: String(LIST_ID)
+  })
+
+  async function syncRows(events: ReturnType<typeof modelRow>[], syncMode: string) {
+    const testDestination = newTestDestination()
+    await testDestination.testBatchAction('syncAudience', {
+      events,
+      settings: { apiKey: API_KEY, iterableProjectType: 'hybrid' },
+      mapping: mapping(syncMode),
+      useDefaultMappings: true
+    })
+    return testDestination.results[0].multistatus ?? []
+  }
+
+  it('mirrors a model in a list: new and updated rows subscribe their users, deleted rows unsubscribe them', async () => {
+    const subscribe = nock(US)
+      .post(SUBSCRIBE_PATH, {
+        listId: LIST_ID,
+        subscribers: [
+          { email: 'ada@example.com', userId: 'ada' },
+          { email: 'alan@example.com', userId: 'alan' }
+        ]
+      })
+      .reply(200, listAnswer(2))
+    const unsubscribe = nock(US)
+      .post(UNSUBSCRIBE_PATH, { listId: LIST_ID, subscribers: [{ email: 'grace@example.com', userId: 'grace' }] })
+      .reply(200, listAnswer(1))
+
+    const multistatus = await syncRows(
+      [modelRow('new', 'ada'), modelRow('deleted', 'grace'), modelRow('updated', 'alan')],
+      'mirror'
+    )
+
+    expect(subscribe.isDone() && unsubscribe.isDone()).toBe(true)
+    expect(multistatus.map((entry) => entry.status)).toEqual([200, 200, 200])
+  })
+
+  it('refuses a row that does not fit the sync mode (a deleted row with Add), alone, and sends the others', async () => {
+    const subscribe = nock(US)
+      .post(SUBSCRIBE_PATH, { listId: LIST_ID, subscribers: [{ email: 'ada@example.com', userId: 'ada' }] })
+      .reply(200, listAnswer(1))
+
+    const multistatus = await syncRows([modelRow('new', 'ada'), modelRow('deleted', 'grace')], 'add')
+
+    expect(subscribe.isDone()).toBe(true)
+    expect(multistatus.map((entry) => entry.status)).toEqual([200, 400])
+    expect(multistatus[1]).toMatchObject({
+      errormessage: expect.stringMatching(/^Nothing says whether this user enters or leaves the list/)
+    })
+  })
+
+  it('unsubscribes the deleted rows with the delete sync mode', async () => {
+    const unsubscribe = nock(US)
+      .post(UNSUBSCRIBE_PATH, { listId: LIST_ID, subscribers: [{ email: 'grace@example.com', userId: 'grace' }] })
+      .reply(200, listAnswer(1))
+
+    const multistatus = await syncRows([modelRow('deleted', 'grace')], 'delete')
+
+    expect(unsubscribe.isDone()).toBe(true)
+    expect(multistatus.map((entry) => entry.status)).toEqual([200])
+  })
+})

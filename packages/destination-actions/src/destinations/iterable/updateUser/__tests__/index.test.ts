@@ -1,4 +1,5 @@
 import nock from 'nock'
+import { createTestEvent, createTestIntegration } from '@segment/actions-core'
 import destination from '../../index'
 import {
   acceptPost,
@@ -17,7 +18,8 @@ import {
   UPDATE_EMAIL_PATH,
   UPDATE_USER_PATH,
   US,
-  sentBody
+  sentBody,
+  BULK_UPDATE
 } from '../../__tests__/__helpers__/support'
 
 const { run, bodySent } = actionUnderTest('updateUser', UPDATE_USER_PATH)
@@ -407,5 +409,69 @@ describe('Iterable updateUser', () => {
         newEmail: 'new@example.com'
       })
     })
+  })
+})
+
+describe('Iterable updateUser for the rows of a Reverse ETL model', () => {
+  const modelRow = (event: 'new' | 'updated', userId: string, email: string) =>
+    createTestEvent({ type: 'track', event, userId, properties: { email, plan: 'pro' } })
+  // A model's columns are in properties: the mapping reads them there.
+  const mapping = (syncMode: string) => ({
+    __segment_internal_sync_mode: syncMode,
+    email: { '@path': '$.properties.email' },
+    dataFields: { '@path': '$.properties' }
+  })
+
+  it('updates only the users Iterable has with the update sync mode: updateOnly on the bulk body', async () => {
+    const bodies: unknown[] = []
+    nock(US)
+      .post(BULK_UPDATE, (body: object) => bodies.push(body) > 0)
+      .reply(200, { successCount: 1, failCount: 1, failedUpdates: { notFoundEmails: ['grace@example.com'] } })
+    const testDestination = createTestIntegration(destination)
+
+    await testDestination.testBatchAction('updateUser', {
+      events: [modelRow('updated', 'u-1', 'ada@example.com'), modelRow('updated', 'u-2', 'grace@example.com')],
+      settings,
+      mapping: mapping('update'),
+      useDefaultMappings: true
+    })
+
+    expect(bodies).toEqual([
+      {
+        updateOnly: true,
+        users: [
+          {
+            email: 'ada@example.com',
+            userId: 'u-1',
+            mergeNestedObjects: false,
+            dataFields: { email: 'ada@example.com', plan: 'pro' }
+          },
+          {
+            email: 'grace@example.com',
+            userId: 'u-2',
+            mergeNestedObjects: false,
+            dataFields: { email: 'grace@example.com', plan: 'pro' }
+          }
+        ]
+      }
+    ])
+    expect(testDestination.results[0].multistatus?.map((entry) => entry.status)).toEqual([200, 404])
+  })
+
+  it('upserts with the upsert sync mode, as for events', async () => {
+    const scope = acceptPost(UPDATE_USER_PATH)
+
+    await run(modelRow('new', 'u-1', 'ada@example.com'), { mapping: mapping('upsert') })
+
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('refuses a single row with the update sync mode, which only the bulk endpoint honours, and sends nothing', async () => {
+    const scope = acceptPost(UPDATE_USER_PATH)
+
+    await expect(run(modelRow('updated', 'u-1', 'ada@example.com'), { mapping: mapping('update') })).rejects.toThrow(
+      "The Update sync mode needs Enable Batching on: Iterable skips unknown users (updateOnly) only on its bulk endpoint, and users/update would create this row's user."
+    )
+    expectNothingSent(scope)
   })
 })
