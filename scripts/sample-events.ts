@@ -141,5 +141,16 @@ export const sampleEvents: SegmentEvent[] = [
     timestamp: at,
     context,
     properties: { emailListIds: [1001, 1002], unsubscribedMessageTypeIds: [31] }
-  })
+  }),
+  // Rows of a warehouse model, as Segment's Reverse ETL sends them: track events named new, updated or deleted, the
+  // row's columns in properties (Sync Catalog Items, or the Lists destination's sync).
+  ...(
+    [
+      ['new', { id: 'desk-walnut', name: 'Walnut Desk', price: 499, stock: 12, launchedAt: '2024-03-01T09:00:00Z' }],
+      ['updated', { id: 'lamp-brass', name: 'Brass Lamp', price: 89.5, stock: 3, launchedAt: '2023-11-20T09:00:00Z' }],
+      ['deleted', { id: 'chair-oak' }]
+    ] as const
+  ).map(([event, properties], n) =>
+    createTestEvent({ type: 'track', event, messageId: `msg-retl-${n + 1}`, timestamp: at, properties })
+  )
 ]

@@ -46,7 +46,14 @@ export function testerRouter(served: ServedDestination, options: TesterOptions, 
       actions: Object.fromEntries(
         Object.entries(definition.actions).map(([slug, action]) => [
           slug,
-          { batch: typeof action.performBatch === 'function', defaultMapping: defaultValues(action.fields) }
+          {
+            batch: typeof action.performBatch === 'function',
+            // An action with sync modes (Reverse ETL) shows its default one, where Segment keeps the mode chosen.
+            defaultMapping: {
+              ...defaultValues(action.fields),
+              ...(action.syncMode && { __segment_internal_sync_mode: action.syncMode.default })
+            }
+          }
         ])
       ),
       samples: samplesByAction(definition, options.samples)
