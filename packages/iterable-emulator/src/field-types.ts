@@ -9,7 +9,7 @@ import { isDateString } from './dates'
 export type FieldType = 'string' | 'date' | 'long' | 'double' | 'boolean' | 'object' | 'nested'
 
 /** Which profile or record a field belongs to, as Iterable names it in `validationErrors`. */
-export type Category = 'user' | 'event' | 'purchase'
+export type Category = 'user' | 'event' | 'purchase' | 'catalog'
 
 export interface TypeMismatch {
   incomingTypes: string[]
@@ -57,7 +57,7 @@ function typeOfValue(value: unknown): FieldType | undefined {
 }
 
 /** Every type the value could be stored as, as Iterable lists them (`["string", "keyword"]`). */
-function incomingTypesOf(value: unknown): string[] {
+export function incomingTypesOf(value: unknown): string[] {
   if (typeof value === 'string') return isDateString(value) ? ['date', 'string', 'keyword'] : ['string', 'keyword']
   if (typeof value === 'number') return Number.isInteger(value) ? ['long'] : ['double']
   if (typeof value === 'boolean') return ['boolean']
@@ -84,6 +84,32 @@ function accepts(type: FieldType, value: unknown): boolean {
     case 'nested':
       return isPlainObject(value)
   }
+}
+
+/**
+ * A catalog's field types. Unlike profile fields, catalog fields get no type from their values: a field is undefined
+ * until `PUT /api/catalogs/{catalogName}/fieldMappings` sets its type, and "after being set, a given field's data type
+ * may not be changed". Valid types: boolean, date, geo_location, long, double, object and string.
+ */
+export const CATALOG_FIELD_TYPES = ['boolean', 'date', 'geo_location', 'long', 'double', 'object', 'string'] as const
+
+export type CatalogFieldType = typeof CATALOG_FIELD_TYPES[number]
+
+export const isCatalogFieldType = (value: string): value is CatalogFieldType =>
+  (CATALOG_FIELD_TYPES as readonly string[]).includes(value)
+
+/** A geo_location value: `{ "lat": 37.77, "lon": -122.42 }`. */
+function isGeoLocation(value: unknown): boolean {
+  if (!isPlainObject(value)) return false
+  const { lat, lon } = value
+  return typeof lat === 'number' && typeof lon === 'number' && Math.abs(lat) <= 90 && Math.abs(lon) <= 180
+}
+
+/** Whether a catalog field of this type takes the value (an array: each of its elements); null is always taken. */
+export function catalogAccepts(type: CatalogFieldType, value: unknown): boolean {
+  if (value === null) return true
+  if (Array.isArray(value)) return value.every((element) => catalogAccepts(type, element))
+  return type === 'geo_location' ? isGeoLocation(value) : accepts(type, value)
 }
 
 /** The project's field types, per scope. */

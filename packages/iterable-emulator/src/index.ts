@@ -6,8 +6,20 @@ export { optionsFromEnv, faultsFromEnv, rateLimitsFromEnv } from './config'
 export { RATE_LIMITS } from './rate-limits'
 export type { RateLimitedRoute, RateLimitOption } from './rate-limits'
 export type { Faults } from './faults'
-export type { Store, StoredUser, StoredEvent, StoredList, StoredDevice, ApiUser, RequestLogEntry } from './store'
-export type { FieldType, TypeMismatch } from './field-types'
+export type {
+  Store,
+  StoredUser,
+  StoredEvent,
+  StoredList,
+  StoredDevice,
+  StoredCatalog,
+  StoredCatalogItem,
+  ApiUser,
+  ApiCatalogItem,
+  RequestLogEntry
+} from './store'
+export type { FieldType, CatalogFieldType, TypeMismatch } from './field-types'
+export { CATALOG_FIELD_TYPES } from './field-types'
 export { USER_LISTS as USER_FAILED_UPDATE_LISTS, EVENT_LISTS as EVENT_FAILED_UPDATE_LISTS } from './failures'
 export { PROJECT_TYPES } from './project'
 export type { ProjectType } from './project'

@@ -1,6 +1,8 @@
 // Iterable's documented rate limits, per project, for the endpoints the emulator serves. Endpoints without a documented
-// limit (updateEmail, trackPurchase, updateCart, webhooks, lists but GET, subscriptions, browser tokens) are not
-// limited, nor are limits counted per minute or per day (getUsers' 5 a minute, forget's 1,000 a day).
+// limit (updateEmail, trackPurchase, updateCart, webhooks, lists but GET, subscriptions, browser tokens, and of the
+// catalog routes all but the four below) are not limited, nor are limits counted per minute or per day (getUsers' 5 a
+// minute, forget's 1,000 a day). Catalogs: Iterable's spec documents 100 requests/s for listing catalogs, listing
+// items and bulk-uploading items, and 1,000 requests/s for creating or replacing one item.
 
 export const RATE_LIMITS = {
   'POST /api/users/update': 500,
@@ -18,7 +20,11 @@ export const RATE_LIMITS = {
   'DELETE /api/users/byUserId/{userId}': 100,
   'POST /api/users/forget': 3,
   'POST /api/users/registerDeviceToken': 500,
-  'GET /api/lists': 100
+  'GET /api/lists': 100,
+  'GET /api/catalogs': 100,
+  'GET /api/catalogs/{catalogName}/items': 100,
+  'POST /api/catalogs/{catalogName}/items': 100,
+  'PUT /api/catalogs/{catalogName}/items/{itemId}': 1000
 } as const
 
 export type RateLimitedRoute = keyof typeof RATE_LIMITS

@@ -1,6 +1,7 @@
 import { ok } from './answers'
 import type { Answer } from './answers'
 import type { Context } from './context'
+import * as catalogs from './resources/catalogs'
 import * as commerce from './resources/commerce'
 import * as devices from './resources/devices'
 import * as events from './resources/events'
@@ -17,17 +18,23 @@ export interface Request {
 }
 
 export interface Route {
-  method: 'GET' | 'POST' | 'DELETE'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   /** As Iterable's documentation writes it, e.g. `/api/users/{email}`; also the rate-limit key. */
   template: string
   pattern: RegExp
+  /** Whether the route reads a JSON body: POST, PUT and PATCH do, unless said otherwise; DELETE only when said. */
   hasBody: boolean
   handle: (ctx: Context, request: Request) => Answer
 }
 
-function route(method: Route['method'], template: string, handle: Route['handle']): Route {
+function route(
+  method: Route['method'],
+  template: string,
+  handle: Route['handle'],
+  hasBody = method === 'POST' || method === 'PUT' || method === 'PATCH'
+): Route {
   const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '([^/]+)')}$`)
-  return { method, template, pattern, hasBody: method === 'POST', handle }
+  return { method, template, pattern, hasBody, handle }
 }
 
 const param = (request: Request, index = 0) => request.params[index] ?? ''
@@ -57,6 +64,41 @@ export const ROUTES: Route[] = [
   route('POST', '/api/lists/subscribe', (ctx, { body }) => lists.subscribe(ctx, body)),
   route('POST', '/api/lists/unsubscribe', (ctx, { body }) => lists.unsubscribe(ctx, body)),
   route('DELETE', '/api/lists/{listId}', (ctx, request) => lists.deleteList(ctx, param(request))),
+  route('GET', '/api/catalogs', (ctx, { query }) => catalogs.getCatalogs(ctx, query)),
+  // Creating a catalog takes no body.
+  route('POST', '/api/catalogs/{catalogName}', (ctx, request) => catalogs.createCatalog(ctx, param(request)), false),
+  route('DELETE', '/api/catalogs/{catalogName}', (ctx, request) => catalogs.deleteCatalog(ctx, param(request))),
+  route('GET', '/api/catalogs/{catalogName}/fieldMappings', (ctx, request) =>
+    catalogs.getFieldMappings(ctx, param(request))
+  ),
+  route('PUT', '/api/catalogs/{catalogName}/fieldMappings', (ctx, request) =>
+    catalogs.updateFieldMappings(ctx, param(request), request.body)
+  ),
+  route('GET', '/api/catalogs/{catalogName}/items', (ctx, request) =>
+    catalogs.getItems(ctx, param(request), request.query)
+  ),
+  route('POST', '/api/catalogs/{catalogName}/items', (ctx, request) =>
+    catalogs.bulkUpsertItems(ctx, param(request), request.body)
+  ),
+  // The bulk delete names its items in a body.
+  route(
+    'DELETE',
+    '/api/catalogs/{catalogName}/items',
+    (ctx, request) => catalogs.bulkDeleteItems(ctx, param(request), request.body),
+    true
+  ),
+  route('GET', '/api/catalogs/{catalogName}/items/{itemId}', (ctx, request) =>
+    catalogs.getItem(ctx, param(request), param(request, 1))
+  ),
+  route('PUT', '/api/catalogs/{catalogName}/items/{itemId}', (ctx, request) =>
+    catalogs.replaceItem(ctx, param(request), param(request, 1), request.body)
+  ),
+  route('PATCH', '/api/catalogs/{catalogName}/items/{itemId}', (ctx, request) =>
+    catalogs.updateItem(ctx, param(request), param(request, 1), request.body)
+  ),
+  route('DELETE', '/api/catalogs/{catalogName}/items/{itemId}', (ctx, request) =>
+    catalogs.deleteItem(ctx, param(request), param(request, 1))
+  ),
   route('GET', '/api/webhooks', () => getWebhooks()),
   route('GET', '/api/users/getFields', (ctx) => users.getUserFields(ctx)),
   route('GET', '/api/users/getByEmail', (ctx, { query }) => users.getUserByEmail(ctx, query.get('email') ?? '')),

@@ -231,6 +231,60 @@ export const registerBrowserTokenSchema: Schema = {
   properties: { ...identityProperties, browserToken: { type: 'string' } }
 }
 
+// Catalogs: bodies as Iterable's API reference defines them. Names, ids, field names, sizes and types are checked in
+// the handlers, which answer them with BadParams or RequestFieldsTypesMismatched.
+
+export const catalogBulkUploadSchema: Schema = {
+  $id: 'iterable-emulator/CatalogBulkUploadRequest',
+  type: 'object',
+  required: ['documents'],
+  properties: {
+    /** Item id → the item: every value is a JSON object. */
+    documents: { type: 'object', additionalProperties: { type: 'object' } },
+    replaceUploadedFieldsOnly: bool
+  }
+}
+
+export const catalogBulkDeleteSchema: Schema = {
+  $id: 'iterable-emulator/CatalogBulkDeleteRequest',
+  type: 'object',
+  required: ['itemIds'],
+  properties: { itemIds: { type: 'array', items: { type: 'string' } } }
+}
+
+export const catalogMappingsUpdateSchema: Schema = {
+  $id: 'iterable-emulator/CatalogMappingsUpdateRequest',
+  type: 'object',
+  required: ['mappingsUpdates'],
+  properties: { mappingsUpdates: { type: 'array', items: { $ref: '#/definitions/field' } } },
+  definitions: {
+    /** A field and its type; an object field may define its own fields as `children`. */
+    field: {
+      type: 'object',
+      required: ['fieldName', 'fieldType'],
+      properties: {
+        fieldName: { type: 'string' },
+        fieldType: { type: 'string' },
+        children: { ...optional('array'), items: { $ref: '#/definitions/field' } }
+      }
+    }
+  }
+}
+
+export const catalogIndexItemSchema: Schema = {
+  $id: 'iterable-emulator/CatalogIndexItemRequest',
+  type: 'object',
+  required: ['value'],
+  properties: { value: { type: 'object' } }
+}
+
+export const catalogUpdateItemSchema: Schema = {
+  $id: 'iterable-emulator/CatalogUpdateItemRequest',
+  type: 'object',
+  required: ['update'],
+  properties: { update: { type: 'object' } }
+}
+
 /** The admin route's body: the faults to inject from now on. */
 export const faultsSchema: Schema = {
   $id: 'iterable-emulator/Faults',
@@ -263,6 +317,11 @@ export const REQUEST_SCHEMAS = {
   bulkUpdateSubscriptions: bulkUpdateSubscriptionsSchema,
   registerDeviceToken: registerDeviceTokenSchema,
   registerBrowserToken: registerBrowserTokenSchema,
+  catalogBulkUpload: catalogBulkUploadSchema,
+  catalogBulkDelete: catalogBulkDeleteSchema,
+  catalogMappingsUpdate: catalogMappingsUpdateSchema,
+  catalogIndexItem: catalogIndexItemSchema,
+  catalogUpdateItem: catalogUpdateItemSchema,
   faults: faultsSchema
 } as const
 

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { formatIterableDate, normaliseDate } from './dates'
 import { FieldTypes } from './field-types'
-import type { FieldScope } from './field-types'
+import type { CatalogFieldType, FieldScope } from './field-types'
 import { regionCodeOf } from './phone'
 import { listField } from './project'
 import type { ProjectType } from './project'
 
-// The emulated project's data, in memory: users, their events and purchases, lists and devices, and the project's
-// field types. Emails are compared without regard to case, userIds exactly. The store indexes users by both and lets
+// The emulated project's data, in memory: users, their events and purchases, lists and devices, catalogs and their
+// items, and the project's field types. Emails are compared without regard to case, userIds exactly. The store indexes users by both and lets
 // several users share either: which identifier is unique depends on the project type, and `identity.ts` enforces it.
 // A lookup that finds several users (a userId in an email-based project) answers the most recently updated one.
 
@@ -63,6 +63,36 @@ export interface StoredList {
   listType: 'Standard'
 }
 
+/** A catalog: its items, and the types its field mappings set (a field without a mapping is undefined). */
+export interface StoredCatalog {
+  id: number
+  /** As created. Names match without regard to case; the store keys catalogs by the lowercased name. */
+  name: string
+  /** Epoch milliseconds. */
+  createdAt: number
+  /** Field types by path: `price`, and for the children of an object field `details.color`. Never changed once set. */
+  fieldTypes: Map<string, CatalogFieldType>
+  /** By item id (case-sensitive), in the order the items were first created. */
+  items: Map<string, StoredCatalogItem>
+}
+
+export interface StoredCatalogItem {
+  itemId: string
+  value: DataFields
+  /** Epoch milliseconds of the last write, as Iterable's `lastModified`. */
+  lastModified: number
+}
+
+/** A catalog item as Iterable's reads answer it (`CatalogItemWithProperties`). */
+export interface ApiCatalogItem {
+  catalogName: string
+  itemId: string
+  /** Bytes of the item's JSON. */
+  size: number
+  lastModified: number
+  value: DataFields
+}
+
 export interface StoredEvent {
   /** The id sent, or one generated as Iterable does; sending the same id again replaces the event. */
   id: string
@@ -101,6 +131,9 @@ export interface RequestLogEntry {
 /** The id of the first list a project creates (Iterable's list ids are large integers). */
 const FIRST_LIST_ID = 100001
 
+/** The id of the first catalog a project creates. */
+const FIRST_CATALOG_ID = 2001
+
 /** How many requests the state dump remembers. */
 const REQUEST_LOG_SIZE = 500
 
@@ -133,6 +166,8 @@ export class Store {
   readonly users = new Map<number, StoredUser>()
   readonly events = new Map<string, StoredEvent>()
   readonly lists = new Map<number, StoredList>()
+  /** By lowercased name: catalog names are case-insensitive. */
+  readonly catalogs = new Map<string, StoredCatalog>()
   readonly types = new FieldTypes()
   readonly requests: RequestLogEntry[] = []
   /** Users forgotten at their request (GDPR): every call about them is refused. Starts as configured. */
@@ -142,6 +177,7 @@ export class Store {
   private readonly byUserId = new Map<string, Set<number>>()
   private nextKey = 1
   private nextListId = FIRST_LIST_ID
+  private nextCatalogId = FIRST_CATALOG_ID
   private revision = 0
 
   constructor(
@@ -159,12 +195,14 @@ export class Store {
     this.users.clear()
     this.events.clear()
     this.lists.clear()
+    this.catalogs.clear()
     this.byEmail.clear()
     this.byUserId.clear()
     this.types.reset()
     this.requests.length = 0
     this.nextKey = 1
     this.nextListId = FIRST_LIST_ID
+    this.nextCatalogId = FIRST_CATALOG_ID
     this.revision = 0
     this.forgottenEmails.clear()
     for (const email of this.configuredForgottenEmails) this.forgottenEmails.add(email)
@@ -295,6 +333,41 @@ export class Store {
     return user.subscriptions
   }
 
+  findCatalog(name: string): StoredCatalog | undefined {
+    return this.catalogs.get(name.toLowerCase())
+  }
+
+  createCatalog(name: string): StoredCatalog {
+    const catalog: StoredCatalog = {
+      id: this.nextCatalogId++,
+      name,
+      createdAt: Date.now(),
+      fieldTypes: new Map(),
+      items: new Map()
+    }
+    this.catalogs.set(name.toLowerCase(), catalog)
+    return catalog
+  }
+
+  deleteCatalog(catalog: StoredCatalog): void {
+    this.catalogs.delete(catalog.name.toLowerCase())
+  }
+
+  /** Writes an item whole; an item already there keeps its place in the catalog's order. */
+  putCatalogItem(catalog: StoredCatalog, itemId: string, value: DataFields): void {
+    catalog.items.set(itemId, { itemId, value, lastModified: Date.now() })
+  }
+
+  renderCatalogItem(catalog: StoredCatalog, item: StoredCatalogItem): ApiCatalogItem {
+    return {
+      catalogName: catalog.name,
+      itemId: item.itemId,
+      size: Buffer.byteLength(JSON.stringify(item.value), 'utf8'),
+      lastModified: item.lastModified,
+      value: item.value
+    }
+  }
+
   /** Stores an event; an event with the id of an earlier one of the same kind replaces it. */
   putEvent(event: Omit<StoredEvent, 'revision'>): StoredEvent {
     const stored = { ...event, revision: ++this.revision }
@@ -380,6 +453,13 @@ export class Store {
       users: [...this.users.values()].map((user) => this.renderUser(user)),
       events: [...this.events.values()].sort((a, b) => a.revision - b.revision).map((event) => this.renderEvent(event)),
       lists: [...this.lists.values()],
+      catalogs: [...this.catalogs.values()].map((catalog) => ({
+        id: catalog.id,
+        name: catalog.name,
+        createdAt: catalog.createdAt,
+        fieldMappings: Object.fromEntries(catalog.fieldTypes),
+        items: [...catalog.items.values()].map((item) => this.renderCatalogItem(catalog, item))
+      })),
       fieldTypes: this.types.snapshot(),
       forgottenEmails: [...this.forgottenEmails],
       forgottenUserIds: [...this.forgottenUserIds],

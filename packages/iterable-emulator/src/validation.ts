@@ -128,3 +128,19 @@ export function isValidUserId(userId: string): boolean {
 
 /** Iterable's maximum event id length, in bytes of UTF-8. */
 export const MAX_EVENT_ID_BYTES = 512
+
+// Catalogs. Iterable documents its rules for names, ids and fields in its API reference.
+
+/** "Alphanumeric, dashes, case insensitive, 255 characters max". */
+const CATALOG_NAME = /^[A-Za-z0-9-]{1,255}$/
+/** "Alphanumeric, dashes, case sensitive, 255 characters max". */
+const CATALOG_ITEM_ID = /^[A-Za-z0-9-]{1,255}$/
+
+export const isValidCatalogName = (name: string) => CATALOG_NAME.test(name)
+export const isValidCatalogItemId = (itemId: string) => CATALOG_ITEM_ID.test(itemId)
+
+/** "Max number of pairs in list is 1000": the documents of one bulk upload. */
+export const MAX_CATALOG_DOCUMENTS = 1000
+
+/** "Max size of each json value is 30kb", read as 30 × 1024 bytes of the item's JSON. */
+export const MAX_CATALOG_ITEM_BYTES = 30 * 1024

@@ -20,6 +20,8 @@ export interface Reply<T = any> {
 export interface Client {
   emulator: Emulator
   post<T = any>(path: string, body: unknown, headers?: Record<string, string>): Promise<Reply<T>>
+  put<T = any>(path: string, body: unknown, headers?: Record<string, string>): Promise<Reply<T>>
+  patch<T = any>(path: string, body: unknown, headers?: Record<string, string>): Promise<Reply<T>>
   get<T = any>(path: string, headers?: Record<string, string>): Promise<Reply<T>>
   delete<T = any>(path: string, headers?: Record<string, string>): Promise<Reply<T>>
   /** Sends a raw body (a string that may not be JSON). */
@@ -90,6 +92,8 @@ export function useEmulator(options: EmulatorOptions = {}): Client {
       return current()
     },
     post: (route, body, headers) => raw('POST', route, JSON.stringify(body), headers),
+    put: (route, body, headers) => raw('PUT', route, JSON.stringify(body), headers),
+    patch: (route, body, headers) => raw('PATCH', route, JSON.stringify(body), headers),
     get: (route, headers) => raw('GET', route, undefined, headers),
     delete: (route, headers) => raw('DELETE', route, undefined, headers),
     raw

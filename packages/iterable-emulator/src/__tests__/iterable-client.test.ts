@@ -34,6 +34,6 @@ describe("Iterable's own client (@iterable/api) against the emulator", () => {
     // On failure, the runner's own report names the call and the client's complaint.
     if (code !== 0) throw new Error(`node --test ${SCRIPT} failed:\n${output}`)
     expect(count(output, 'fail')).toBe(0)
-    expect(count(output, 'pass')).toBe(12)
+    expect(count(output, 'pass')).toBe(14)
   })
 })

@@ -47,7 +47,7 @@ describe('authentication and routes', () => {
   })
 
   it("answers a route it does not serve with a 404 page, as Iterable's web framework does", async () => {
-    const missing = await client.get('/api/catalogs')
+    const missing = await client.get('/api/templates')
     expect(missing.status).toBe(404)
     expect(missing.headers.get('content-type')).toMatch(/^text\/html/)
     expect(missing.body).toContain('<title>Action not found</title>')

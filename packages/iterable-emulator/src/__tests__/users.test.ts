@@ -421,3 +421,114 @@ describe('POST /api/users/updateEmail', () => {
     })
   })
 })
+
+describe('subscription fields on the user answer', () => {
+  const client = useEmulator()
+  const SUBSCRIPTION_FIELDS = [
+    'emailListIds',
+    'subscribedMessageTypeIds',
+    'unsubscribedChannelIds',
+    'unsubscribedMessageTypeIds'
+  ]
+  /** Every user read the emulator serves, for ada@example.com / ada-1. */
+  const READS = [
+    '/api/users/ada@example.com',
+    '/api/users/getByEmail?email=ada%40example.com',
+    '/api/users/byUserId/ada-1',
+    '/api/users/byUserId?userId=ada-1'
+  ]
+  const profile = (subscriptions: Record<string, number[]>) => ({
+    user: {
+      email: 'ada@example.com',
+      userId: 'ada-1',
+      dataFields: {
+        email: 'ada@example.com',
+        userId: 'ada-1',
+        signupDate: expect.stringMatching(ITERABLE_DATE),
+        signupSource: 'API',
+        profileUpdatedAt: expect.stringMatching(ITERABLE_DATE),
+        ...subscriptions,
+        itblInternal: {
+          documentCreatedAt: expect.stringMatching(ITERABLE_DATE),
+          documentUpdatedAt: expect.stringMatching(ITERABLE_DATE),
+          emailDomain: 'example.com'
+        }
+      }
+    }
+  })
+  const expectEveryRead = async (subscriptions: Record<string, number[]>) => {
+    for (const path of READS) expect((await client.get(path)).body).toEqual(profile(subscriptions))
+  }
+
+  beforeEach(async () => {
+    await client.post('/api/users/update', { email: 'ada@example.com', userId: 'ada-1' })
+  })
+
+  it('are absent from a profile never on a list and without preferences, as recorded from Iterable', async () => {
+    await expectEveryRead({})
+  })
+
+  it('are all four, on every read, once the user is on a list: its memberships in emailListIds', async () => {
+    const { listId } = (await client.post('/api/lists', { name: 'Newsletter' })).body
+    await client.post('/api/lists/subscribe', { listId, subscribers: [{ email: 'ada@example.com' }] })
+    await expectEveryRead({
+      emailListIds: [listId],
+      subscribedMessageTypeIds: [],
+      unsubscribedChannelIds: [],
+      unsubscribedMessageTypeIds: []
+    })
+    const { listId: other } = (await client.post('/api/lists', { name: 'Offers' })).body
+    await client.post('/api/users/updateSubscriptions', {
+      userId: 'ada-1',
+      emailListIds: [listId, other],
+      subscribedMessageTypeIds: [12],
+      unsubscribedChannelIds: [3],
+      unsubscribedMessageTypeIds: [45]
+    })
+    await expectEveryRead({
+      emailListIds: [listId, other],
+      subscribedMessageTypeIds: [12],
+      unsubscribedChannelIds: [3],
+      unsubscribedMessageTypeIds: [45]
+    })
+    // Leaving every list keeps the fields, empty.
+    for (const id of [listId, other])
+      await client.post('/api/lists/unsubscribe', { listId: id, subscribers: [{ userId: 'ada-1' }] })
+    await expectEveryRead({
+      emailListIds: [],
+      subscribedMessageTypeIds: [12],
+      unsubscribedChannelIds: [3],
+      unsubscribedMessageTypeIds: [45]
+    })
+    const state = await client.get('/_emulator/state')
+    expect(state.body.users[0].dataFields).toMatchObject({ emailListIds: [], unsubscribedMessageTypeIds: [45] })
+  })
+
+  it('are all four once the user has subscription preferences, without any list', async () => {
+    await client.post('/api/users/updateSubscriptions', { email: 'ada@example.com', unsubscribedChannelIds: [3] })
+    await expectEveryRead({
+      emailListIds: [],
+      subscribedMessageTypeIds: [],
+      unsubscribedChannelIds: [3],
+      unsubscribedMessageTypeIds: []
+    })
+    for (const field of SUBSCRIPTION_FIELDS) expect(client.emulator.store.types.get('user', field)).toBe('long')
+  })
+})
+
+describe('subscription fields in a userID-based project', () => {
+  const client = useEmulator({ projectType: 'userId' })
+
+  it('list the static lists in userListIds, the field of userID-based and hybrid projects', async () => {
+    const { listId } = (await client.post('/api/lists', { name: 'Newsletter' })).body
+    await client.post('/api/lists/subscribe', { listId, subscribers: [{ userId: 'ada-1' }] })
+    const { dataFields } = (await client.get('/api/users/byUserId/ada-1')).body.user
+    expect(dataFields).toMatchObject({
+      userListIds: [listId],
+      subscribedMessageTypeIds: [],
+      unsubscribedChannelIds: [],
+      unsubscribedMessageTypeIds: []
+    })
+    expect(dataFields).not.toHaveProperty('emailListIds')
+  })
+})

@@ -1,10 +1,33 @@
 // Which of `@iterable/api`'s zod schemas an emulated answer must satisfy, by route: the schema Iterable's client
 // validates that endpoint's answer with. Error answers must match its error shape. The endpoints the client has no
-// schema for (bulkUpdateSubscriptions) are checked against Iterable's Swagger spec in their own tests.
+// schema for (bulkUpdateSubscriptions) are checked against Iterable's Swagger spec in their own tests. The catalog
+// reads answer inside `params` (as recorded from Iterable): their schema applies to `params`, as the client reads
+// them.
 
 const SUCCESS = 'IterableSuccessResponseSchema'
 
-const ROUTE_SCHEMAS: { method: string; pattern: RegExp; schema: string | undefined }[] = [
+const ROUTE_SCHEMAS: { method: string; pattern: RegExp; schema: string | undefined; inParams?: boolean }[] = [
+  { method: 'GET', pattern: /^\/api\/catalogs$/, schema: 'GetCatalogsResponseSchema', inParams: true },
+  {
+    method: 'GET',
+    pattern: /^\/api\/catalogs\/[^/]+\/fieldMappings$/,
+    schema: 'CatalogFieldMappingsResponseSchema',
+    inParams: true
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/catalogs\/[^/]+\/items$/,
+    schema: 'GetCatalogItemsResponseSchema',
+    inParams: true
+  },
+  {
+    method: 'GET',
+    pattern: /^\/api\/catalogs\/[^/]+\/items\/[^/]+$/,
+    schema: 'CatalogItemWithPropertiesSchema',
+    inParams: true
+  },
+  { method: 'PUT', pattern: /^\/api\//, schema: SUCCESS },
+  { method: 'PATCH', pattern: /^\/api\//, schema: SUCCESS },
   { method: 'POST', pattern: /^\/api\/users\/bulkUpdate$/, schema: 'UserBulkUpdateListResponseSchema' },
   { method: 'POST', pattern: /^\/api\/users\/bulkUpdateSubscriptions$/, schema: undefined },
   { method: 'POST', pattern: /^\/api\/lists\/(un)?subscribe$/, schema: 'UserBulkUpdateListResponseSchema' },
@@ -41,6 +64,10 @@ export function answerSchemaCheck(
       .filter((line) => line.trim() !== '')
       .map((email) => ({ email }))
     return { schema: route.schema, value: { users } }
+  }
+  if (route.inParams) {
+    const params = typeof body === 'object' && body !== null ? (body as { params?: unknown }).params : undefined
+    return { schema: route.schema, value: params }
   }
   return { schema: route.schema, value: body }
 }

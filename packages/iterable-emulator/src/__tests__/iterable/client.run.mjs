@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import {
+  CatalogItemWithPropertiesSchema,
   IterableApiError,
   IterableClient,
   IterableRawError,
@@ -206,5 +207,68 @@ describe('lists', () => {
       (await client.getLists()).lists.some((list) => list.id === listId),
       false
     )
+  })
+})
+
+describe('catalogs', () => {
+  it('createCatalog, getCatalogs, updateCatalogFieldMappings, getCatalogFieldMappings, deleteCatalog', async () => {
+    assert.equal((await client.createCatalog({ catalogName: 'restaurants' })).code, 'Success')
+    await client.createCatalog({ catalogName: 'campsites' })
+    const page = await client.getCatalogs({ page: 1, pageSize: 1 })
+    assert.deepEqual(page.catalogNames, [{ name: 'campsites' }])
+    assert.equal(page.totalCatalogsCount, 2)
+    assert.equal(page.nextPageUrl, '/api/catalogs?page=2&pageSize=1')
+    const mappings = [
+      { fieldName: 'isSteakHouse', fieldType: 'boolean' },
+      { fieldName: 'location', fieldType: 'geo_location' }
+    ]
+    assert.equal(
+      (await client.updateCatalogFieldMappings({ catalogName: 'restaurants', mappingsUpdates: mappings })).code,
+      'Success'
+    )
+    const { definedMappings } = await client.getCatalogFieldMappings({ catalogName: 'restaurants' })
+    assert.deepEqual(definedMappings, { isSteakHouse: 'boolean', location: 'geo_location' })
+    const error = await refused(() =>
+      client.updateCatalogFieldMappings({
+        catalogName: 'restaurants',
+        mappingsUpdates: [{ fieldName: 'isSteakHouse', fieldType: 'string' }]
+      })
+    )
+    assert.equal(error.statusCode, 400)
+    assert.equal(error.code, 'BadParams')
+    assert.equal((await client.deleteCatalog({ catalogName: 'campsites' })).code, 'Success')
+  })
+
+  it('item writes (bulk and single), reads and deletes; getCatalogItem through the HTTP instance', async () => {
+    const catalogName = 'restaurants'
+    await client.replaceCatalogItems({
+      catalogName,
+      documents: { duke: { name: 'The Duke', isSteakHouse: true }, bronto: { name: 'Bronto King' } }
+    })
+    await client.partialUpdateCatalogItems({ catalogName, documents: { duke: { recentlyUpdated: true } } })
+    await client.replaceCatalogItem({ catalogName, itemId: 'chateau', value: { name: 'Le Chateau' } })
+    await client.partialUpdateCatalogItem({ catalogName, itemId: 'chateau', update: { isSteakHouse: false } })
+    const items = await client.getCatalogItems({ catalogName, pageSize: 10 })
+    assert.equal(items.totalItemsCount, 3)
+    assert.deepEqual(
+      items.catalogItemsWithProperties.map(({ itemId, value }) => [itemId, value]),
+      [
+        ['duke', { name: 'The Duke', isSteakHouse: true, recentlyUpdated: true }],
+        ['bronto', { name: 'Bronto King' }],
+        ['chateau', { name: 'Le Chateau', isSteakHouse: false }]
+      ]
+    )
+    // Iterable answers the item inside params (recorded); the client's getCatalogItem reads it bare, so it is
+    // called through the client's HTTP instance and its params checked with the client's schema.
+    const { data } = await client.client.get('/api/catalogs/restaurants/items/bronto')
+    const item = CatalogItemWithPropertiesSchema.parse(data.params)
+    assert.deepEqual(item.value, { name: 'Bronto King' })
+    assert.equal(item.size, 22)
+    assert.equal((await client.deleteCatalogItem({ catalogName, itemId: 'bronto' })).code, 'Success')
+    assert.equal((await client.bulkDeleteCatalogItems({ catalogName, itemIds: ['duke', 'chateau'] })).code, 'Success')
+    assert.equal((await client.getCatalogItems({ catalogName })).totalItemsCount, 0)
+    const missing = await refused(() => client.getCatalogItem({ catalogName, itemId: 'bronto' }))
+    assert.equal(missing.statusCode, 404)
+    assert.equal(missing.code, 'NotFound')
   })
 })
