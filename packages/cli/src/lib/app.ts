@@ -3,11 +3,11 @@ import type { NextFunction, Request, Response } from 'express'
 import cors from 'cors'
 import { HTTPError, IntegrationError, defaultValues } from '@segment/actions-core'
 import type { Destination, InputField, JSONObject, SegmentEvent } from '@segment/actions-core'
-import type { AnyDestinationDefinition } from './destinations'
 import { describeFailure, summarizeExchanges } from './exchanges'
 import type { Exchange, RequestFailure } from './exchanges'
 import { recordResponses } from './instrument'
 import { RecentSecrets, redactDeep, redactText, secretValues } from './redact'
+import type { ServedDestination } from './served'
 import { testerRouter } from './tester'
 import type { TesterOptions } from './tester'
 
@@ -27,12 +27,6 @@ export const ALLOWED_ORIGINS = [
 ]
 
 /** The definition being served and the Destination built from it, both replaced on each reload. */
-export interface ServedDestination {
-  definition: AnyDestinationDefinition
-  destination: Destination
-  generation: number
-}
-
 export interface AppOptions {
   /** The destination's folder name, reported by GET /manifest as upstream does. */
   directoryName?: string

@@ -4,7 +4,8 @@ import { Destination } from '@segment/actions-core'
 import type { AnyDestinationDefinition } from './destinations'
 import type { ApiUrlMap } from './api-base-url'
 import { createApp } from './app'
-import type { AppOptions, ServedDestination } from './app'
+import type { AppOptions } from './app'
+import type { ServedDestination } from './served'
 import { instrument } from './instrument'
 import { startLiveReload } from './live-reload'
 import type { LiveReload } from './live-reload'
@@ -14,7 +15,8 @@ import { RecentSecrets } from './redact'
 // port that tells Segment's Actions Tester (and the local tester page) when the destination reloaded.
 
 export { createApp, routesOf, mappingFor, DEFAULT_BODY_LIMIT, ALLOWED_ORIGINS } from './app'
-export type { ServedDestination, ActionAnswer } from './app'
+export type { ActionAnswer } from './app'
+export type { ServedDestination } from './served'
 
 export interface ServerOptions extends AppOptions {
   /** Loads the destination definition: once at start, then on every reload. */
