@@ -1,16 +1,19 @@
 import { createTestIntegration } from '@segment/actions-core'
 import type { DestinationDefinition, SegmentEvent } from '@segment/actions-core'
 import ours from '@local/destination-actions/src/destinations/iterable'
-import upstream from '@segment/action-destinations/dist/destinations/iterable'
-import { withBaseUrlOverride } from '@local/cli/src/lib/api-base-url'
+import { withBaseUrlOverride } from '@local/cli'
 import type { EventKind } from './events'
+import { loadUpstream } from './upstream'
 
 // The two destinations measured, the paths they share, and how events go through core's own test harness:
 // createTestIntegration → testAction (one call per event) or testBatchAction (one call for the whole batch).
 
-export const DESTINATIONS = { ours, upstream } as const
-export type Impl = keyof typeof DESTINATIONS
-export const IMPLS = Object.keys(DESTINATIONS) as Impl[]
+export type Impl = 'ours' | 'upstream'
+export const IMPLS: Impl[] = ['ours', 'upstream']
+
+/** Our destination, or the published one (installed by the bench on first use: see upstream.ts). */
+export const destinationOf = (impl: Impl): DestinationDefinition<unknown> =>
+  impl === 'ours' ? (ours as DestinationDefinition<unknown>) : loadUpstream()
 
 /** Every path both destinations have, each with the events of the action's default subscription. */
 export const PATHS = (
@@ -40,7 +43,7 @@ export type Integration = ReturnType<typeof createTestIntegration>
 
 /** The destination with its Iterable requests sent to `baseUrl` instead (the sink), without touching its code. */
 export function integrationFor(impl: Impl, baseUrl: string): Integration {
-  const definition = DESTINATIONS[impl] as DestinationDefinition<unknown>
+  const definition = destinationOf(impl)
   // Core caches an action's validator by destination name and action title, which the two share: upstream is renamed
   // here, so that each destination's events are validated against its own fields, as in production.
   const named = impl === 'upstream' ? { ...definition, name: `${definition.name} (published)` } : definition
