@@ -1,81 +1,23 @@
-import nock from 'nock'
-import {
-  API_KEY,
-  audienceEvent,
-  LIST_ID,
-  listAnswer,
-  newTestDestination,
-  SUBSCRIBE_PATH,
-  UNSUBSCRIBE_PATH,
-  US
-} from './__helpers__/support'
+import destination from '../index'
+import { allFieldsRequests } from '../../iterable/__tests__/__helpers__/all-fields'
+import { API_KEY, AUDIENCE_KEY, LIST_ID, listAnswer } from './__helpers__/support'
 
-// Snapshots of every body the destination sends for realistic Engage events, each also pinned exactly.
+// Every field of the action, each mapped to a value made from its definition: the snapshot shows where each lands in
+// what is sent to Iterable (method, URL, body), and which fields never reach it.
 
-/** The path and body of each request `run` sends to the US data center. */
-async function requestsOf(run: () => Promise<unknown>) {
-  const sent: { path: string; body: unknown }[] = []
-  nock(US)
-    .persist()
-    .post(/.*/)
-    .reply(200, function (path, body) {
-      sent.push({ path, body })
-      return listAnswer(1)
-    })
-  await run()
-  return sent
-}
+const actionSlug = 'syncAudience'
 
-describe('Testing snapshot for actions-iterable-audiences destination:', () => {
-  it('syncAudience: an identify entering the audience, with email and userId, in a userID-based project', async () => {
-    const event = audienceEvent({ userId: 'user-1815', email: 'ada@example.com', inAudience: true })
-
-    const sent = await requestsOf(() =>
-      newTestDestination().testAction('syncAudience', {
-        event,
-        useDefaultMappings: true,
-        settings: { apiKey: API_KEY, iterableProjectType: 'userId' }
-      })
-    )
-
-    expect(sent).toMatchSnapshot()
-    expect(sent).toEqual([
-      {
-        path: SUBSCRIBE_PATH,
-        body: { listId: LIST_ID, subscribers: [{ email: 'ada@example.com', userId: 'user-1815' }] }
-      }
-    ])
-  })
-
-  it('syncAudience: an Audience Exited track event identified by email, with the audience settings', async () => {
-    const event = audienceEvent({
-      userId: undefined,
-      email: 'ada@example.com',
-      inAudience: false,
-      type: 'track',
-      audienceSettings: { globalUnsubscribe: true, campaignId: 4242 }
-    })
-
-    const sent = await requestsOf(() =>
-      // The audience settings travel in the event's context.personas.audience_settings, as Engage sends them.
-      newTestDestination().testAction('syncAudience', {
-        event,
-        useDefaultMappings: true,
-        settings: { apiKey: API_KEY }
-      })
-    )
-
-    expect(sent).toMatchSnapshot()
-    expect(sent).toEqual([
-      {
-        path: UNSUBSCRIBE_PATH,
-        body: {
-          listId: LIST_ID,
-          subscribers: [{ email: 'ada@example.com' }],
-          campaignId: 4242,
-          channelUnsubscribe: true
-        }
-      }
-    ])
+describe(`Testing snapshot for Iterable Lists' ${actionSlug} destination action:`, () => {
+  it('all fields', async () => {
+    // The list is named by its numeric id, and the audience key's value in the traits says the user entered it.
+    const overrides = {
+      segmentAudienceId: String(LIST_ID),
+      segmentAudienceKey: AUDIENCE_KEY,
+      traitsOrProperties: { [AUDIENCE_KEY]: true, traitsOrPropertiesText: 'traitsOrProperties text' }
+    }
+    const settings = { apiKey: API_KEY }
+    expect(
+      await allFieldsRequests(destination, actionSlug, { settings, overrides, answer: listAnswer(1) })
+    ).toMatchSnapshot()
   })
 })

@@ -1,34 +1,14 @@
-import {
-  actionUnderTest,
-  AS_DELIVERED,
-  emailUpdated,
-  snapshotSuite,
-  UPDATE_EMAIL_PATH
-} from '../../__tests__/__helpers__/support'
+import destination from '../../index'
+import { allFieldsRequests } from '../../__tests__/__helpers__/all-fields'
+import { settings, snapshotSuite } from '../../__tests__/__helpers__/support'
+
+// Every field of the action, each mapped to a value made from its definition: the snapshot shows where each lands in
+// what is sent to Iterable (method, URL, body), and which fields never reach it.
 
 const actionSlug = 'updateEmail'
-const { bodySent } = actionUnderTest(actionSlug, UPDATE_EMAIL_PATH)
 
 describe(snapshotSuite(actionSlug), () => {
-  it('builds the users/updateEmail body of a realistic "Email Updated" event with the default mappings', async () => {
-    const event = emailUpdated({
-      ...AS_DELIVERED,
-      messageId: 'ajs-next-1675629730000-9b7e0a31',
-      properties: {
-        previous_email: 'jane.doe@example.com',
-        new_email: 'jane.smith@example.com',
-        source: 'account settings'
-      },
-      context: { traits: { email: 'jane.doe@example.com' } }
-    })
-
-    const body = await bodySent(event)
-
-    expect(body).toMatchSnapshot()
-    expect(body).toEqual({
-      currentEmail: 'jane.doe@example.com',
-      currentUserId: 'user-8812',
-      newEmail: 'jane.smith@example.com'
-    })
+  it('all fields', async () => {
+    expect(await allFieldsRequests(destination, actionSlug, { settings })).toMatchSnapshot()
   })
 })
