@@ -1,8 +1,8 @@
-import { loadSpec, specValidators, useEmulator, readerError } from './helpers'
+import { itWithSpec, loadSpec, specValidators, useEmulator, readerError } from './helpers'
 
 // Push devices and browser tokens on the profile, and the subscription endpoints that overwrite preferences.
 
-const spec = loadSpec('Subscription answers against the Swagger spec')
+const spec = loadSpec("bulkUpdateSubscriptions' answer against the Swagger spec")
 const SUCCESS = { msg: '', code: 'Success', params: null }
 
 describe('POST /api/users/registerDeviceToken and /registerBrowserToken', () => {
@@ -156,6 +156,8 @@ describe('POST /api/users/updateSubscriptions and /bulkUpdateSubscriptions', () 
     expect((await client.post('/api/users/updateSubscriptions', {})).body.code).toBe('BadParams')
   })
 
+  /** The answer of the next test, checked against the spec after it (Iterable's client has no schema for it). */
+  let bulkAnswer: unknown
   it("bulkUpdateSubscriptions answers the spec's counts and lists, per record", async () => {
     await client.post('/api/users/update', { email: 'grace@example.com', userId: 'grace-1' })
     const reply = await client.post('/api/users/bulkUpdateSubscriptions', {
@@ -166,23 +168,27 @@ describe('POST /api/users/updateSubscriptions and /bulkUpdateSubscriptions', () 
         { userId: 'nobody', unsubscribedChannelIds: [5] }
       ]
     })
-    expect(reply).toMatchObject({
-      status: 200,
-      body: {
-        successCount: 2,
-        failCount: 2,
-        invalidEmails: ['not-an-email'],
-        invalidUserIds: [],
-        validEmailFailures: [],
-        validUserIdFailures: ['nobody']
-      }
+    expect(reply.status).toBe(200)
+    expect(reply.body).toEqual({
+      successCount: 2,
+      failCount: 2,
+      invalidEmails: ['not-an-email'],
+      invalidUserIds: [],
+      validEmailFailures: [],
+      validUserIdFailures: ['nobody']
     })
-    if (spec) expect(specValidators(spec, { strict: true })('BulkUpdateSubscriptionsResponse', reply.body)).toEqual([])
+    bulkAnswer = reply.body
     expect((await profile('ada@example.com')).unsubscribedChannelIds).toEqual([5])
     expect((await profile('grace@example.com')).unsubscribedMessageTypeIds).toEqual([7])
     expect(await client.post('/api/users/bulkUpdateSubscriptions', { updateSubscriptionsRequests: {} })).toMatchObject({
       status: 400,
       body: { code: 'BadJsonBody' }
     })
+  })
+
+  itWithSpec(spec)("bulkUpdateSubscriptions' answer above has exactly the shape of the spec's definition", () => {
+    if (!spec) throw new Error('This test runs only with the spec')
+    expect(bulkAnswer).toBeDefined()
+    expect(specValidators(spec, { strict: true })('BulkUpdateSubscriptionsResponse', bulkAnswer)).toEqual([])
   })
 })

@@ -273,10 +273,11 @@ describe.each(DATA_CENTERS)(
 
       const found = await post('getAudience', { settings, externalId: listId })
 
-      expect(found.status).toBe(400)
+      expect(found.status).toBe(404)
       expect(found.json).toEqual({
         ok: false,
-        error: expect.stringContaining(`Audience with ID ${listId} not found in Iterable`)
+        error: expect.stringContaining(`Audience with ID ${listId} not found in Iterable`),
+        code: 'AUDIENCE_NOT_FOUND'
       })
     })
   }
