@@ -1,20 +1,27 @@
-// Dry run: pushes sample Segment events through the Iterable destination with its presets' mappings and prints the
-// request each one would send to Iterable. Nothing leaves this machine: HTTP is intercepted in-process.
+// Dry run: pushes sample Segment events through every action of the Iterable destination and prints the request each
+// one would send to Iterable: with the mapping of each automatic preset that takes the event, an action no such preset
+// covers with its default mapping on the events its default subscription takes, and the catalog action with the rows
+// of a Reverse ETL model. Nothing leaves this machine: HTTP is intercepted in-process.
 import nock from 'nock'
-import { createTestIntegration } from '@segment/actions-core'
+import { createTestIntegration, defaultValues } from '@segment/actions-core'
 import type { JSONObject, SegmentEvent } from '@segment/actions-core'
 import { parseFql, validate } from '@segment/destination-subscriptions'
-import destination from '../packages/destination-actions/src/destinations/iterable'
-import type { Settings } from '../packages/destination-actions/src/destinations/iterable/generated-types'
-import { API_KEY_HEADER } from '../packages/destination-actions/src/destinations/iterable/iterable-api'
+import { API_KEY_HEADER, iterable as destination } from '@local/destination-actions'
+import type { IterableSettings as Settings } from '@local/destination-actions'
 import { sampleEvents } from './sample-events'
 
 const settings: Settings = { apiKey: 'dry-run-api-key', dataCenterLocation: 'united_states' }
 
+/** The catalog action, which Reverse ETL rows reach through a model's mapping (sync mode and catalog), never a preset. */
+const CATALOG_ACTION = 'syncCatalogItems'
+
+const takes = (subscription: string | undefined, event: SegmentEvent) =>
+  subscription !== undefined && validate(parseFql(subscription), event)
+
 /** Every automatic preset whose subscription takes `event`: Segment runs each of them. */
 function presetsFor(event: SegmentEvent) {
   return (destination.presets ?? []).flatMap((preset) =>
-    preset.type === 'automatic' && validate(parseFql(preset.subscribe), event) ? [preset] : []
+    preset.type === 'automatic' && takes(preset.subscribe, event) ? [preset] : []
   )
 }
 
@@ -55,10 +62,13 @@ async function main() {
     integration.responses = []
   }
 
+  const exercised = new Set<string>()
   const isModelRow = (event: SegmentEvent) =>
     event.type === 'track' && ['new', 'updated', 'deleted'].includes(String(event.event))
-  for (const event of sampleEvents.filter((each) => !isModelRow(each))) {
+  const events = sampleEvents.filter((each) => !isModelRow(each))
+  for (const event of events) {
     for (const preset of presetsFor(event)) {
+      exercised.add(preset.partnerAction)
       await run(
         `${describe(event)} → ${preset.name} → ${preset.partnerAction}`,
         preset.partnerAction,
@@ -67,11 +77,23 @@ async function main() {
       )
     }
   }
+  // Actions without an automatic preset for these events (Register Browser Push Token, Update Subscriptions): their
+  // default mapping, as the Segment UI pre-fills it, on the events their default subscription takes.
+  for (const [slug, action] of Object.entries(destination.actions)) {
+    if (exercised.has(slug) || slug === CATALOG_ACTION) continue
+    for (const event of events.filter((each) => takes(action.defaultSubscription, each))) {
+      exercised.add(slug)
+      await run(`${describe(event)} → ${action.title} (default mapping) → ${slug}`, slug, event, {
+        ...(defaultValues(action.fields) as JSONObject)
+      })
+    }
+  }
   // Reverse ETL rows have no preset: a model's mapping names the sync mode, and here the catalog.
   for (const event of sampleEvents.filter(isModelRow)) {
+    exercised.add(CATALOG_ACTION)
     await run(
-      `Reverse ETL row "${event.event}" → syncCatalogItems (mirror, catalog products)`,
-      'syncCatalogItems',
+      `Reverse ETL row "${event.event}" → ${CATALOG_ACTION} (mirror, catalog products)`,
+      CATALOG_ACTION,
       event,
       {
         __segment_internal_sync_mode: 'mirror',
@@ -79,7 +101,13 @@ async function main() {
       }
     )
   }
-  console.log('\nDry run: no request left this machine.')
+  const missed = Object.keys(destination.actions).filter((slug) => !exercised.has(slug))
+  if (missed.length > 0) {
+    console.error(`\nDry run: no sample event reaches ${missed.join(', ')}: add one to scripts/sample-events.ts.`)
+    process.exitCode = 1
+    return
+  }
+  console.log(`\nDry run: all ${exercised.size} actions exercised; no request left this machine.`)
 }
 
 main().catch((error) => {

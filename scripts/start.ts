@@ -4,9 +4,9 @@
 import { spawn } from 'child_process'
 import type { ChildProcess } from 'child_process'
 import path from 'path'
-import { BASE_URLS } from '../packages/destination-actions/src/destinations/iterable/iterable-api'
-import { optionsFromEnv, startEmulator } from '../packages/iterable-emulator/src'
-import type { Emulator } from '../packages/iterable-emulator/src'
+import { BASE_URLS } from '@local/destination-actions'
+import { optionsFromEnv, startEmulator } from '@local/iterable-emulator'
+import type { Emulator } from '@local/iterable-emulator'
 
 const repoRoot = path.resolve(__dirname, '..')
 const servePort = Number(process.env.PORT ?? 3000)
@@ -23,14 +23,25 @@ const live = process.argv.includes('--live')
 const destinationAt = process.argv.indexOf('--destination')
 const destination = destinationAt >= 0 ? process.argv[destinationAt + 1] ?? 'iterable' : 'iterable'
 
-/** Where the emulator reads a user back: the endpoints its GET /api/users answers, by email first. */
+/** The events the tester page starts from: Engage's audience events for the audience destination. */
+const SAMPLES: Record<string, string> = {
+  iterable: 'scripts/sample-events.ts',
+  'iterable-audiences': 'scripts/audience-sample-events.ts'
+}
+
+/** Where the tester page reads back what a request changed: the user (by email first, else by userId), and a list. */
 const PROFILE_URLS = [
   `${BASE_URLS.united_states}/api/users/{email}`,
-  `${BASE_URLS.united_states}/api/users/byUserId/{userId}`
+  `${BASE_URLS.united_states}/api/users/byUserId/{userId}`,
+  // The list's users, for the audience destination's read-back.
+  `${BASE_URLS.united_states}/api/lists/getUsers?listId={listId}`
 ]
 
 function serveArgs(emulator: Emulator | undefined): string[] {
-  const args = ['serve', '--destination', destination, '--samples', path.join(repoRoot, 'scripts/sample-events.ts')]
+  const args = ['serve', '--destination', destination]
+  // Another destination gets serve's own samples (one event of each type).
+  const samples = Object.prototype.hasOwnProperty.call(SAMPLES, destination) ? SAMPLES[destination] : undefined
+  if (samples) args.push('--samples', path.join(repoRoot, samples))
   if (!emulator) return args
   for (const origin of Object.values(BASE_URLS)) args.push('--api-url', `${origin}=${emulator.url}`)
   for (const url of PROFILE_URLS) args.push('--profile-url', url)
@@ -38,19 +49,33 @@ function serveArgs(emulator: Emulator | undefined): string[] {
   return args
 }
 
+/** What serve reports over the IPC channel once it listens: its URL, and the destination's name and routes. */
+interface Ready {
+  url: string
+  name: string
+  routes: string[]
+}
+
 /**
- * Starts serve and resolves with its URL once it listens, or with undefined when it exits first (a port in use: serve
- * says which and how to change it). serve reports over the IPC channel, so another server already on the port can
- * never pass for it.
+ * Starts serve and resolves with what it serves once it listens, or without when it exits first (a port in use:
+ * serve says which and how to change it). serve reports over the IPC channel, so another server already on the port
+ * can never pass for it.
  */
-function startServe(args: string[]): Promise<{ child: ChildProcess; url?: string }> {
+function startServe(args: string[]): Promise<{ child: ChildProcess; ready?: Ready }> {
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin/run'), ...args], {
     cwd: repoRoot,
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, PORT: String(servePort) }
   })
   return new Promise((resolve) => {
-    child.once('message', (message: { ready?: string }) => resolve({ child, url: message.ready }))
+    child.once('message', (message: { ready?: string; name?: string; routes?: string[] }) =>
+      resolve({
+        child,
+        ready: message.ready
+          ? { url: message.ready, name: message.name ?? destination, routes: message.routes ?? [] }
+          : undefined
+      })
+    )
     child.once('exit', () => resolve({ child }))
   })
 }
@@ -77,49 +102,90 @@ async function startEmulatorOrExplain(): Promise<Emulator> {
   }
 }
 
-function tryIt(emulatorUrl: string): string {
-  const identify = JSON.stringify({
-    settings: { apiKey: '<api key>' },
-    payload: {
+/** The JSON of a request body in a single-quoted shell argument, the key read from the shell when it came from one. */
+const shellJson = (body: object) => `'${JSON.stringify(body).replace('<api key>', shellKey)}'`
+
+/**
+ * A curl to paste for the destination served: an identify to updateUser read back from the emulator; for an audience
+ * destination, an audience created, a user entering it (Engage's identify) and the list read back.
+ */
+function tryIt({ url, routes }: Ready, emulatorUrl: string): { what: string; commands: string[] } {
+  const has = (route: string) => routes.includes(`POST /${route}`)
+  const readKey = `-H 'Api-Key: ${shellKey}'`
+  if (has('createAudience') && has('syncAudience')) {
+    const settings = { apiKey: '<api key>', iterableProjectType: 'hybrid' }
+    const personas = { computation_key: 'vip', computation_id: 'aud_demo_1', namespace: 'spa_demo' }
+    const created = shellJson({ settings, audienceName: 'VIP', personas })
+    const event = {
       type: 'identify',
       userId: 'user-1815',
       messageId: 'msg-demo-1',
-      traits: { email: 'ada@example.com', firstName: 'Ada', plan: 'premium', createdAt: '2023-12-10T08:15:00+01:00' }
+      traits: { email: 'ada@example.com', vip: true },
+      context: { personas: { ...personas, computation_class: 'audience', external_audience_id: '<list id>' } }
     }
-  })
-  const body = identify.replace('<api key>', shellKey)
-  return `curl -s localhost:${servePort}/updateUser -d '${body}' && echo && curl -s ${emulatorUrl}/api/users/ada@example.com -H 'Api-Key: ${shellKey}'`
+    const sync = shellJson({ settings, payload: event }).replace('<list id>', `'"$LIST_ID"'`)
+    return {
+      what: 'Or create an audience (an Iterable list) with curl, add a user to it as Engage does, then read the list back from the emulator:',
+      commands: [
+        `LIST_ID=$(curl -s ${url}/createAudience -d ${created} | sed -E 's/.*"externalId":"([0-9]+)".*/\\1/') && echo "list $LIST_ID"`,
+        `curl -s ${url}/syncAudience -d ${sync} && echo`,
+        `curl -s "${emulatorUrl}/api/lists/getUsers?listId=$LIST_ID" ${readKey}`
+      ]
+    }
+  }
+  if (has('updateUser')) {
+    const identify = {
+      settings: { apiKey: '<api key>' },
+      payload: {
+        type: 'identify',
+        userId: 'user-1815',
+        messageId: 'msg-demo-1',
+        traits: { email: 'ada@example.com', firstName: 'Ada', plan: 'premium', createdAt: '2023-12-10T08:15:00+01:00' }
+      }
+    }
+    return {
+      what: 'Or send a Segment identify with curl, then read the user back from the emulator:',
+      commands: [
+        `curl -s ${url}/updateUser -d ${shellJson(
+          identify
+        )} && echo && curl -s ${emulatorUrl}/api/users/ada@example.com ${readKey}`
+      ]
+    }
+  }
+  return { what: "Or read the destination's definition with curl:", commands: [`curl -s ${url}/manifest`] }
 }
 
 async function main() {
   const emulator = live ? undefined : await startEmulatorOrExplain()
-  const { child: serve, url } = await startServe(serveArgs(emulator))
+  const { child: serve, ready } = await startServe(serveArgs(emulator))
   const stop = (code: number) => {
     serve.kill('SIGTERM')
     void (emulator?.close() ?? Promise.resolve()).finally(() => process.exit(code))
   }
-  if (!url) return stop(1)
+  if (!ready) return stop(1)
   serve.on('exit', (code) => stop(code ?? 0))
   process.once('SIGINT', () => stop(0))
   process.once('SIGTERM', () => stop(0))
+  const { url, name } = ready
 
   if (!emulator) {
     console.log(`
-Live mode: the destination calls the real Iterable API with the apiKey of each request's settings.
+Live mode: ${name} calls the real Iterable API with the apiKey of each request's settings.
   Tester page:   ${url}/
   Ctrl-C stops it.
 `)
     return
   }
+  const { what, commands } = tryIt(ready, emulator.url)
   console.log(`
-Iterable (Actions) is running locally.
+${name} is running locally.
   Tester page:                ${url}/   (open it in a browser: choose an action, send an event)
   serve (the destination):    ${url}   (GET /manifest, POST /<action>; Segment's Actions Tester can drive it)
   Iterable API emulator:      ${emulator.url}   (GET /api/users/<email>, /_emulator/state)
   API key the emulator takes: ${keyFromEnv ? 'the one in EMULATOR_API_KEY' : emulatorApiKey}
 
-Or send a Segment identify with curl, then read the user back from the emulator:
-  ${tryIt(emulator.url)}
+${what}
+${commands.map((command) => `  ${command}`).join('\n')}
 
 npm start -- --live sends to the real Iterable instead. Ctrl-C stops both.
 `)

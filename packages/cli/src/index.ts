@@ -1,18 +1,5 @@
-import GenerateMetadataPayload from './commands/generate/metadata-payload'
-import GenerateTypes from './commands/generate/types'
-import Serve from './commands/serve'
-import Validate from './commands/validate'
-
-// The commands, listed explicitly: oclif loads them from this module (see "oclif" in package.json), from the
-// TypeScript sources, so `./bin/run` needs no build step.
-export const COMMANDS = {
-  serve: Serve,
-  validate: Validate,
-  'generate:types': GenerateTypes,
-  'generate:metadata-payload': GenerateMetadataPayload
-}
-
-export { startServer, createApp } from './lib/server'
-export { validateDefinition } from './lib/validate'
-export { metadataFor, metadataJson } from './lib/metadata'
-export { generatedTypesFor, writeGeneratedTypes, staleGeneratedTypes } from './lib/generate-types'
+// What other packages of this repository use of the CLI: the rewrite of a destination's API origins (the bench sends
+// both destinations' calls to its sink with it). Light on purpose: the commands and the server load only with
+// ./bin/run (src/commands/index.ts, where oclif finds the commands).
+export { withBaseUrlOverride } from './lib/api-base-url'
+export type { BaseUrlOverride } from './lib/api-base-url'

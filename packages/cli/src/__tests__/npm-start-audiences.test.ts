@@ -1,4 +1,4 @@
-import { spawn } from 'child_process'
+import { execFile, spawn } from 'child_process'
 import { REPO_ROOT } from '../lib/destinations'
 
 // `npm start -- --destination iterable-audiences`: the emulator and serve with the audience destination, an audience
@@ -7,22 +7,57 @@ import { REPO_ROOT } from '../lib/destinations'
 const START = ['-r', 'ts-node/register/transpile-only', 'scripts/start.ts', '--destination', 'iterable-audiences']
 const KEY = 'local-emulator-key'
 
+/** The commands npm start prints to paste, on the lines after the one introducing them. */
+function pastedCommands(output: string, intro: RegExp): string {
+  const lines = output.split('\n')
+  const after = lines.slice(lines.findIndex((line) => intro.test(line)) + 1)
+  return after
+    .slice(
+      0,
+      after.findIndex((line) => line.trim() === '')
+    )
+    .map((line) => line.trim())
+    .join('\n')
+}
+
+function bash(script: string): Promise<{ exitCode: number; stdout: string }> {
+  return new Promise((resolve) => {
+    execFile('bash', ['-c', script], { timeout: 20_000 }, (error, stdout) =>
+      resolve({ exitCode: error ? Number(error.code ?? 1) : 0, stdout })
+    )
+  })
+}
+
 it('syncs an Engage audience to an Iterable list in both data centers', async () => {
   const child = spawn(process.execPath, START, {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', EMULATOR_PORT: '0', EMULATOR_API_KEY: '' }
   })
   try {
-    const { serve, emulator } = await new Promise<{ serve: string; emulator: string }>((resolve, reject) => {
-      let output = ''
-      child.stdout.on('data', (chunk) => {
-        output += String(chunk)
-        const serve = /serve \(the destination\): +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-        const emulator = /Iterable API emulator: +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-        if (serve && emulator) resolve({ serve: serve[1], emulator: emulator[1] })
-      })
-      child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)))
-    })
+    const { serve, emulator, output } = await new Promise<{ serve: string; emulator: string; output: string }>(
+      (resolve, reject) => {
+        let output = ''
+        child.stdout.on('data', (chunk) => {
+          output += String(chunk)
+          const serve = /serve \(the destination\): +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+          const emulator = /Iterable API emulator: +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+          if (serve && emulator && output.includes('Ctrl-C stops both.'))
+            resolve({ serve: serve[1], emulator: emulator[1], output })
+        })
+        child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)))
+      }
+    )
+    expect(output).toContain('\nIterable Lists (Actions) is running locally.\n')
+    expect(output).toMatch(/Serving Iterable Lists \(Actions\) from .*iterable-audiences/)
+    expect(output).toMatch(/Tester page: \S+ \(samples: scripts\/audience-sample-events\.ts\)/)
+    // The curl it prints works as pasted: an audience created, a user entering it, the list read back.
+    const pasted = pastedCommands(output, /^Or create an audience/)
+    expect(pasted).toMatch(/\/createAudience[\s\S]*\/syncAudience[\s\S]*\/api\/lists\/getUsers/)
+    const { exitCode, stdout } = await bash(pasted)
+    expect(exitCode).toBe(0)
+    expect(stdout).toMatch(/^list \d+\n/)
+    expect(stdout).toContain('/api/lists/subscribe')
+    expect(stdout.endsWith('ada@example.com\n')).toBe(true)
     const post = async (route: string, body: object) =>
       (await fetch(`${serve}/${route}`, { method: 'POST', body: JSON.stringify(body) })).json()
 

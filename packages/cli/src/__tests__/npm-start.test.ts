@@ -20,6 +20,19 @@ function holdPort(): Promise<net.Server> {
 }
 const portOf = (server: net.Server) => (server.address() as net.AddressInfo).port
 
+/** The commands npm start prints to paste, on the lines after the one introducing them. */
+function pastedCommands(output: string, intro: RegExp): string {
+  const lines = output.split('\n')
+  const after = lines.slice(lines.findIndex((line) => intro.test(line)) + 1)
+  return after
+    .slice(
+      0,
+      after.findIndex((line) => line.trim() === '')
+    )
+    .map((line) => line.trim())
+    .join('\n')
+}
+
 function runStart(env: NodeJS.ProcessEnv): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
@@ -65,17 +78,30 @@ describe('npm start', () => {
       env: { ...process.env, PORT: '0', EMULATOR_PORT: '0', EMULATOR_API_KEY: '' }
     })
     try {
-      const { page, emulator } = await new Promise<{ page: string; emulator: string }>((resolve, reject) => {
-        let output = ''
-        child.stdout.on('data', (chunk) => {
-          output += String(chunk)
-          const page = /Tester page: +(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)
-          const emulator = /Iterable API emulator: +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)
-          if (page && emulator && output.includes('is running locally'))
-            resolve({ page: page[1], emulator: emulator[1] })
-        })
-        child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)))
-      })
+      const { page, emulator, output } = await new Promise<{ page: string; emulator: string; output: string }>(
+        (resolve, reject) => {
+          let output = ''
+          child.stdout.on('data', (chunk) => {
+            output += String(chunk)
+            const page = /Tester page: +(http:\/\/127\.0\.0\.1:\d+)\//.exec(output)
+            const emulator = /Iterable API emulator: +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+            if (page && emulator && output.includes('Ctrl-C stops both.'))
+              resolve({ page: page[1], emulator: emulator[1], output })
+          })
+          child.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${output}`)))
+        }
+      )
+      expect(output).toContain('\nIterable (Actions) is running locally.\n')
+      // The curl it prints works as pasted: the identify is sent, and the user read back from the emulator.
+      const pasted = pastedCommands(output, /^Or send a Segment identify with curl/)
+      expect(pasted).toContain(`${page}/updateUser`)
+      const curl = await new Promise<string>((resolve, reject) =>
+        execFile('bash', ['-c', pasted], { timeout: 20_000 }, (error, stdout) =>
+          error ? reject(error) : resolve(stdout)
+        )
+      )
+      expect(curl).toContain(`"url":"${emulator}/api/users/update"`)
+      expect(curl).toContain('"firstName":"Ada"')
       const html = await fetch(`${page}/`, { headers: { Accept: 'text/html' } })
       expect(await html.text()).toContain('<title>Destination tester</title>')
       const config = await (await fetch(`${page}/_tester/config`)).json()

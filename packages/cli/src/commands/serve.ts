@@ -5,6 +5,7 @@ import { parseApiUrls } from '../lib/api-base-url'
 import type { ApiUrlMap } from '../lib/api-base-url'
 import {
   DESTINATIONS_DIR,
+  destinationModules,
   displayPath,
   listDestinationDirs,
   loadDestination,
@@ -28,17 +29,20 @@ Routes (JSON in, JSON out):
   POST /authenticate        body = settings; answers {ok: true} or {ok: false, error, fields}
   POST /refreshAccessToken  body = {settings, ...OAuth data}; 400 {ok: false, error} without OAuth
   POST /<action>            body = {payload, settings, mapping?, auth?, features?, subscriptionMetadata?}
+  POST /delete              body = {payload, settings}; a destination with onDelete
+  POST /createAudience      body = {settings, audienceName, personas, ...}; an audience destination
+  POST /getAudience         body = {settings, externalId, ...}; an audience destination
 
-An action answers 200 with every HTTP exchange the destination made ({request, response}), or on failure [{statusCode, message, stack, fields, requestError: true}]. An array payload runs the batch path; each exchange then carries each event's status (multistatus). The Api-Key header and every secret setting are shown as <redacted>.
+An action (and /delete) answers 200 with every HTTP exchange the destination made ({request, response}), or on failure [{statusCode, message, stack, fields, requestError: true}]. An array payload runs the batch path; each exchange then carries each event's status (multistatus). /createAudience and /getAudience answer {externalId}, or {ok: false, error, code} with the error's status (400 when it has none). The Api-Key header and every secret setting are shown as <redacted>.
 
-The destination's files are watched: an edit reloads it without restarting the server, and the WebSocket server on the next port (PORT + 1) sends "change" to its clients.
+Every module the destination loads from outside node_modules is watched (its folder's files, and shared modules it imports from elsewhere): an edit reloads it without restarting the server, and the WebSocket server on the next port (PORT + 1) sends "change" to its clients.
 
 API calls go to the real API unless --api-url sends an API origin elsewhere, such as a local emulator; the destination code knows nothing of it.`
 
   static override examples = [
-    '<%= config.bin %> <%= command.id %>',
-    'PORT=3002 <%= config.bin %> <%= command.id %> --destination iterable',
-    '<%= config.bin %> <%= command.id %> --api-url https://api.iterable.com=http://127.0.0.1:4010',
+    '<%= config.bin %> <%= command.id %> --destination iterable',
+    'PORT=3002 <%= config.bin %> <%= command.id %> --destination iterable-audiences',
+    '<%= config.bin %> <%= command.id %> --destination iterable --api-url https://api.iterable.com=http://127.0.0.1:4010',
     'curl -s localhost:3000/manifest'
   ]
 
@@ -79,7 +83,8 @@ API calls go to the real API unless --api-url sends an API origin elsewhere, suc
       summary: 'Settings the tester page starts with, as JSON. The page shows them: never a real key.'
     }),
     watch: Flags.boolean({
-      summary: 'Reload the destination when its files change, and say so on the WebSocket of PORT + 1.',
+      summary:
+        'Reload the destination when a module it loads changes (node_modules aside), and say so on the WebSocket of PORT + 1.',
       default: true,
       allowNo: true
     })
@@ -112,9 +117,10 @@ API calls go to the real API unless --api-url sends an API origin elsewhere, suc
       })
     } catch (error) {
       if (error instanceof PortInUseError) {
-        const which = error.server === 'http' ? 'PORT' : 'PORT (the live-reload WebSocket takes PORT + 1)'
         this.error(
-          `Port ${error.port} is in use on ${error.host}: stop the other server, or choose another port with ${which}=<port>.`,
+          error.server === 'http'
+            ? `Port ${error.port} is in use on ${error.host}: stop the other server, or choose another port with PORT=<port>.`
+            : `Port ${error.port} is in use on ${error.host}, and serve's live-reload WebSocket takes the port after serve's own (PORT + 1): stop the other server, choose another port with PORT=<port> (the WebSocket then takes <port> + 1), or serve without live reload with --no-watch.`,
           { exit: 1 }
         )
       }
@@ -126,25 +132,38 @@ API calls go to the real API unless --api-url sends an API origin elsewhere, suc
     this.logApiUrls(apiUrls)
     this.log(`Listening at ${running.url}`)
     for (const route of routesOf(running.served)) this.log(`  ${route}`)
-    this.log(`Tester page: ${running.url}/`)
+    this.log(`Tester page: ${running.url}/ (samples: ${samplesFile ? displayPath(samplesFile) : "serve's own"})`)
 
     let watcher: Watcher | undefined
     if (flags.watch) {
-      watcher = watchSources(
+      // The destination's folder, and every module it imports from elsewhere (iterable-audiences: ../iterable/...).
+      const watching = watchSources(
         dir,
         (files) => {
           this.log(`${files.map(displayPath).join(', ')} changed: reloading`)
           running.reload()
+          watching.setFiles(destinationModules(dir))
         },
-        { onError: (error) => this.warn(`file watching failed: ${error.message}`) }
+        { onError: (error) => this.warn(`file watching failed: ${error.message}`), files: destinationModules(dir) }
       )
+      watcher = watching
+      const elsewhere = destinationModules(dir).filter((file) => !file.startsWith(dir + path.sep))
+      const count = elsewhere.length === 1 ? 'the module' : `the ${elsewhere.length} modules`
+      const imported = elsewhere.length > 0 ? ` and ${count} it imports from elsewhere` : ''
       this.log(
-        `Watching ${displayPath(dir)} for changes; live reload on ws://${flags.host}:${running.liveReload?.port}`
+        `Watching ${displayPath(dir)}${imported} for changes; live reload on ws://${flags.host}:${
+          running.liveReload?.port
+        }`
       )
       this.log(`Segment's Actions Tester can drive this server: ${ACTIONS_TESTER_URL}`)
     }
     // A parent process (npm start) learns here that this server, not another one on the port, is up.
-    process.send?.({ ready: running.url, liveReloadPort: running.liveReload?.port })
+    process.send?.({
+      ready: running.url,
+      liveReloadPort: running.liveReload?.port,
+      name: definition.name,
+      routes: routesOf(running.served)
+    })
 
     // A stray rejection in a destination must not take the server down: report it and keep serving.
     process.on('unhandledRejection', (reason) => this.warn(running.redact(`unhandled rejection: ${String(reason)}`)))

@@ -131,6 +131,8 @@ export function createApp(served: ServedDestination, options: AppOptions): expre
     }
   })
 
+  // Answered as an action is: the requests the deletion made and their answers, or the failure (server.ts shows the
+  // onDelete client's requests, which the framework does not record).
   app.post('/delete', async (req, res, next) => {
     const { destination } = served
     const onDelete = destination.onDelete?.bind(destination)
@@ -138,9 +140,11 @@ export function createApp(served: ServedDestination, options: AppOptions): expre
     const body = objectOrEmpty(req.body, 'the body')
     const secrets = secretsOf(res, body.settings)
     const run = await recordResponses(() => onDelete((body.payload ?? {}) as never, (body.settings ?? {}) as never))
-    res.json(redactDeep(await answerFor(run.responses, run.error), secrets))
+    sendAnswer(res, await answerFor(run.responses, run.error), secrets)
   })
 
+  // Upstream answers every failure 400 {ok: false, error}; ours keeps that body (with the error's `code`) and answers
+  // with the error's own status where it has one: 404 AUDIENCE_NOT_FOUND, 422 MISSING_REQUIRED_FIELD.
   for (const route of ['createAudience', 'getAudience'] as const) {
     app.post(`/${route}`, async (req, res, next) => {
       const audienceConfig = (served.definition as { audienceConfig?: Record<string, unknown> }).audienceConfig
@@ -149,7 +153,10 @@ export function createApp(served: ServedDestination, options: AppOptions): expre
       try {
         res.json(redactDeep(await served.destination[route](req.body as never), secrets))
       } catch (error) {
-        res.status(400).json(redactDeep({ ok: false, error: await apiAnswerOr(error) }, secrets))
+        const { status, code } = audienceFailure(error)
+        const message = await apiAnswerOr(error)
+        res.locals.logNote = typeof message === 'string' ? message : JSON.stringify(message)
+        res.status(status).json(redactDeep({ ok: false, error: message, ...(code !== undefined && { code }) }, secrets))
       }
     })
   }
@@ -199,13 +206,7 @@ export function createApp(served: ServedDestination, options: AppOptions): expre
         events: payload as unknown as SegmentEvent[]
       })) as unknown[]
     })
-    const answer = await answerFor(run.responses, run.error, run.result)
-    const failure = answer.find((item): item is RequestFailure => 'requestError' in item)
-    if (failure) {
-      const { message } = failure
-      res.locals.logNote = `${failure.statusCode} ${typeof message === 'string' ? message : JSON.stringify(message)}`
-    }
-    res.json(redactDeep(answer, secrets))
+    sendAnswer(res, await answerFor(run.responses, run.error, run.result), secrets)
   })
 
   // Dynamic fields and hooks, where the action defines them, as upstream mounts them.
@@ -299,6 +300,16 @@ export function createApp(served: ServedDestination, options: AppOptions): expre
   return app
 }
 
+/** Sends an action's (or a deletion's) answer, 200 as upstream; a failure's status and message go in the log line. */
+function sendAnswer(res: Response, answer: ActionAnswer, secrets: readonly string[]): void {
+  const failure = answer.find((item): item is RequestFailure => 'requestError' in item)
+  if (failure) {
+    const { message } = failure
+    res.locals.logNote = `${failure.statusCode} ${typeof message === 'string' ? message : JSON.stringify(message)}`
+  }
+  res.json(redactDeep(answer, secrets))
+}
+
 /**
  * Upstream's answer: the exchanges, or on failure the failure alone. Ours adds keys a client written for upstream
  * ignores: the exchanges made before a failure (`exchanges`), and for a batch each event's status (`multistatus`)
@@ -334,6 +345,16 @@ function noEventSent(multistatus: unknown[]): RequestFailure & Extras {
     message: `No event of the batch was sent: ${reasons.join('; ')}`,
     requestError: true,
     multistatus
+  }
+}
+
+/** An audience failure's own status (an IntegrationError's, or the API's for an HTTP error), else 400 as upstream. */
+function audienceFailure(error: unknown): { status: number; code?: string } {
+  const { status, code } = (error ?? {}) as { status?: unknown; code?: unknown }
+  const own = error instanceof HTTPError ? error.response?.status : status
+  return {
+    status: typeof own === 'number' && own >= 400 && own <= 599 ? own : 400,
+    ...(typeof code === 'string' && code !== '' && { code })
   }
 }
 

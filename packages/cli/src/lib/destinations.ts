@@ -39,16 +39,34 @@ export function destinationDirsFor(paths: string[] | undefined, directory: strin
 }
 
 /**
- * Loads a destination definition from its folder's index.ts. With `fresh`, every module of that folder is dropped
- * from Node's require cache first, so that an edited file is read again (serve's reload); modules outside the
- * folder (the framework, other packages) stay loaded.
+ * The files of each destination's module graph (by its index.ts), node_modules aside: its folder's modules and those
+ * it imports from elsewhere in the repository, such as iterable-audiences' `../iterable/iterable-api.ts`. serve's
+ * reload forgets them all and its watcher watches them all.
+ */
+const modulesByEntry = new Map<string, Set<string>>()
+
+/**
+ * Loads a destination definition from its folder's index.ts. With `fresh`, every module the destination loaded
+ * before (its folder's and any other module of its graph outside node_modules) is dropped from Node's require cache
+ * first, so that an edited file is read again (serve's reload); packages (the framework, node_modules) stay loaded.
  */
 export function loadDestination(dir: string, { fresh = false } = {}): AnyDestinationDefinition {
   const entry = path.join(dir, 'index.ts')
   if (!existsSync(entry)) throw new Error(`No destination at ${dir}: ${path.basename(entry)} not found`)
-  if (fresh) forgetModulesUnder(dir)
-  // eslint-disable-next-line @typescript-eslint/no-var-requires -- a destination is chosen at run time
-  const loaded = require(entry) as { default?: AnyDestinationDefinition } & AnyDestinationDefinition
+  if (fresh) forgetDestinationModules(dir)
+  const cachedBefore = new Set(Object.keys(require.cache))
+  let loaded: { default?: AnyDestinationDefinition } & AnyDestinationDefinition
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires -- a destination is chosen at run time
+    loaded = require(entry) as typeof loaded
+  } catch (error) {
+    // The modules read before the failure are the destination's too: the next reload must forget them.
+    const known = modulesByEntry.get(entry) ?? new Set<string>()
+    for (const file of newSources(cachedBefore)) known.add(file)
+    modulesByEntry.set(entry, known)
+    throw error
+  }
+  modulesByEntry.set(entry, new Set([...newSources(cachedBefore), ...moduleGraph(entry)]))
   const definition = loaded.default ?? loaded
   if (!definition || typeof definition !== 'object' || !definition.actions) {
     throw new Error(`${entry} does not export a destination definition (an object with actions) as its default`)
@@ -56,11 +74,43 @@ export function loadDestination(dir: string, { fresh = false } = {}): AnyDestina
   return definition
 }
 
-export function forgetModulesUnder(dir: string): string[] {
-  const prefix = path.resolve(dir) + path.sep
-  const forgotten = Object.keys(require.cache).filter((file) => file.startsWith(prefix))
+/** Every file of the destination's module graph outside node_modules, as last loaded: what serve watches. */
+export function destinationModules(dir: string): string[] {
+  const entry = path.join(dir, 'index.ts')
+  return [...new Set([...(modulesByEntry.get(entry) ?? []), ...moduleGraph(entry)])].sort()
+}
+
+/** Drops the destination's modules (its graph, and anything cached under its folder) from the require cache. */
+export function forgetDestinationModules(dir: string): string[] {
+  const forgotten = new Set([...destinationModules(dir), ...cachedUnder(dir)])
   for (const file of forgotten) delete require.cache[file]
-  return forgotten
+  return [...forgotten].sort()
+}
+
+/** A module of the repository (or of a temporary copy), not of a package: a reload reads it again. */
+function isOwnSource(file: string): boolean {
+  return path.isAbsolute(file) && !file.split(/[\\/]/).includes('node_modules')
+}
+
+function newSources(cachedBefore: ReadonlySet<string>): string[] {
+  return Object.keys(require.cache).filter((file) => !cachedBefore.has(file) && isOwnSource(file))
+}
+
+/** The modules `entry` requires, directly or not, through modules of its own (never into node_modules). */
+function moduleGraph(entry: string): string[] {
+  const seen = new Set<string>()
+  const visit = (module: NodeModule | undefined) => {
+    if (!module || seen.has(module.filename) || !isOwnSource(module.filename)) return
+    seen.add(module.filename)
+    for (const child of module.children ?? []) visit(child)
+  }
+  visit(require.cache[entry])
+  return [...seen]
+}
+
+function cachedUnder(dir: string): string[] {
+  const prefix = path.resolve(dir) + path.sep
+  return Object.keys(require.cache).filter((file) => file.startsWith(prefix))
 }
 
 /** A path as the user would type it from where they are. */

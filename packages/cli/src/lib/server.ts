@@ -1,6 +1,7 @@
 import http from 'http'
 import type { AddressInfo } from 'net'
 import { Destination } from '@segment/actions-core'
+import type { RequestClient } from '@segment/actions-core'
 import type { AnyDestinationDefinition } from './destinations'
 import type { ApiUrlMap } from './api-base-url'
 import { createApp } from './app'
@@ -59,10 +60,33 @@ export function servedDestination(
   apiUrls: ApiUrlMap = {}
 ): ServedDestination {
   const named = generation === 0 ? definition : { ...definition, name: `${definition.name} (reload ${generation})` }
-  const destination = new Destination(instrument(named, apiUrls))
+  const destination = new Destination(instrument(withDeletionRequestsShown(named), apiUrls))
   // Each request records its own exchanges (instrument.ts); the Destination's shared list would only grow.
   for (const action of Object.values(destination.actions)) action.removeAllListeners('response')
   return { definition, destination, generation }
+}
+
+/**
+ * The framework hands onDelete a plain request client, whose responses do not carry their request as an action's
+ * do, so POST /delete could show none of them. Its client here adds them (request and options, as an action's
+ * client does), for the deletion's requests to be recorded and answered like an action's.
+ */
+function withDeletionRequestsShown(definition: AnyDestinationDefinition): AnyDestinationDefinition {
+  const { onDelete } = definition
+  if (!onDelete) return definition
+  const showRequest = (request: Request, options: unknown, response: Response) =>
+    Object.assign(response, {
+      request: (response as { request?: Request }).request ?? request,
+      options: (response as { options?: unknown }).options ?? options
+    })
+  // The framework's client runs the hooks of the call's options after its own (request-client.ts, afterResponse).
+  const client =
+    (request: RequestClient): RequestClient =>
+    (url, options) => {
+      const hooks = (options as { afterResponse?: unknown[] } | undefined)?.afterResponse ?? []
+      return request(url, { ...options, afterResponse: [...hooks, showRequest] } as typeof options)
+    }
+  return { ...definition, onDelete: (request, data) => onDelete(client(request), data) }
 }
 
 export async function startServer(

@@ -64,7 +64,7 @@ describe('serve, ports in use', () => {
       expect(unwrapped(stderr)).toContain(
         `Port ${portOf(
           other
-        )} is in use on 127.0.0.1: stop the other server, or choose another port with PORT (the live-reload WebSocket takes PORT + 1)=<port>.`
+        )} is in use on 127.0.0.1, and serve's live-reload WebSocket takes the port after serve's own (PORT + 1): stop the other server, choose another port with PORT=<port> (the WebSocket then takes <port> + 1), or serve without live reload with --no-watch.`
       )
     } finally {
       await release(other)
@@ -120,5 +120,87 @@ describe('serve, live reload', () => {
     } finally {
       socket.close()
     }
+  })
+})
+
+/** Starts `./bin/run serve` on free ports; resolves with its URLs once it listens and watches. */
+function startServe(
+  args: string[]
+): Promise<{ child: ChildProcessWithoutNullStreams; url: string; socketUrl: string }> {
+  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/run'), 'serve', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, PORT: '0' }
+  })
+  return new Promise((resolve, reject) => {
+    let output = ''
+    child.stdout.on('data', (chunk) => {
+      output += String(chunk)
+      const http = /Listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output)
+      const ws = /live reload on (ws:\/\/127\.0\.0\.1:\d+)/.exec(output)
+      if (http && ws) resolve({ child, url: http[1], socketUrl: ws[1] })
+    })
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)))
+  })
+}
+
+describe('serve, live reload of a module imported from a sibling folder', () => {
+  let copy: { dir: string; remove: () => Promise<void> }
+  let child: ChildProcessWithoutNullStreams | undefined
+
+  beforeAll(async () => {
+    // iterable-audiences imports ../iterable/iterable-api.ts (its settings, its requests): copied beside it.
+    copy = await temporaryCopy(path.join(DESTINATIONS_DIR, 'iterable-audiences'))
+    await fs.cp(path.join(DESTINATIONS_DIR, 'iterable'), path.join(path.dirname(copy.dir), 'iterable'), {
+      recursive: true,
+      filter: (file) => !/__tests__|__snapshots__/.test(file)
+    })
+  })
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child?.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    }
+    await copy.remove()
+  })
+
+  it('reloads iterable-audiences when ../iterable/iterable-api.ts changes, and serves the edited module', async () => {
+    const started = await startServe(['--destination', copy.dir])
+    child = started.child
+    const socket = new WebSocket(started.socketUrl)
+    await new Promise((resolve) => socket.once('open', resolve))
+    const apiKeyLabel = async () =>
+      (await (await fetch(`${started.url}/manifest`)).json()).authentication.fields.apiKey.label as string
+    try {
+      expect(await apiKeyLabel()).toBe('API Key')
+      const api = path.join(path.dirname(copy.dir), 'iterable', 'iterable-api.ts')
+      const original = await fs.readFile(api, 'utf8')
+      expect(original).toContain("label: 'API Key',")
+      const changed = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))))
+      let received = false
+      void changed.then(() => (received = true))
+      // The watcher may still be reading the files: edit again until it reports.
+      for (let edit = 1; !received && edit <= 40; edit++) {
+        await fs.writeFile(api, original.replace("label: 'API Key',", `label: 'API Key (edit ${edit})',`))
+        await Promise.race([changed, new Promise((resolve) => setTimeout(resolve, 500))])
+      }
+      expect(received).toBe(true)
+      expect(await changed).toBe('change')
+      expect(await apiKeyLabel()).toMatch(/^API Key \(edit \d+\)$/)
+    } finally {
+      socket.close()
+    }
+  })
+})
+
+describe('serve --help', () => {
+  it('gives examples that name a destination (the repository has two)', async () => {
+    const { exitCode, stdout } = await runBin(['serve', '--help'])
+    expect(exitCode).toBe(0)
+    const examples = stdout.slice(stdout.indexOf('EXAMPLES')).split('\n')
+    const serves = examples.filter((line) => line.includes('./bin/run serve'))
+    expect(serves.length).toBeGreaterThan(0)
+    for (const line of serves) expect(line).toMatch(/--destination iterable/)
+    expect(serves[0].trim()).toBe('$ ./bin/run serve --destination iterable')
   })
 })

@@ -4,7 +4,7 @@ import { promises as fs } from 'fs'
 import type { DestinationDefinition } from '@segment/actions-core'
 import { DESTINATIONS_DIR } from '../../lib/destinations'
 import { validateDefinition, validateDestinations } from '../../lib/validate'
-import iterable from '../../../../destination-actions/src/destinations/iterable'
+import { iterable } from '@local/destination-actions'
 import { authenticationFields, fixtureDestination } from '../../lib/__tests__/fixtures'
 import { runBin } from './run-command'
 

@@ -1,9 +1,9 @@
 import nock from 'nock'
 import WebSocket from 'ws'
-import { createTestEvent } from '@segment/actions-core'
-import type { DestinationDefinition } from '@segment/actions-core'
+import { IntegrationError, createTestEvent } from '@segment/actions-core'
+import type { AudienceDestinationDefinition, DestinationDefinition } from '@segment/actions-core'
 import { ALLOWED_ORIGINS } from '../server'
-import { FIXTURE_API, authenticationFields, fixtureDestination, serve } from './fixtures'
+import { FIXTURE_API, authenticationFields, fixtureDestination, serve, settle } from './fixtures'
 import type { Served } from './fixtures'
 
 // serve driven as Segment's web Actions Tester drives upstream actions-cli's server (packages/cli/src/lib/server.ts
@@ -252,17 +252,47 @@ describe('destinations with more routes', () => {
     expect(json).toEqual({ ok: true, data: { accessToken: 'fresh-token' } })
   })
 
-  it('POST /delete runs onDelete, and answers a failure in the shape upstream uses', async () => {
+  it('POST /delete runs onDelete, and answers its requests as an action does', async () => {
     const deleted = nock(FIXTURE_API).delete('/api/users/user-1').reply(200, { deleted: true })
     const { status, json } = await server.post('/delete', { payload: { userId: 'user-1' }, settings })
     expect(status).toBe(200)
     expect(deleted.isDone()).toBe(true)
-    // The framework's onDelete client records no exchange, upstream's answer is the empty list too.
-    expect(json).toEqual([])
+    // Upstream answers [] (the framework records no exchange of onDelete); serve shows the request and its answer.
+    expect(json).toEqual([
+      {
+        request: expect.objectContaining({
+          url: `${FIXTURE_API}/api/users/user-1`,
+          method: 'DELETE',
+          headers: expect.objectContaining({ 'api-key': '<redacted>' })
+        }),
+        response: expect.objectContaining({ statusCode: 200, body: { deleted: true } })
+      }
+    ])
+  })
 
+  it("POST /delete answers a refused deletion as an action's failure, with its request, and logs why", async () => {
     nock(FIXTURE_API).delete('/api/users/user-2').reply(404, { error: 'no such user' })
     const failed = await server.post('/delete', { payload: { userId: 'user-2' }, settings })
-    expect(failed.json).toEqual([expect.objectContaining({ statusCode: 404, requestError: true })])
+    expect(failed.status).toBe(200)
+    expect(failed.json).toEqual([
+      expect.objectContaining({
+        statusCode: 404,
+        message: { error: 'no such user' },
+        requestError: true,
+        exchanges: [
+          expect.objectContaining({
+            request: expect.objectContaining({ url: `${FIXTURE_API}/api/users/user-2`, method: 'DELETE' }),
+            response: expect.objectContaining({ statusCode: 404, body: { error: 'no such user' } })
+          })
+        ]
+      })
+    ])
+    await settle()
+    expect(server.logs).toContainEqual(
+      expect.stringMatching(/^POST \/delete 200 \d+ms - 404 \{"error":"no such user"\}$/)
+    )
+    expect(JSON.stringify(failed.json)).not.toContain(API_KEY)
+    for (const line of server.logs) expect(line).not.toContain(API_KEY)
   })
 
   it('POST /<action>/<field> answers a dynamic field', async () => {
@@ -291,5 +321,75 @@ describe('destinations with more routes', () => {
         'POST /single/hooks/onMappingSave/dynamic/list'
       ])
     )
+  })
+})
+
+describe('an audience destination: POST /createAudience and /getAudience', () => {
+  function audienceDestination(): AudienceDestinationDefinition<{ apiKey: string }, Record<string, never>> {
+    const base = fixtureDestination('Audiences')
+    return {
+      ...base,
+      audienceFields: {},
+      audienceConfig: {
+        mode: { type: 'synced', full_audience_sync: false },
+        createAudience: async (request, { personas }) => {
+          const key = personas?.computation_key
+          if (!key) throw new IntegrationError('Missing computation parameters: Key', 'MISSING_REQUIRED_FIELD', 422)
+          const response = await request<{ id: number }>(`${FIXTURE_API}/api/lists`, {
+            method: 'post',
+            json: { name: key }
+          })
+          return { externalId: String(response.data.id) }
+        },
+        getAudience: async (_request, { externalId }) => {
+          if (externalId === 'broken') throw new Error(`Could not read the list ${settings.apiKey}`)
+          if (externalId !== '7') throw new IntegrationError(`No list ${externalId}`, 'AUDIENCE_NOT_FOUND', 404)
+          return { externalId }
+        }
+      }
+    }
+  }
+
+  let server: Served
+  beforeAll(async () => {
+    server = await serve({ load: audienceDestination })
+  })
+  afterAll(() => server.close())
+
+  const personas = { computation_key: 'vip', computation_id: 'aud_1', namespace: 'spa_1' }
+
+  it('answers {externalId}', async () => {
+    nock(FIXTURE_API).post('/api/lists', { name: 'vip' }).reply(200, { id: 7 })
+    expect(await server.post('/createAudience', { settings, audienceName: 'VIP', personas })).toEqual({
+      status: 200,
+      json: { externalId: '7' }
+    })
+    expect(await server.post('/getAudience', { settings, externalId: '7' })).toEqual({
+      status: 200,
+      json: { externalId: '7' }
+    })
+  })
+
+  it("answers a failure with upstream's body {ok: false, error}, the error's code, and the error's own status", async () => {
+    const missingKey = await server.post('/createAudience', {
+      settings,
+      audienceName: 'VIP',
+      personas: { ...personas, computation_key: '' }
+    })
+    expect(missingKey).toEqual({
+      status: 422,
+      json: { ok: false, error: 'Missing computation parameters: Key', code: 'MISSING_REQUIRED_FIELD' }
+    })
+    const unknown = await server.post('/getAudience', { settings, externalId: '8' })
+    expect(unknown).toEqual({ status: 404, json: { ok: false, error: 'No list 8', code: 'AUDIENCE_NOT_FOUND' } })
+    await settle()
+    expect(server.logs).toContainEqual(expect.stringMatching(/^POST \/getAudience 404 \d+ms - No list 8$/))
+  })
+
+  it('answers 400, as upstream, for an error without a status; never with the key', async () => {
+    const broken = await server.post('/getAudience', { settings, externalId: 'broken' })
+    expect(broken).toEqual({ status: 400, json: { ok: false, error: 'Could not read the list <redacted>' } })
+    await settle()
+    for (const line of server.logs) expect(line).not.toContain(API_KEY)
   })
 })

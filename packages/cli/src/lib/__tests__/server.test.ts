@@ -1,6 +1,6 @@
 import nock from 'nock'
 import { createTestEvent } from '@segment/actions-core'
-import iterable from '../../../../destination-actions/src/destinations/iterable'
+import { iterable } from '@local/destination-actions'
 import { FIXTURE_API, fixtureDestination, serve, settle } from './fixtures'
 import type { Served } from './fixtures'
 

@@ -41,3 +41,49 @@ describe('watchSources', () => {
     }
   })
 })
+
+describe('watchSources, modules outside the folder', () => {
+  /** Waits for the first burst the watcher reports; edits again until it does (the watcher may still be starting). */
+  async function burstAfter(bursts: string[][], edit: () => Promise<void>): Promise<string[]> {
+    const deadline = Date.now() + 10_000
+    while (bursts.length === 0 && Date.now() < deadline) {
+      await edit()
+      const until = Date.now() + 500
+      while (bursts.length === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    return bursts.shift() ?? []
+  }
+
+  it('reports a change to an imported module of a sibling folder, and to one added later with setFiles', async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'actions-cli-watch-'))
+    const dir = path.join(root, 'iterable-audiences')
+    const sibling = path.join(root, 'iterable')
+    await fs.mkdir(dir)
+    await fs.mkdir(sibling)
+    await fs.writeFile(path.join(dir, 'index.ts'), "export * from '../iterable/iterable-api'\n")
+    const api = path.join(sibling, 'iterable-api.ts')
+    const bulk = path.join(sibling, 'bulk.ts')
+    const notImported = path.join(sibling, 'index.ts')
+    for (const file of [api, bulk, notImported]) await fs.writeFile(file, 'export const x = 1\n')
+    const bursts: string[][] = []
+    const watcher = watchSources(dir, (files) => bursts.push(files), { debounceMs: 50, files: [api] })
+    try {
+      let edits = 0
+      expect(await burstAfter(bursts, () => fs.appendFile(api, `// edit ${++edits}\n`))).toEqual([api])
+
+      watcher.setFiles([bulk])
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      bursts.length = 0
+      expect(await burstAfter(bursts, () => fs.appendFile(bulk, `// edit ${++edits}\n`))).toEqual([bulk])
+
+      // A file of the sibling folder the destination does not import, and one it no longer imports: no reload.
+      await fs.appendFile(notImported, '// edit\n')
+      await fs.appendFile(api, '// edit\n')
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect(bursts).toEqual([])
+    } finally {
+      await watcher.close()
+      await fs.rm(root, { recursive: true, force: true })
+    }
+  })
+})
