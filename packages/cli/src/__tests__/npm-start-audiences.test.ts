@@ -1,32 +1,12 @@
-import { execFile, spawn } from 'child_process'
+import { spawn } from 'child_process'
 import { REPO_ROOT } from '../lib/destinations'
+import { bash, pastedCommands } from './__helpers__/pasted'
 
 // `npm start -- --destination iterable-audiences`: the emulator and serve with the audience destination, an audience
 // synced in each data center (npm start sends both data centers' origins to its one emulator).
 
 const START = ['-r', 'ts-node/register/transpile-only', 'scripts/start.ts', '--destination', 'iterable-audiences']
 const KEY = 'local-emulator-key'
-
-/** The commands npm start prints to paste, on the lines after the one introducing them. */
-function pastedCommands(output: string, intro: RegExp): string {
-  const lines = output.split('\n')
-  const after = lines.slice(lines.findIndex((line) => intro.test(line)) + 1)
-  return after
-    .slice(
-      0,
-      after.findIndex((line) => line.trim() === '')
-    )
-    .map((line) => line.trim())
-    .join('\n')
-}
-
-function bash(script: string): Promise<{ exitCode: number; stdout: string }> {
-  return new Promise((resolve) => {
-    execFile('bash', ['-c', script], { timeout: 20_000 }, (error, stdout) =>
-      resolve({ exitCode: error ? Number(error.code ?? 1) : 0, stdout })
-    )
-  })
-}
 
 it('syncs an Engage audience to an Iterable list in both data centers', async () => {
   const child = spawn(process.execPath, START, {

@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'child_process'
 import net from 'net'
 import { REPO_ROOT } from '../lib/destinations'
+import { bash, pastedCommands } from './__helpers__/pasted'
 
 // Each ./bin/run (or npm start) is a new Node process compiling the TypeScript sources: seconds apiece, more on a
 // busy machine.
@@ -19,19 +20,6 @@ function holdPort(): Promise<net.Server> {
   })
 }
 const portOf = (server: net.Server) => (server.address() as net.AddressInfo).port
-
-/** The commands npm start prints to paste, on the lines after the one introducing them. */
-function pastedCommands(output: string, intro: RegExp): string {
-  const lines = output.split('\n')
-  const after = lines.slice(lines.findIndex((line) => intro.test(line)) + 1)
-  return after
-    .slice(
-      0,
-      after.findIndex((line) => line.trim() === '')
-    )
-    .map((line) => line.trim())
-    .join('\n')
-}
 
 function runStart(env: NodeJS.ProcessEnv): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -95,11 +83,8 @@ describe('npm start', () => {
       // The curl it prints works as pasted: the identify is sent, and the user read back from the emulator.
       const pasted = pastedCommands(output, /^Or send a Segment identify with curl/)
       expect(pasted).toContain(`${page}/updateUser`)
-      const curl = await new Promise<string>((resolve, reject) =>
-        execFile('bash', ['-c', pasted], { timeout: 20_000 }, (error, stdout) =>
-          error ? reject(error) : resolve(stdout)
-        )
-      )
+      const { exitCode, stdout: curl } = await bash(pasted)
+      expect(exitCode).toBe(0)
       expect(curl).toContain(`"url":"${emulator}/api/users/update"`)
       expect(curl).toContain('"firstName":"Ada"')
       const html = await fetch(`${page}/`, { headers: { Accept: 'text/html' } })

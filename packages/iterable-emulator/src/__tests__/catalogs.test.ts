@@ -2,7 +2,7 @@ import { RATE_LIMITS } from '../rate-limits'
 import { startEmulator } from '../server'
 import type { Emulator } from '../server'
 import { MAX_CATALOG_ITEM_BYTES } from '../validation'
-import { readerError, request, strictClientErrors, useEmulator } from './helpers'
+import { fakeDateOnly, readerError, request, strictClientErrors, useEmulator } from './helpers'
 
 // Catalogs: Iterable's answers as recorded (reads inside `params`, 201 on create, 202 on item writes and deletes, its
 // messages), the rules of its API reference (names, ids, field names, 30 KB items, 1,000 per bulk request, field types
@@ -641,23 +641,8 @@ describe('catalogs in the emulator state', () => {
 
 describe('catalog rate limits', () => {
   let emulator: Emulator
-  // Only Date is faked, as in server.test.ts: a burst is counted in one instant however slowly it is served.
   beforeEach(() => {
-    jest.useFakeTimers({
-      now: new Date('2024-05-01T12:00:00Z'),
-      doNotFake: [
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-        'setTimeout',
-        'clearTimeout'
-      ]
-    })
+    fakeDateOnly(new Date('2024-05-01T12:00:00Z'))
   })
   afterEach(async () => {
     jest.useRealTimers()

@@ -172,3 +172,29 @@ export const strictClientErrors = (schema: string, value: unknown): string[] =>
 
 /** Iterable's BadJsonBody entry for one JSON path: its JSON reader's error key, e.g. `error.expected.jsnumber`. */
 export const readerError = (code: string) => [{ msg: [code], args: [] }]
+
+/**
+ * Fakes only Date, set to `now`: the emulator's sockets and timers run as usual, and a rate-limit bucket, which refills
+ * with the clock, sees a burst in one instant however slowly the machine serves it.
+ */
+export function fakeDateOnly(now: Date): void {
+  jest.useFakeTimers({
+    now,
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'requestAnimationFrame',
+      'cancelAnimationFrame',
+      'requestIdleCallback',
+      'cancelIdleCallback',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout'
+    ]
+  })
+}

@@ -3,7 +3,7 @@ import { faultsFromEnv, optionsFromEnv } from '../config'
 import { MAX_BODY_BYTES, startEmulator } from '../server'
 import type { Emulator } from '../server'
 import type { RequestLogEntry } from '../store'
-import { request, useEmulator } from './helpers'
+import { fakeDateOnly, request, useEmulator } from './helpers'
 
 // The HTTP layer: authentication, routes, body size, rate limits, admin routes, fault injection.
 
@@ -156,29 +156,9 @@ describe('admin routes', () => {
 
 describe('rate limits', () => {
   let emulator: Emulator
-  // The buckets refill with the clock: only Date is faked (sockets and timers run as usual), so a burst is counted
-  // in one instant however slowly the machine serves it.
   const START = new Date('2024-05-01T12:00:00Z')
   beforeEach(() => {
-    jest.useFakeTimers({
-      now: START,
-      doNotFake: [
-        'hrtime',
-        'nextTick',
-        'performance',
-        'queueMicrotask',
-        'requestAnimationFrame',
-        'cancelAnimationFrame',
-        'requestIdleCallback',
-        'cancelIdleCallback',
-        'setImmediate',
-        'clearImmediate',
-        'setInterval',
-        'clearInterval',
-        'setTimeout',
-        'clearTimeout'
-      ]
-    })
+    fakeDateOnly(START)
   })
   afterEach(async () => {
     jest.useRealTimers()
