@@ -115,7 +115,13 @@ inBrowser(
     async function screenshot(name: string, on: Page = page) {
       const dir = process.env.TESTER_SCREENSHOTS
       if (!dir) return
-      await on.screenshot({ path: path.join(dir, `${name}-${on.viewportSize()?.width}.png`), fullPage: true })
+      // The window is made as tall as the page for the shot: Chromium's full-page capture can leave what lies below the
+      // window blank at narrow widths.
+      const viewport = on.viewportSize() ?? { width: 1280, height: 800 }
+      const height = await on.evaluate(() => document.documentElement.scrollHeight)
+      await on.setViewportSize({ width: viewport.width, height: Math.max(height, viewport.height) })
+      await on.screenshot({ path: path.join(dir, `${name}-${viewport.width}.png`) })
+      await on.setViewportSize(viewport)
     }
 
     /** How far the page is wider than the window (0: no horizontal scrolling). */
