@@ -432,7 +432,7 @@ export const typeMismatch = (validationErrors: Json) => ({
 // ---------------------------------------------------------------------------------------------------------------
 // Inputs that must not change.
 
-/** A deep copy that keeps Dates and undefined values (Jest 27's node environment has no structuredClone). */
+/** A deep copy through v8's serializer, which keeps Dates and undefined values. */
 export const deepCopy = <T>(value: T): T => deserialize(serialize(value)) as T
 
 /** Freezes every object and array, so that any write by the code under test throws. */
